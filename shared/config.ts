@@ -1,0 +1,325 @@
+/**
+ * @module The configuration file (SPEC §2): the zod schema is the single definition; the types,
+ * the JSON Schema (`npm run schema`) and every validation message come from it.
+ */
+import { z } from 'zod';
+import { parseQuery, QuerySyntaxError, querySourceIds } from './domain/query.ts';
+
+const ID = /^[a-z0-9-]+$/;
+const DURATION = /^[1-9][0-9]*(m|h|d|w)$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+const MINUTE = 60_000;
+const UNIT_MS = { m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE, w: 7 * 24 * 60 * MINUTE } as const;
+
+/** Milliseconds in a duration such as `15m`, `1h`, `30d`, `2w`. */
+export function durationMs(text: string): number {
+  const match = DURATION.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  return Number(text.slice(0, -1)) * UNIT_MS[match[1] as keyof typeof UNIT_MS];
+}
+
+const id = z.string().regex(ID, 'must match [a-z0-9-]+ (lower-case letters, digits and hyphens)');
+const httpUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL')
+  .describe('absolute http(s) URL');
+const duration = z
+  .string()
+  .regex(DURATION, 'must be a duration like 15m, 1h, 30d or 2w')
+  .describe('a whole number followed by m, h, d or w');
+const email = z.email('must be an email address');
+const cron = z
+  .string()
+  .refine(isFiveFieldCron, 'must be a 5-field cron expression (minute hour day-of-month month day-of-week)');
+const timezone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London');
+const dateOrInstant = z
+  .string()
+  .refine(
+    (value) => (DATE.test(value) || INSTANT.test(value)) && !Number.isNaN(Date.parse(value)),
+    'must be a date (YYYY-MM-DD) or an ISO 8601 instant',
+  );
+const selector = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const sourceCommon = {
+  id,
+  title: z.string().min(1).optional().describe('shown in alerts and digests; defaults to the id'),
+  url: httpUrl,
+  every: duration
+    .refine((value) => !DURATION.test(value) || durationMs(value) >= 5 * MINUTE, 'must be at least 5m')
+    .default('1h')
+    .describe('how often the scheduler polls it; at least 5m'),
+  backfill: z
+    .union([z.literal('none'), z.literal('all'), duration])
+    .default('30d')
+    .describe('on the first poll: alert items changed within this window ("none", "all" or a duration)'),
+  maxPages: z.number().int().min(1).max(100).default(10).describe('feed paging bound (rel="next")'),
+  allowPrivateNetwork: z
+    .boolean()
+    .default(false)
+    .describe('allow loopback, private and link-local targets (also after redirects)'),
+  timeoutMs: z.number().int().min(100).max(120_000).optional().describe('per request; default 10000'),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .optional()
+    .describe('largest body accepted; default 10 MiB'),
+};
+
+export const FeedSourceSchema = z.object({ ...sourceCommon, kind: z.literal('feed') }).strict();
+export const GovukSearchSourceSchema = z
+  .object({ ...sourceCommon, kind: z.literal('govuk-search') })
+  .strict();
+export const PageSourceSchema = z
+  .object({
+    ...sourceCommon,
+    kind: z.literal('page'),
+    select: selector.default('body').describe('CSS selector(s) of the watched region'),
+    items: z
+      .object({
+        each: z.string().min(1),
+        title: z.string().min(1).optional(),
+        link: z.string().min(1).optional(),
+        text: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('split the region into items'),
+  })
+  .strict();
+
+export const SourceSchema = z.discriminatedUnion('kind', [
+  FeedSourceSchema,
+  GovukSearchSourceSchema,
+  PageSourceSchema,
+]);
+
+export const TopicSchema = z
+  .object({ id, title: z.string().min(1), query: z.string().min(1).describe('query language, SPEC §2') })
+  .strict();
+
+export const FactsheetSchema = z
+  .object({
+    id,
+    title: z.string().min(1),
+    url: httpUrl.optional(),
+    topics: z.array(id).min(1),
+    reviewedAt: dateOrInstant.describe('date (end of that day) or instant of the last review'),
+  })
+  .strict();
+
+export const DigestsSchema = z
+  .object({
+    from: email,
+    timezone: timezone.default('Europe/London'),
+    daily: cron.default('0 7 * * *'),
+    weekly: cron.default('0 7 * * 1'),
+    maxAlertsPerEmail: z.number().int().min(1).max(100).default(100),
+    maxSendRate: z.number().min(0.1).max(1000).default(10).describe('emails per second at most'),
+  })
+  .strict();
+
+export const PollingSchema = z
+  .object({
+    concurrency: z.number().int().min(1).max(64).default(8).describe('sources polled at once'),
+    perHostConcurrency: z.number().int().min(1).max(16).default(2),
+    perHostRatePerSecond: z.number().min(0.1).max(100).default(5),
+    tick: cron.default('* * * * *').describe('how often the local scheduler looks for due sources'),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    organisation: z.object({ name: z.string().min(1), contact: email }).strict(),
+    sources: z.array(SourceSchema),
+    topics: z.array(TopicSchema),
+    factsheets: z.array(FactsheetSchema).default([]),
+    digests: DigestsSchema,
+    polling: PollingSchema.default(PollingSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.output<typeof ConfigSchema>;
+export type SourceConfig = z.output<typeof SourceSchema>;
+export type FeedSourceConfig = z.output<typeof FeedSourceSchema>;
+export type PageSourceConfig = z.output<typeof PageSourceSchema>;
+export type TopicConfig = z.output<typeof TopicSchema>;
+export type FactsheetConfig = z.output<typeof FactsheetSchema>;
+
+export interface ConfigError {
+  /** JSON path such as `sources[1].url`; empty for the document itself. */
+  path: string;
+  /** 1-based column inside a topic query. */
+  column?: number;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
+
+/** Validates a parsed JSON document: schema first, then the rules that span fields. */
+export function parseConfig(raw: unknown): ConfigResult {
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((issue) => issueToError(issue)) };
+  }
+  const errors = crossFieldErrors(parsed.data);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.data };
+}
+
+/** Parses the text of a config file, reporting bad JSON with its line and column. */
+export function parseConfigText(text: string): ConfigResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
+  }
+  return parseConfig(raw);
+}
+
+function crossFieldErrors(config: Config): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const duplicates = (kind: 'sources' | 'topics' | 'factsheets', ids: string[]) => {
+    const seen = new Map<string, number>();
+    ids.forEach((value, index) => {
+      const first = seen.get(value);
+      if (first === undefined) seen.set(value, index);
+      else
+        errors.push({
+          path: `${kind}[${index}].id`,
+          message: `duplicate id "${value}" (also ${kind}[${first}])`,
+        });
+    });
+  };
+  duplicates(
+    'sources',
+    config.sources.map((source) => source.id),
+  );
+  duplicates(
+    'topics',
+    config.topics.map((topic) => topic.id),
+  );
+  duplicates(
+    'factsheets',
+    config.factsheets.map((sheet) => sheet.id),
+  );
+
+  const sourceIds = new Set(config.sources.map((source) => source.id));
+  const topicIds = new Set(config.topics.map((topic) => topic.id));
+  config.topics.forEach((topic, index) => {
+    const path = `topics[${index}].query`;
+    try {
+      const query = parseQuery(topic.query);
+      for (const ref of querySourceIds(query)) {
+        if (!sourceIds.has(ref.id)) {
+          errors.push({
+            path,
+            column: ref.column,
+            message: `unknown source "${ref.id}" in topic "${topic.id}"`,
+          });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof QuerySyntaxError)) throw error;
+      errors.push({ path, column: error.column, message: `topic "${topic.id}": ${error.message}` });
+    }
+  });
+  config.factsheets.forEach((sheet, index) => {
+    sheet.topics.forEach((topic, topicIndex) => {
+      if (!topicIds.has(topic)) {
+        errors.push({
+          path: `factsheets[${index}].topics[${topicIndex}]`,
+          message: `unknown topic "${topic}"`,
+        });
+      }
+    });
+  });
+  return errors;
+}
+
+function issueToError(issue: z.core.$ZodIssue): ConfigError {
+  return { path: formatPath(issue.path), message: issue.message };
+}
+
+/** `['sources', 1, 'url']` → `sources[1].url`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/i;
+const CRON_RANGES: ReadonlyArray<[number, number]> = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+const NAMES: Record<string, string> = {
+  jan: '1',
+  feb: '2',
+  mar: '3',
+  apr: '4',
+  may: '5',
+  jun: '6',
+  jul: '7',
+  aug: '8',
+  sep: '9',
+  oct: '10',
+  nov: '11',
+  dec: '12',
+  sun: '0',
+  mon: '1',
+  tue: '2',
+  wed: '3',
+  thu: '4',
+  fri: '5',
+  sat: '6',
+};
+
+/** Five fields, each a list of `*`, numbers, ranges and steps within its bounds (names allowed). */
+export function isFiveFieldCron(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  return fields.every((raw, index) => {
+    const field = raw.toLowerCase().replace(/[a-z]{3}/g, (name) => NAMES[name] ?? name);
+    if (!CRON_FIELD.test(field)) return false;
+    const [min, max] = CRON_RANGES[index]!;
+    return field.split(',').every((part) => {
+      const [range = '', step] = part.split('/');
+      if (step !== undefined && Number(step) === 0) return false;
+      if (range === '*') return true;
+      const [low, high = low] = range.split('-').map(Number);
+      return low !== undefined && high !== undefined && low >= min && high <= max && low <= high;
+    });
+  });
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+/** The title a source shows: its `title`, else its id. */
+export function sourceTitle(source: SourceConfig): string {
+  return source.title ?? source.id;
+}

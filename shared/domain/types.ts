@@ -1,0 +1,162 @@
+/**
+ * @module The shapes every layer shares: parsed items, stored versions, alerts (SPEC §6),
+ * subscribers and per-source poll state. Pure types, no I/O.
+ */
+
+export type SourceKind = 'feed' | 'govuk-search' | 'page';
+export type PollStatus = 'changed' | 'unchanged' | 'not-modified' | 'failed';
+export type AlertKind = 'new' | 'updated' | 'page-changed';
+export type Frequency = 'immediate' | 'daily' | 'weekly';
+export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
+
+/** A reference to a piece of legislation: `id` is `TYPE/YEAR/NUMBER` (e.g. `ukpga/2011/20`). */
+export interface LegislationRef {
+  id: string;
+  title: string | null;
+  /** The URI as the source gave it (e.g. `http://www.legislation.gov.uk/id/ukpga/2011/20`). */
+  uri?: string;
+}
+
+export interface InForce {
+  date: string | null;
+  qualification: string | null;
+}
+
+/** A legislation.gov.uk `ukm:Effect` (a change to legislation), as alerts expose it. */
+export interface LegislationEffect {
+  affected: LegislationRef | null;
+  affecting: LegislationRef | null;
+  effect: string | null;
+  provisions: { affected: string | null; affecting: string | null };
+  inForce: InForce[];
+}
+
+export interface LineDiff {
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * One item as a parser produced it, before change detection. Text fields are plain text
+ * (HTML already reduced); dates are ISO instants in UTC or null.
+ */
+export interface ParsedItem {
+  /** Identity within its source: Atom `id`, RSS `guid`, else the link (SPEC §3). */
+  key: string;
+  title: string;
+  /** Absolute URL a person should open. */
+  url: string;
+  summary: string;
+  /** Content text; for a `page` item without `items`, the region's lines joined by `\n`. */
+  content: string;
+  publishedAt: string | null;
+  updatedAt: string | null;
+  /** Every link the item carries (ids, alternates), for `legislation:` matching. */
+  links: string[];
+  /** legislation.gov.uk effect (changes feeds). */
+  effect?: LegislationEffect;
+  /** Other facts kept from the source: ukm metadata, bill stage, GOV.UK organisations… */
+  meta?: ItemMeta;
+}
+
+export interface ItemMeta {
+  documentMainType?: string;
+  year?: string;
+  number?: string;
+  /** Parliament bills RSS `p4:stage`. */
+  stage?: string;
+  categories?: string[];
+  organisations?: string[];
+  /** GOV.UK `content_store_document_type` / `format`. */
+  documentType?: string;
+  /** legislation.gov.uk effect `Applied`. */
+  applied?: boolean;
+}
+
+/** What is stored per (source, item): the version last seen and whether it was ever alerted. */
+export interface StoredItem {
+  sourceId: string;
+  key: string;
+  version: string;
+  /** The item's own date for this version (`updated` else `published`), or null. */
+  itemDate: string | null;
+  /** True once any version of the item produced an alert (so the next is `updated`). */
+  alerted: boolean;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** Lines of a page region, kept to diff the next version against. */
+  lines?: string[];
+}
+
+export interface TopicMatch {
+  topic: string;
+  /** Why it matched: the query terms found, or the legislation id. */
+  terms: string[];
+}
+
+/** An alert, exactly as the API returns it (SPEC §6). */
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  topics: string[];
+  matched: TopicMatch[];
+  source: { id: string; title: string };
+  title: string;
+  url: string;
+  summary: string;
+  whatChanged: string;
+  publishedAt: string | null;
+  changedAt: string;
+  detectedAt: string;
+  legislation?: LegislationEffect;
+  diff?: LineDiff;
+}
+
+export interface SourceState {
+  sourceId: string;
+  /** The URL these validators belong to; a config URL change resets the state. */
+  url: string;
+  lastPolledAt: string | null;
+  lastStatus: PollStatus | null;
+  httpStatus: number | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** Hash of the last first-page body, to skip re-processing when nothing changed. */
+  bodyHash: string | null;
+  /** When the first successful poll completed (backfill applies until then). */
+  firstPolledAt: string | null;
+}
+
+export interface FactsheetReview {
+  reviewedAt: string;
+  note: string | null;
+  /** When the review was recorded. */
+  at: string;
+}
+
+export interface Subscriber {
+  email: string;
+  topics: string[];
+  frequency: Frequency;
+  status: SubscriberStatus;
+  createdAt: string;
+  confirmedAt: string | null;
+  /** Bumped whenever the subscription is re-created: older manage/unsubscribe tokens die. */
+  version: number;
+  /** A pending change for an already confirmed address, applied on confirmation. */
+  pending?: { topics: string[]; frequency: Frequency; requestedAt: string };
+  /** Why the address is suppressed (bounce, complaint). */
+  suppressedReason?: string;
+  updatedAt: string;
+}
+
+/** One (subscriber, alert) delivery record: claimed before sending, marked after (SPEC §7). */
+export interface Delivery {
+  email: string;
+  alertId: string;
+  claimedAt: string;
+  messageId: string | null;
+  sentAt: string | null;
+}
