@@ -1,0 +1,23 @@
+/**
+ * @module The one bag of dependencies every use case takes. Built once per process by
+ * `functions/deps.ts` (env / SST links) or by tests (dynalite, SES emulator, fixture server).
+ */
+import type { Config } from '../config.ts';
+import type { Clock, Fetcher, Logger, Mailer, Store } from '../ports.ts';
+
+export interface ServiceDeps {
+  config: Config;
+  store: Store;
+  fetcher: Fetcher;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  /** Where links in emails point, without a trailing slash (`PUBLIC_URL`). */
+  publicUrl: string;
+  /** HMAC key for email tokens (`SIGNING_SECRET`). */
+  signingSecret: string;
+  /** Staff API keys (`STAFF_API_KEYS`). */
+  staffKeys: readonly string[];
+  /** Sender address (`MAIL_FROM`, else `digests.from`). */
+  mailFrom: string;
+}
