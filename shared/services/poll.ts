@@ -1,9 +1,12 @@
 /**
- * @module One poll cycle (SPEC §3, §4): fetch due sources, parse, diff against stored versions,
- * match topics and record alerts. Signatures first; the body lands with the polling issue.
+ * @module One poll cycle (SPEC §3, §4): the sources asked for (or the due ones) are polled
+ * concurrently with a bound; one slow or failing source never delays or breaks the others.
  */
-import type { PollStatus } from '../domain/types.ts';
+import { durationMs, type SourceConfig } from '../config.ts';
+import { compileTopics } from '../domain/match.ts';
+import type { PollStatus, SourceState } from '../domain/types.ts';
 import type { ServiceDeps } from './deps.ts';
+import { createPollContext, type PollContext, pollOne } from './poll-source.ts';
 
 export interface SourcePollResult {
   id: string;
@@ -32,14 +35,108 @@ export interface PollOptions {
   onSourceDone?: (result: SourcePollResult) => void;
 }
 
-export async function runPollCycle(_deps: ServiceDeps, _options: PollOptions = {}): Promise<PollReport> {
-  throw new Error('poll cycle not implemented yet');
+export class UnknownSourceError extends Error {
+  constructor(readonly ids: string[]) {
+    super(`unknown source${ids.length > 1 ? 's' : ''}: ${ids.join(', ')}`);
+    this.name = 'UnknownSourceError';
+  }
+}
+
+export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {}): Promise<PollReport> {
+  const started = deps.clock.now().getTime();
+  const sources = await selectSources(deps, options);
+  const context = newContext(deps);
+  const results = new Map<string, SourcePollResult>();
+  const alerts: string[] = [];
+  const queue = [...sources];
+  const worker = async () => {
+    for (let source = queue.shift(); source; source = queue.shift()) {
+      options.onSourceStart?.(source.id);
+      const outcome = await pollGuarded(deps, source, context);
+      results.set(source.id, outcome.result);
+      alerts.push(...outcome.alertIds);
+      options.onSourceDone?.(outcome.result);
+    }
+  };
+  const width = Math.min(deps.config.polling.concurrency, Math.max(sources.length, 1));
+  await Promise.all(Array.from({ length: width }, worker));
+  const log = deps.logger;
+  const report: PollReport = {
+    sources: sources.map((source) => results.get(source.id)!),
+    alerts,
+    durationMs: Math.max(0, deps.clock.now().getTime() - started),
+  };
+  log.log('info', 'poll cycle done', {
+    sources: report.sources.length,
+    failed: report.sources.filter((source) => source.status === 'failed').length,
+    alerts: alerts.length,
+    durationMs: report.durationMs,
+  });
+  return report;
 }
 
 /** Polls one source (the fan-out worker's unit of work). */
 export async function pollSource(
-  _deps: ServiceDeps,
-  _sourceId: string,
+  deps: ServiceDeps,
+  sourceId: string,
 ): Promise<{ result: SourcePollResult; alertIds: string[] }> {
-  throw new Error('poll cycle not implemented yet');
+  const source = deps.config.sources.find((candidate) => candidate.id === sourceId);
+  if (!source) throw new UnknownSourceError([sourceId]);
+  return pollGuarded(deps, source, newContext(deps));
+}
+
+/** The sources whose `lastPolledAt + every` has passed, never-polled and URL-changed ones included. */
+export function dueSources(
+  sources: readonly SourceConfig[],
+  states: readonly SourceState[],
+  now: Date,
+): SourceConfig[] {
+  const byId = new Map(states.map((state) => [state.sourceId, state]));
+  return sources.filter((source) => {
+    const state = byId.get(source.id);
+    if (!state?.lastPolledAt || state.url !== source.url) return true;
+    return Date.parse(state.lastPolledAt) + durationMs(source.every) <= now.getTime();
+  });
+}
+
+async function selectSources(deps: ServiceDeps, options: PollOptions): Promise<SourceConfig[]> {
+  let sources = deps.config.sources;
+  if (options.sourceIds && options.sourceIds.length > 0) {
+    const known = new Set(sources.map((source) => source.id));
+    const unknown = options.sourceIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new UnknownSourceError(unknown);
+    const wanted = new Set(options.sourceIds);
+    sources = sources.filter((source) => wanted.has(source.id));
+  }
+  if (options.dueOnly) sources = dueSources(sources, await deps.store.sources.list(), deps.clock.now());
+  return sources;
+}
+
+function newContext(deps: ServiceDeps): PollContext {
+  const topics = deps.config.topics;
+  return createPollContext(
+    compileTopics(topics),
+    topics.map((topic) => topic.id),
+  );
+}
+
+/** Whatever goes wrong with one source (even the store) is that source's failure alone. */
+async function pollGuarded(deps: ServiceDeps, source: SourceConfig, context: PollContext) {
+  try {
+    return await pollOne(deps, source, context);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.log('error', 'source poll crashed', { sourceId: source.id, error });
+    const result: SourcePollResult = {
+      id: source.id,
+      status: 'failed',
+      httpStatus: null,
+      items: 0,
+      newItems: 0,
+      updatedItems: 0,
+      alerts: 0,
+      error: message,
+    };
+    return { result, alertIds: [] as string[] };
+  }
 }

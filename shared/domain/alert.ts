@@ -1,0 +1,105 @@
+/**
+ * @module Turning a detected change into an alert (SPEC §3): deterministic ids, `changedAt`,
+ * backfill windows and the Alert shape of SPEC §6. Pure.
+ */
+import { createHash } from 'node:crypto';
+import { durationMs } from '../config.ts';
+import type { Alert, AlertKind, LineDiff, ParsedItem, TopicMatch } from './types.ts';
+
+export const MAX_SUMMARY = 500;
+
+/** Opaque, URL-safe and the same for the same (source, item, version): a re-run never duplicates. */
+export function alertId(sourceId: string, itemKey: string, version: string): string {
+  return createHash('sha256').update(`${sourceId}\n${itemKey}\n${version}`).digest('base64url').slice(0, 24);
+}
+
+/**
+ * `changedAt` = the item's date (`updated`, else `published`), else `detectedAt`; an update whose
+ * item date did not change uses `detectedAt`; dates after `detectedAt` are clamped to it.
+ */
+export function changedAtFor(input: {
+  itemDate: string | null;
+  previousItemDate: string | null | undefined;
+  seenBefore: boolean;
+  detectedAt: string;
+}): string {
+  const { itemDate, detectedAt } = input;
+  if (itemDate === null) return detectedAt;
+  if (input.seenBefore && input.previousItemDate === itemDate) return detectedAt;
+  return itemDate > detectedAt ? detectedAt : itemDate;
+}
+
+/** The item's own date: `updated`, else `published`. */
+export function itemDate(item: ParsedItem): string | null {
+  return item.updatedAt ?? item.publishedAt ?? null;
+}
+
+/**
+ * On a source's first poll, whether a change gets an alert: `all` always, `none` never, a
+ * duration when the item's own date falls inside that window before now (undated items and
+ * whole pages are recorded without alerts).
+ */
+export function backfillAllows(
+  backfill: string,
+  date: string | null,
+  now: Date,
+  wholePage: boolean,
+): boolean {
+  if (backfill === 'all') return true;
+  if (backfill === 'none' || wholePage || date === null) return false;
+  const time = Date.parse(date);
+  return time >= now.getTime() - durationMs(backfill) && time <= now.getTime();
+}
+
+export function alertKind(input: { pageRegion: boolean; alertedBefore: boolean }): AlertKind {
+  if (input.pageRegion) return 'page-changed';
+  return input.alertedBefore ? 'updated' : 'new';
+}
+
+export function truncate(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}
+
+export function buildAlert(input: {
+  id: string;
+  kind: AlertKind;
+  source: { id: string; title: string };
+  item: ParsedItem;
+  matched: TopicMatch[];
+  /** Topic ids in config order, to order `topics` and `matched`. */
+  topicOrder: readonly string[];
+  whatChanged: string;
+  changedAt: string;
+  detectedAt: string;
+  diff?: LineDiff;
+}): Alert {
+  const rank = (topic: string) => {
+    const index = input.topicOrder.indexOf(topic);
+    return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+  };
+  const matched = [...input.matched].sort((a, b) => rank(a.topic) - rank(b.topic));
+  const { item } = input;
+  const summarySource =
+    input.kind === 'page-changed' && input.diff ? input.diff.added.join(' ') : item.summary || item.content;
+  const alert: Alert = {
+    id: input.id,
+    kind: input.kind,
+    topics: matched.map((match) => match.topic),
+    matched,
+    source: input.source,
+    title: truncate(item.title, 300) || input.source.title,
+    url: item.url,
+    summary: truncate(summarySource, MAX_SUMMARY),
+    whatChanged: truncate(input.whatChanged, 300),
+    publishedAt: item.publishedAt,
+    changedAt: input.changedAt,
+    detectedAt: input.detectedAt,
+  };
+  if (item.effect) alert.legislation = item.effect;
+  if (input.diff) alert.diff = input.diff;
+  return alert;
+}
