@@ -4,4 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../functions/cli.ts');
+const { run } = await import('../functions/cli.ts');
+await run();

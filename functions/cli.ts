@@ -1,0 +1,139 @@
+/**
+ * @module The `policy-watch` command (SPEC §4): start, serve, poll, digest, check, demo.
+ * Parses arguments, loads the config, then hands over to the services; exit codes as specified
+ * (0 done, 1 config/store errors, 2 usage errors).
+ */
+import { parseArgs } from 'node:util';
+import { runCheck, runDigestCommand, runPollCommand } from './cli/commands.ts';
+import { COMMANDS, type CommandName, HELP } from './cli/help.ts';
+import { CliError, type Output, processOutput } from './cli/output.ts';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  source: { type: 'string', multiple: true },
+  frequency: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  version: { type: 'boolean', default: false },
+} as const;
+
+export async function main(argv: readonly string[], out: Output): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; args: string[] }>
+  >;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return usage(out, (error as Error).message, undefined, argv.includes('--json'));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...extra] = positionals;
+  if (values.version) {
+    out.stdout(`${await packageVersion()}\n`);
+    return 0;
+  }
+  if (!command) {
+    if (values.help) {
+      out.stdout(HELP.main);
+      return 0;
+    }
+    return usage(out, 'missing command', undefined, values.json);
+  }
+  if (!isCommand(command)) return usage(out, `unknown command "${command}"`, undefined, values.json);
+  if (values.help) {
+    out.stdout(HELP[command]);
+    return 0;
+  }
+  if (extra.length > 0) return usage(out, `unexpected argument "${extra[0]}"`, command, values.json);
+  const misplaced = misplacedOption(command, values);
+  if (misplaced) return usage(out, misplaced, command, values.json);
+
+  const common = { configArg: values.config, json: values.json, env: process.env, out };
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(common);
+      case 'poll':
+        return await runPollCommand({ ...common, sources: values.source ?? [] });
+      case 'digest': {
+        const frequency = values.frequency;
+        if (frequency !== 'immediate' && frequency !== 'daily' && frequency !== 'weekly') {
+          return usage(out, '--frequency must be immediate, daily or weekly', command, values.json);
+        }
+        return await runDigestCommand({ ...common, frequency, dryRun: values['dry-run'] });
+      }
+      case 'start':
+      case 'serve':
+      case 'demo': {
+        const { runServerCommand } = await import('./cli/server.ts');
+        return await runServerCommand(command, common);
+      }
+    }
+  } catch (error) {
+    return fail(out, values.json, error);
+  }
+}
+
+function isCommand(name: string): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+function misplacedOption(command: CommandName, values: Record<string, unknown>): string | null {
+  if (values.source !== undefined && command !== 'poll') return '--source only goes with poll';
+  if (values.frequency !== undefined && command !== 'digest') return '--frequency only goes with digest';
+  if (values['dry-run'] && command !== 'digest') return '--dry-run only goes with digest';
+  return null;
+}
+
+function usage(
+  out: Output,
+  message: string,
+  command: CommandName | undefined,
+  json: boolean | undefined,
+): number {
+  if (json) {
+    out.stdout(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
+  } else {
+    out.stderr(`policy-watch: ${message}\n\n${command ? HELP[command] : HELP.main}`);
+  }
+  return 2;
+}
+
+function fail(out: Output, json: boolean | undefined, error: unknown): number {
+  const cliError =
+    error instanceof CliError
+      ? error
+      : new CliError('internal', error instanceof Error ? error.message : String(error));
+  if (json) {
+    const body: Record<string, unknown> = { code: cliError.code, message: cliError.message };
+    if (cliError.details !== undefined) body.details = cliError.details;
+    out.stdout(`${JSON.stringify({ error: body })}\n`);
+  } else {
+    out.stderr(`policy-watch: ${cliError.message}\n`);
+    if (Array.isArray(cliError.details)) {
+      for (const detail of cliError.details as { path: string; column?: number; message: string }[]) {
+        out.stderr(`  ${formatErrorLine(detail)}\n`);
+      }
+    }
+  }
+  return cliError.exitCode;
+}
+
+export function formatErrorLine(detail: { path: string; column?: number; message: string }): string {
+  const where = detail.path === '' ? '(file)' : detail.path;
+  return `${where}${detail.column !== undefined ? ` (column ${detail.column})` : ''}: ${detail.message}`;
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs the command line of this process (the `bin` entry calls it). */
+export async function run(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2), processOutput);
+}

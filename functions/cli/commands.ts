@@ -1,0 +1,135 @@
+/**
+ * @module The one-shot commands: check, poll, digest. Each loads the config, opens the store
+ * (the live `start` process's, or the embedded one for the command's lifetime) and runs a service.
+ */
+import type { Config } from '../../shared/config.ts';
+import type { Frequency } from '../../shared/domain/types.ts';
+import { runDigest } from '../../shared/services/digest.ts';
+import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
+import { loadConfigFile, openServiceDeps, resolveConfigPath } from '../deps.ts';
+import { CliError, type Output } from './output.ts';
+import { digestReportText, pollReportText } from './report.ts';
+
+export interface CommandContext {
+  configArg: string | undefined;
+  json: boolean;
+  env: NodeJS.ProcessEnv;
+  out: Output;
+}
+
+export async function runCheck(context: CommandContext): Promise<number> {
+  const path = resolveConfigPath(context.configArg, context.env);
+  const result = await loadConfigFile(path);
+  const errors = result.ok ? [] : result.errors;
+  if (context.json) {
+    context.out.stdout(`${JSON.stringify({ valid: result.ok, errors })}\n`);
+  } else if (result.ok) {
+    const { config } = result;
+    context.out.stdout(
+      `${path}: valid (${count(config.sources.length, 'source')}, ${count(config.topics.length, 'topic')}, ${count(config.factsheets.length, 'factsheet')})\n`,
+    );
+  } else {
+    context.out.stderr(`${path}: ${count(errors.length, 'error')}\n`);
+    for (const error of errors) {
+      const column = error.column !== undefined ? ` (column ${error.column})` : '';
+      context.out.stderr(`  ${error.path === '' ? '(file)' : error.path}${column}: ${error.message}\n`);
+    }
+  }
+  return result.ok ? 0 : 1;
+}
+
+/** Loads and validates the config, or throws the CLI error listing every problem. */
+export async function requireConfig(context: CommandContext): Promise<{ config: Config; path: string }> {
+  const path = resolveConfigPath(context.configArg, context.env);
+  const result = await loadConfigFile(path);
+  if (!result.ok) {
+    throw new CliError(
+      'invalid_config',
+      `invalid configuration ${path} (${count(result.errors.length, 'error')})`,
+      result.errors,
+    );
+  }
+  return { config: result.config, path };
+}
+
+export async function runPollCommand(context: CommandContext & { sources: string[] }): Promise<number> {
+  const { config } = await requireConfig(context);
+  const known = new Set(config.sources.map((source) => source.id));
+  const unknown = context.sources.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new CliError('unknown_source', new UnknownSourceError(unknown).message, { unknown });
+  }
+  const runtime = await openServiceDeps({
+    env: context.env,
+    config,
+    quiet: context.json || !context.out.isTTY,
+  });
+  try {
+    const progress = context.json
+      ? null
+      : progressDisplay(context.out, context.sources.length || config.sources.length);
+    const report = await runPollCycle(runtime.deps, {
+      sourceIds: context.sources,
+      onSourceStart: (id) => progress?.start(id),
+      onSourceDone: (result) => progress?.done(result),
+    });
+    progress?.finish();
+    context.out.stdout(context.json ? `${JSON.stringify(report)}\n` : pollReportText(report));
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+export async function runDigestCommand(
+  context: CommandContext & { frequency: Frequency; dryRun: boolean },
+): Promise<number> {
+  const { config } = await requireConfig(context);
+  const runtime = await openServiceDeps({
+    env: context.env,
+    config,
+    quiet: context.json || !context.out.isTTY,
+  });
+  try {
+    const report = await runDigest(runtime.deps, { frequency: context.frequency, dryRun: context.dryRun });
+    context.out.stdout(
+      context.json
+        ? `${JSON.stringify(report)}\n`
+        : digestReportText(report, context.frequency, context.dryRun),
+    );
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** A one-line progress display on a terminal (stderr), silent elsewhere. */
+function progressDisplay(out: Output, total: number) {
+  if (!out.isTTY) return null;
+  let done = 0;
+  const running = new Set<string>();
+  const draw = () => {
+    const names = [...running].slice(0, 3).join(', ');
+    out.stderr(
+      `\r\x1b[2Kpolling ${done}/${total}${names ? `  ${names}${running.size > 3 ? ', …' : ''}` : ''}`,
+    );
+  };
+  return {
+    start(id: string) {
+      running.add(id);
+      draw();
+    },
+    done(result: SourcePollResult) {
+      running.delete(result.id);
+      done++;
+      draw();
+    },
+    finish() {
+      out.stderr('\r\x1b[2K');
+    },
+  };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,78 @@
+/**
+ * @module `--help` texts. Kept beside the option parser; a test runs every documented example.
+ */
+
+export const COMMANDS = ['start', 'serve', 'poll', 'digest', 'check', 'demo'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const COMMON = `Options for every command:
+  --config PATH   configuration file (default: $POLICY_WATCH_CONFIG, else config/watch.json)
+  --json          print one JSON document on stdout instead of the report
+  -h, --help      show help for the command
+`;
+
+export const HELP: Record<CommandName | 'main', string> = {
+  main: `policy-watch: policy-change alerts for small voluntary organisations
+
+Usage: policy-watch <command> [options]
+
+Commands:
+  start     run everything locally: store, mail sink, scheduler, API and pages on $PORT
+  serve     run the API and pages only
+  poll      poll every source (or those named with --source) now
+  digest    send the digests of one frequency now
+  check     validate the configuration and its topic queries
+  demo      run the whole loop against recorded documents served locally
+
+${COMMON}
+Exit codes: 0 done, 1 configuration or store error, 2 usage error.
+Run 'policy-watch <command> --help' for more.
+`,
+  start: `Usage: policy-watch start [--config PATH]
+
+Starts the embedded store (dynalite in $DATA_DIR) and mail sink (aws-ses-v2-local on $MAIL_PORT)
+unless DYNAMODB_ENDPOINT / SES_ENDPOINT are set, serves the API and pages on $PORT (0 = any free
+port), polls never-polled and overdue sources at once, then checks every minute for due sources,
+sends immediate digests after polls that created alerts and daily/weekly digests at their crons.
+Prints "listening <url>", "staff-key <key>" (when generated) and "inbox <url>". Stops cleanly on
+SIGINT/SIGTERM.
+
+${COMMON}`,
+  serve: `Usage: policy-watch serve [--config PATH]
+
+Serves the API and pages only (no scheduler) on $PORT; prints "listening <url>".
+
+${COMMON}`,
+  poll: `Usage: policy-watch poll [--source ID]... [--config PATH] [--json]
+
+Polls every source now, whatever its "every" says, or only the sources named with --source
+(repeatable). Prints a table per source (status, HTTP status, items, new, updated, alerts, error).
+Exit 0 when the cycle ran, even if sources failed; 1 on config/store errors or an unknown --source.
+
+  --source ID     poll only this source (repeat for more)
+${COMMON}`,
+  digest: `Usage: policy-watch digest --frequency immediate|daily|weekly [--dry-run] [--config PATH] [--json]
+
+Sends each confirmed subscriber of that frequency one email with every alert on their topics they
+have not been sent yet. Nothing new, no email. Exit 0 when the run completed, even if some sends
+failed.
+
+  --frequency F   immediate, daily or weekly (required)
+  --dry-run       show what would be sent; send and record nothing
+${COMMON}`,
+  check: `Usage: policy-watch check [--config PATH] [--json]
+
+Validates the configuration file and every topic query; prints each error with its JSON path
+(and column, for queries). Exit 0 when valid, 1 when not.
+With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}]}
+
+${COMMON}`,
+  demo: `Usage: policy-watch demo
+
+Serves recorded legislation.gov.uk, GOV.UK and Parliament documents from a local HTTP server, points
+a demo configuration at them (data in $DATA_DIR/demo), seeds the confirmed subscriber
+demo@example.org (immediate, all topics), runs poll and digest at once, then keeps serving the
+dashboard, API and local inbox until stopped. Works offline.
+
+${COMMON}`,
+};
