@@ -140,8 +140,12 @@ export interface SubscriberRepo {
 }
 
 export interface DeliveryRepo {
-  /** Alert ids already delivered (or claimed and not yet stale) to this address among `alertIds`. */
-  delivered(email: string, alertIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Alert ids already delivered (or claimed and not yet stale) to this address among `alertIds`.
+   * A claim without a message id is stale when `claimedAt` < `staleBefore`; without
+   * `staleBefore` every claim counts (never a double send, but a crashed claim is not retried).
+   */
+  delivered(email: string, alertIds: readonly string[], staleBefore?: string): Promise<Set<string>>;
   /**
    * Claims (email, alert) before sending: succeeds when no record exists, or when a claim
    * without a message id is older than `staleBefore` (a crash between send and record).

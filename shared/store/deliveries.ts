@@ -1,0 +1,116 @@
+/**
+ * @module Delivery claims (DeliveryRepo, SPEC §7): a conditional put claims (subscriber, alert)
+ * before sending, the SES message id marks it sent after. An unsent claim older than the caller's
+ * `staleBefore` (a crash between SES accepting and the record) may be claimed again.
+ */
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Delivery } from '../domain/types.ts';
+import type { DeliveryRepo } from '../ports.ts';
+import { batchGet, isConditionalFailure, queryAll, type TableContext } from './batch.ts';
+import { DELIVERY_PREFIX, deliveryKey, instantKey, SCHEMA_VERSION, subscriberKey } from './keys.ts';
+import { deliverySchema, parseStored } from './schemas.ts';
+
+const parse = (item: Record<string, unknown>): Delivery => parseStored(deliverySchema, item, 'delivery');
+
+export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
+  return {
+    /**
+     * Sent records always count. Unsent claims count while live: claimed at or after
+     * `staleBefore`, or always when it is not given (never risk a double send by default).
+     */
+    async delivered(email, alertIds, staleBefore) {
+      const raw = await batchGet(
+        ctx,
+        alertIds.map((id) => deliveryKey(email, id)),
+      );
+      const threshold = staleBefore === undefined ? null : instantKey(staleBefore);
+      const done = new Set<string>();
+      for (const item of raw) {
+        const delivery = parse(item);
+        const live = threshold === null || instantKey(delivery.claimedAt) >= threshold;
+        if (delivery.messageId !== null || live) done.add(delivery.alertId);
+      }
+      return done;
+    },
+
+    async claim(email, alertId, claimedAt, staleBefore) {
+      try {
+        await ctx.client.send(
+          new PutCommand({
+            TableName: ctx.tableName,
+            // messageId/sentAt stay absent until sent, which is what the condition tests.
+            Item: {
+              email,
+              alertId,
+              claimedAt: instantKey(claimedAt),
+              ...deliveryKey(email, alertId),
+              entity: 'delivery',
+              v: SCHEMA_VERSION,
+            },
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (attribute_not_exists(messageId) AND claimedAt < :staleBefore)',
+            ExpressionAttributeValues: { ':staleBefore': instantKey(staleBefore) },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async markSent(email, alertIds, messageId, sentAt) {
+      // Unconditional: once SES accepted the message, the record must say so even if the claim
+      // was lost, or the alert would be sent again.
+      await Promise.all(
+        alertIds.map((alertId) =>
+          ctx.client.send(
+            new UpdateCommand({
+              TableName: ctx.tableName,
+              Key: deliveryKey(email, alertId),
+              UpdateExpression:
+                'SET messageId = :messageId, sentAt = :sentAt, email = :email, alertId = :alertId, ' +
+                'claimedAt = if_not_exists(claimedAt, :sentAt), entity = :entity, v = :v',
+              ExpressionAttributeValues: {
+                ':messageId': messageId,
+                ':sentAt': sentAt,
+                ':email': email,
+                ':alertId': alertId,
+                ':entity': 'delivery',
+                ':v': SCHEMA_VERSION,
+              },
+            }),
+          ),
+        ),
+      );
+    },
+
+    async release(email, alertIds, claimedAt) {
+      await Promise.all(
+        alertIds.map(async (alertId) => {
+          try {
+            await ctx.client.send(
+              new DeleteCommand({
+                TableName: ctx.tableName,
+                Key: deliveryKey(email, alertId),
+                // Only our own unsent claim: a newer claimant or a sent record stays.
+                ConditionExpression: 'attribute_not_exists(messageId) AND claimedAt = :claimedAt',
+                ExpressionAttributeValues: { ':claimedAt': instantKey(claimedAt) },
+              }),
+            );
+          } catch (error) {
+            if (!isConditionalFailure(error)) throw error;
+          }
+        }),
+      );
+    },
+
+    async list(email) {
+      const items = await queryAll(ctx, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': subscriberKey(email).pk, ':prefix': DELIVERY_PREFIX },
+      });
+      return items.map(parse);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * @module The single-table design (DESIGN §3): every key builder, one named function per access
+ * pattern, and the table definition the SST infra and `ensureTable` both use. Generic attribute
+ * names (`pk`, `sk`, `gsi1*`, `gsi2*`) keep the table free of entity-specific schema; every item
+ * also carries `entity` and `v` (schema version).
+ */
+import { createHash } from 'node:crypto';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/** Schema version written on every item; bump when a stored shape changes incompatibly. */
+export const SCHEMA_VERSION = 1;
+
+/** DynamoDB TTL attribute (epoch seconds). Only rate-limit counters carry it. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
+
+/** Attributes that are storage plumbing, never part of a domain object. */
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'v'] as const;
+
+export type Entity =
+  | 'source-state'
+  | 'item'
+  | 'alert'
+  | 'alert-topic'
+  | 'review'
+  | 'subscriber'
+  | 'delivery'
+  | 'rate-limit';
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** Everything `CreateTable` needs except the name; infra asserts its table equals this. */
+export const TABLE_DEFINITION = {
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+    { AttributeName: 'gsi1pk', AttributeType: 'S' },
+    { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    { AttributeName: 'gsi2pk', AttributeType: 'S' },
+    { AttributeName: 'gsi2sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: GSI1,
+      KeySchema: [
+        { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: GSI2,
+      KeySchema: [
+        { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+  BillingMode: 'PAY_PER_REQUEST',
+} as const satisfies Omit<CreateTableCommandInput, 'TableName'>;
+
+// DynamoDB caps a sort key at 1024 bytes; item keys are URLs that can exceed it.
+const MAX_KEY_PART_BYTES = 512;
+
+function boundedPart(value: string): string {
+  if (Buffer.byteLength(value, 'utf8') <= MAX_KEY_PART_BYTES) return value;
+  return `H#${createHash('sha256').update(value).digest('base64url')}`;
+}
+
+/**
+ * Canonical instant for sort keys: fixed-width ISO so string order equals time order. Inputs that
+ * are not dates are kept as given (they still sort, just not chronologically).
+ */
+export function instantKey(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
+}
+
+/** Position of an alert in every time-ordered listing: `AT#<detectedAt>#<id>`. */
+export function alertPosition(detectedAt: string, id: string): string {
+  return `AT#${instantKey(detectedAt)}#${id}`;
+}
+
+// ---------------------------------------------------------------- sources and items
+
+/** One source's poll state. */
+export const sourceStateKey = (sourceId: string): Key => ({ pk: `SOURCE#${sourceId}`, sk: 'STATE' });
+/** All source states (gsi1), ordered by id. */
+export const allSourcesIndex = (sourceId: string) => ({ gsi1pk: 'SOURCES', gsi1sk: sourceId });
+/** A stored item version, in its source's partition. */
+export const itemKey = (sourceId: string, itemKey: string): Key => ({
+  pk: `SOURCE#${sourceId}`,
+  sk: `ITEM#${boundedPart(itemKey)}`,
+});
+
+// ---------------------------------------------------------------- alerts
+
+/** The alert record, fetched by id; carries the overall and per-source orderings. */
+export const alertKey = (id: string): Key => ({ pk: `ALERT#${id}`, sk: 'ALERT' });
+/** All alerts by detection time (gsi1). */
+export const allAlertsIndex = (detectedAt: string, id: string) => ({
+  gsi1pk: 'ALERTS',
+  gsi1sk: alertPosition(detectedAt, id),
+});
+/** A source's alerts by detection time (gsi2). */
+export const sourceAlertsIndex = (sourceId: string, detectedAt: string, id: string) => ({
+  gsi2pk: `SOURCE#${sourceId}`,
+  gsi2sk: alertPosition(detectedAt, id),
+});
+/** A topic's copy of an alert, ordered by detection time within the topic partition. */
+export const topicAlertKey = (topic: string, detectedAt: string, id: string): Key => ({
+  pk: `TOPIC#${topic}`,
+  sk: alertPosition(detectedAt, id),
+});
+/** Partition key of a topic's alert copies. */
+export const topicPartition = (topic: string): string => `TOPIC#${topic}`;
+
+// ---------------------------------------------------------------- factsheets
+
+/** One API review of a factsheet, ordered by when it was recorded. */
+export const reviewKey = (factsheetId: string, at: string, seq = ''): Key => ({
+  pk: `FACTSHEET#${factsheetId}`,
+  sk: `REVIEW#${instantKey(at)}${seq}`,
+});
+/** Every review of every factsheet (gsi1), grouped by factsheet then time. */
+export const allReviewsIndex = (factsheetId: string, at: string) => ({
+  gsi1pk: 'REVIEWS',
+  gsi1sk: `${factsheetId}#${instantKey(at)}`,
+});
+
+// ---------------------------------------------------------------- subscribers and deliveries
+
+/** A subscriber, by normalised address. */
+export const subscriberKey = (email: string): Key => ({ pk: `SUB#${email}`, sk: 'SUBSCRIBER' });
+/** All subscribers (gsi1), ordered by address. */
+export const allSubscribersIndex = (email: string) => ({ gsi1pk: 'SUBSCRIBERS', gsi1sk: email });
+/** Subscribers by status and frequency (gsi2): the digest run's `listConfirmed`. */
+export const subscribersByStatusIndex = (status: string, frequency: string, email: string) => ({
+  gsi2pk: `SUBS#${status}#${frequency}`,
+  gsi2sk: email,
+});
+/** One (subscriber, alert) delivery, in the subscriber's partition so delete can sweep it. */
+export const deliveryKey = (email: string, alertId: string): Key => ({
+  pk: `SUB#${email}`,
+  sk: `DELIVERY#${alertId}`,
+});
+export const DELIVERY_PREFIX = 'DELIVERY#';
+
+// ---------------------------------------------------------------- rate limits
+
+/** One fixed-window counter. */
+export const rateLimitKey = (key: string, windowStart: string): Key => ({
+  pk: `RATE#${boundedPart(key)}`,
+  sk: `WINDOW#${instantKey(windowStart)}`,
+});

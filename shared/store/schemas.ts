@@ -1,0 +1,107 @@
+/**
+ * @module Parsers for items read back from the table (parse, don't validate): each turns a raw
+ * DynamoDB item into a trusted domain object, dropping key attributes on the way (zod objects
+ * strip unknown keys).
+ */
+import { z } from 'zod';
+import type {
+  Alert,
+  Delivery,
+  FactsheetReview,
+  SourceState,
+  StoredItem,
+  Subscriber,
+} from '../domain/types.ts';
+
+const nullableString = z.string().nullable();
+const frequency = z.enum(['immediate', 'daily', 'weekly']);
+
+const legislationRef = z.object({ id: z.string(), title: nullableString, uri: z.string().optional() });
+
+export const alertSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['new', 'updated', 'page-changed']),
+  topics: z.array(z.string()),
+  matched: z.array(z.object({ topic: z.string(), terms: z.array(z.string()) })),
+  source: z.object({ id: z.string(), title: z.string() }),
+  title: z.string(),
+  url: z.string(),
+  summary: z.string(),
+  whatChanged: z.string(),
+  publishedAt: nullableString,
+  changedAt: z.string(),
+  detectedAt: z.string(),
+  legislation: z
+    .object({
+      affected: legislationRef.nullable(),
+      affecting: legislationRef.nullable(),
+      effect: nullableString,
+      provisions: z.object({ affected: nullableString, affecting: nullableString }),
+      inForce: z.array(z.object({ date: nullableString, qualification: nullableString })),
+    })
+    .optional(),
+  diff: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional(),
+}) satisfies z.ZodType<Alert>;
+
+export const sourceStateSchema = z.object({
+  sourceId: z.string(),
+  url: z.string(),
+  lastPolledAt: nullableString,
+  lastStatus: z.enum(['changed', 'unchanged', 'not-modified', 'failed']).nullable(),
+  httpStatus: z.number().int().nullable(),
+  consecutiveFailures: z.number().int(),
+  lastError: nullableString,
+  etag: nullableString,
+  lastModified: nullableString,
+  bodyHash: nullableString,
+  firstPolledAt: nullableString,
+}) satisfies z.ZodType<SourceState>;
+
+export const storedItemSchema = z.object({
+  sourceId: z.string(),
+  key: z.string(),
+  version: z.string(),
+  itemDate: nullableString,
+  alerted: z.boolean(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  lines: z.array(z.string()).optional(),
+}) satisfies z.ZodType<StoredItem>;
+
+export const reviewSchema = z.object({
+  reviewedAt: z.string(),
+  note: nullableString,
+  at: z.string(),
+}) satisfies z.ZodType<FactsheetReview>;
+
+export const subscriberSchema = z.object({
+  email: z.string(),
+  topics: z.array(z.string()),
+  frequency,
+  status: z.enum(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+  createdAt: z.string(),
+  confirmedAt: nullableString,
+  version: z.number().int(),
+  pending: z.object({ topics: z.array(z.string()), frequency, requestedAt: z.string() }).optional(),
+  suppressedReason: z.string().optional(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<Subscriber>;
+
+/** Absent `messageId`/`sentAt` (an unsent claim) read as null. */
+export const deliverySchema = z.object({
+  email: z.string(),
+  alertId: z.string(),
+  claimedAt: z.string(),
+  messageId: nullableString.default(null),
+  sentAt: nullableString.default(null),
+}) satisfies z.ZodType<Delivery, unknown>;
+
+/** Parses a stored item, naming the entity and key in the error so a bad record is findable. */
+export function parseStored<T>(schema: z.ZodType<T>, raw: Record<string, unknown>, what: string): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const where = `${String(raw.pk ?? '?')} / ${String(raw.sk ?? '?')}`;
+  throw new Error(`stored ${what} ${where} is malformed: ${z.prettifyError(result.error)}`, {
+    cause: result.error,
+  });
+}

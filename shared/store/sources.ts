@@ -1,0 +1,42 @@
+/** @module Per-source poll state (SourceStateRepo): one record per source id. */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SourceState } from '../domain/types.ts';
+import type { SourceStateRepo } from '../ports.ts';
+import { queryAll, type TableContext } from './batch.ts';
+import { allSourcesIndex, GSI1, SCHEMA_VERSION, sourceStateKey } from './keys.ts';
+import { parseStored, sourceStateSchema } from './schemas.ts';
+
+export function createSourceStateRepo(ctx: TableContext): SourceStateRepo {
+  return {
+    async get(sourceId) {
+      const out = await ctx.client.send(
+        new GetCommand({ TableName: ctx.tableName, Key: sourceStateKey(sourceId) }),
+      );
+      return out.Item ? parseStored(sourceStateSchema, out.Item, 'source state') : null;
+    },
+
+    async list() {
+      const items = await queryAll(ctx, {
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': allSourcesIndex('').gsi1pk },
+      });
+      return items.map((item) => parseStored(sourceStateSchema, item, 'source state'));
+    },
+
+    async put(state: SourceState) {
+      await ctx.client.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: {
+            ...state,
+            ...sourceStateKey(state.sourceId),
+            ...allSourcesIndex(state.sourceId),
+            entity: 'source-state',
+            v: SCHEMA_VERSION,
+          },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * @module Test store: in-memory dynalite on an ephemeral port, and fresh tables on it. One
+ * dynalite per test file; a table per test keeps tests independent without restarting it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
+import type { Store } from '../../shared/ports.ts';
+import { createDocumentClient, createDynamoStore, ensureTable } from '../../shared/store/index.ts';
+
+export interface TestDynalite {
+  endpoint: string;
+  client: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+export async function startDynalite(): Promise<TestDynalite> {
+  const server = await startEmbeddedStore({ dataDir: null });
+  const client = createDocumentClient({ endpoint: server.endpoint, region: 'eu-west-2' });
+  return {
+    endpoint: server.endpoint,
+    client,
+    async close() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}
+
+export interface TestStore {
+  store: Store;
+  tableName: string;
+  client: DynamoDBDocumentClient;
+  endpoint: string;
+  /** Stops the dynalite this call started (none when one was passed in). */
+  close(): Promise<void>;
+}
+
+/** A fresh, uniquely named table with the store on it; starts dynalite unless one is given. */
+export async function createTestStore(dynalite?: TestDynalite): Promise<TestStore> {
+  const owned = dynalite === undefined;
+  const db = dynalite ?? (await startDynalite());
+  const tableName = `test-${randomBytes(6).toString('hex')}`;
+  await ensureTable(db.client, tableName);
+  return {
+    store: createDynamoStore({ client: db.client, tableName }),
+    tableName,
+    client: db.client,
+    endpoint: db.endpoint,
+    close: owned ? () => db.close() : async () => {},
+  };
+}
