@@ -1,0 +1,173 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
+import {
+  openLocalStore,
+  readLiveRuntime,
+  removeRuntime,
+  writeRuntime,
+} from '../../functions/local/runtime.ts';
+import { createDocumentClient, createDynamoStore, ensureTable } from '../../shared/store/index.ts';
+
+let dataDir: string;
+const cleanups: (() => Promise<void>)[] = [];
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pw-store-'));
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** A store client on `endpoint`, closed after the test. */
+async function storeAt(endpoint: string) {
+  const client = createDocumentClient({ endpoint, region: 'eu-west-2' });
+  cleanups.push(async () => client.destroy());
+  await ensureTable(client, 'policy-watch');
+  return createDynamoStore({ client, tableName: 'policy-watch' });
+}
+
+const state = (sourceId: string) => ({
+  sourceId,
+  url: 'https://example.org/',
+  lastPolledAt: null,
+  lastStatus: null,
+  httpStatus: null,
+  consecutiveFailures: 0,
+  lastError: null,
+  etag: null,
+  lastModified: null,
+  bodyHash: null,
+  firstPolledAt: null,
+});
+
+/** A pid that certainly belongs to no process: one that has just exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await once(child, 'exit');
+  return child.pid ?? 999_999;
+}
+
+describe('embedded store', () => {
+  test('persists in DATA_DIR across restarts and frees the folder on close', async () => {
+    const first = await startEmbeddedStore({ dataDir });
+    expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await (await storeAt(first.endpoint)).sources.put(state('kept'));
+    await first.close();
+    const second = await startEmbeddedStore({ dataDir });
+    cleanups.push(() => second.close());
+    expect((await (await storeAt(second.endpoint)).sources.get('kept'))?.sourceId).toBe('kept');
+  });
+
+  test('a second open of a held folder is a clear error, not a crash', async () => {
+    const first = await startEmbeddedStore({ dataDir });
+    cleanups.push(() => first.close());
+    const error = await startEmbeddedStore({ dataDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreLockedError);
+    expect((error as Error).message).toContain(`held by another policy-watch process (pid ${process.pid})`);
+    expect((error as Error).message).toContain(join(dataDir, 'dynamodb'));
+    // The holder is unaffected.
+    await (await storeAt(first.endpoint)).ping();
+  });
+
+  test('an owner file left by a dead process does not block', async () => {
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+    await writeFile(join(dataDir, 'dynamodb.owner'), String(await deadPid()));
+    const store = await startEmbeddedStore({ dataDir });
+    cleanups.push(() => store.close());
+    expect(await readFile(join(dataDir, 'dynamodb.owner'), 'utf8')).toBe(String(process.pid));
+  });
+});
+
+describe('runtime.json', () => {
+  test('is returned only while its pid lives, and removed only by its pid', async () => {
+    expect(await readLiveRuntime(dataDir)).toBeNull();
+    const info = {
+      pid: process.pid,
+      storeEndpoint: 'http://127.0.0.1:1',
+      mailEndpoint: 'http://127.0.0.1:2',
+    };
+    await writeRuntime(dataDir, { ...info, apiUrl: 'http://127.0.0.1:3' });
+    expect(await readLiveRuntime(dataDir)).toEqual({ ...info, apiUrl: 'http://127.0.0.1:3' });
+    await removeRuntime(dataDir, process.pid + 1);
+    expect(await readLiveRuntime(dataDir)).not.toBeNull();
+    await removeRuntime(dataDir, process.pid);
+    expect(await readLiveRuntime(dataDir)).toBeNull();
+
+    await writeRuntime(dataDir, { ...info, pid: await deadPid() });
+    expect(await readLiveRuntime(dataDir)).toBeNull();
+  });
+
+  test('openLocalStore: explicit endpoint, then a live runtime, else embedded', async () => {
+    const explicit = await openLocalStore({ dataDir, endpoint: 'http://db.example:8000' });
+    expect(explicit).toMatchObject({ endpoint: 'http://db.example:8000', embedded: false });
+
+    const embedded = await openLocalStore({ dataDir });
+    cleanups.push(() => embedded.close());
+    expect(embedded.embedded).toBe(true);
+
+    await writeRuntime(dataDir, { pid: process.pid, storeEndpoint: embedded.endpoint, mailEndpoint: null });
+    const shared = await openLocalStore({ dataDir });
+    expect(shared).toMatchObject({ endpoint: embedded.endpoint, embedded: false });
+  });
+});
+
+const runtimeModule = fileURLToPath(new URL('../../functions/local/runtime.ts', import.meta.url));
+
+/** Another process holding the embedded store of `dir` until its stdin closes. */
+async function holder(dir: string): Promise<{ child: ChildProcess; endpoint: string }> {
+  const script = `
+    const { openLocalStore } = await import(${JSON.stringify(runtimeModule)});
+    const store = await openLocalStore({ dataDir: ${JSON.stringify(dir)} });
+    console.log('endpoint ' + store.endpoint);
+    process.stdin.resume();
+    process.stdin.on('end', async () => { await store.close(); process.exit(0); });`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    if (line.startsWith('endpoint ')) return { child, endpoint: line.slice('endpoint '.length) };
+  }
+  throw new Error('holder process exited before opening the store');
+}
+
+describe('two processes', () => {
+  test('cannot both open one DATA_DIR; with runtime.json they share it; a crash frees it', async () => {
+    const { child, endpoint } = await holder(dataDir);
+    const other = await storeAt(endpoint);
+    await other.sources.put(state('written-by-holder'));
+
+    const error = await openLocalStore({ dataDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreLockedError);
+    expect((error as Error).message).toContain(`(pid ${child.pid})`);
+
+    await writeRuntime(dataDir, { pid: child.pid ?? 0, storeEndpoint: endpoint, mailEndpoint: null });
+    const shared = await openLocalStore({ dataDir });
+    expect(shared).toEqual(expect.objectContaining({ endpoint, embedded: false }));
+
+    // A crash (no cleanup) leaves runtime.json and the owner file behind; neither blocks.
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    expect(await readLiveRuntime(dataDir)).toBeNull();
+    const mine = await openLocalStore({ dataDir });
+    cleanups.push(() => mine.close());
+    expect(mine.embedded).toBe(true);
+    expect((await (await storeAt(mine.endpoint)).sources.get('written-by-holder'))?.sourceId).toBe(
+      'written-by-holder',
+    );
+  });
+});

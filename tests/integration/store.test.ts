@@ -1,0 +1,258 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { SourceState, StoredItem, Subscriber } from '../../shared/domain/types.ts';
+import type { Store } from '../../shared/ports.ts';
+import { createDynamoStore, ensureTable } from '../../shared/store/index.ts';
+import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+
+let db: TestDynalite;
+let store: Store;
+beforeAll(async () => {
+  db = await startDynalite();
+  ({ store } = await createTestStore(db));
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const NOW = '2026-03-01T12:00:00.000Z';
+
+describe('table', () => {
+  test('ensureTable is idempotent and ping passes on an ACTIVE table', async () => {
+    const { tableName } = await createTestStore(db);
+    await ensureTable(db.client, tableName);
+    const out = await db.client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(out.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
+    await expect(createDynamoStore({ client: db.client, tableName }).ping()).resolves.toBeUndefined();
+  });
+
+  test('ping fails when the table is missing', async () => {
+    await expect(createDynamoStore({ client: db.client, tableName: 'absent' }).ping()).rejects.toThrow();
+  });
+});
+
+describe('sources', () => {
+  const state = (id: string, over: Partial<SourceState> = {}): SourceState => ({
+    sourceId: id,
+    url: `https://example.org/${id}`,
+    lastPolledAt: null,
+    lastStatus: null,
+    httpStatus: null,
+    consecutiveFailures: 0,
+    lastError: null,
+    etag: null,
+    lastModified: null,
+    bodyHash: null,
+    firstPolledAt: null,
+    ...over,
+  });
+
+  test('put, get, list', async () => {
+    expect(await store.sources.get('src-b')).toBeNull();
+    await store.sources.put(state('src-b'));
+    await store.sources.put(
+      state('src-a', { lastStatus: 'failed', consecutiveFailures: 3, lastError: 'boom' }),
+    );
+    await store.sources.put(state('src-b', { lastStatus: 'changed', httpStatus: 200, etag: '"x"' }));
+    expect(await store.sources.get('src-b')).toEqual(
+      state('src-b', { lastStatus: 'changed', httpStatus: 200, etag: '"x"' }),
+    );
+    expect((await store.sources.list()).map((s) => [s.sourceId, s.lastStatus])).toEqual([
+      ['src-a', 'failed'],
+      ['src-b', 'changed'],
+    ]);
+  });
+});
+
+describe('items', () => {
+  const item = (key: string, version = 'v1'): StoredItem => ({
+    sourceId: 'feed',
+    key,
+    version,
+    itemDate: null,
+    alerted: false,
+    firstSeenAt: NOW,
+    lastSeenAt: NOW,
+  });
+
+  test('putMany and getMany across batch limits (25 writes, 100 reads)', async () => {
+    const items = Array.from({ length: 230 }, (_, i) => item(`https://example.org/item/${i}`));
+    items.push({ ...item('page'), lines: ['a', 'b'], alerted: true, itemDate: NOW });
+    items.push(item(`https://example.org/${'long/'.repeat(300)}`));
+    await store.items.putMany(items);
+    const keys = [...items.map((i) => i.key), 'missing', items[0]?.key ?? ''];
+    const found = await store.items.getMany('feed', keys);
+    expect(found.size).toBe(items.length);
+    for (const expected of items) expect(found.get(expected.key)).toEqual(expected);
+    expect(await store.items.getMany('other-source', [items[0]?.key ?? ''])).toEqual(new Map());
+  });
+
+  test('putMany with the same key twice keeps the last', async () => {
+    await store.items.putMany([item('dup', 'v1'), item('dup', 'v2')]);
+    expect((await store.items.getMany('feed', ['dup'])).get('dup')?.version).toBe('v2');
+    await store.items.putMany([]);
+  });
+});
+
+describe('factsheets', () => {
+  test('reviews per factsheet oldest first, and all reviews', async () => {
+    await store.factsheets.addReview('lsp', { reviewedAt: '2026-02-01T00:00:00.000Z', note: 'b', at: NOW });
+    await store.factsheets.addReview('lsp', {
+      reviewedAt: '2026-01-01T00:00:00.000Z',
+      note: null,
+      at: '2026-01-05T00:00:00.000Z',
+    });
+    await store.factsheets.addReview('lsp', { reviewedAt: NOW, note: 'same instant', at: NOW });
+    await store.factsheets.addReview('other', { reviewedAt: NOW, note: null, at: NOW });
+    const lsp = await store.factsheets.reviews('lsp');
+    expect(lsp).toHaveLength(3);
+    // Two reviews recorded in the same millisecond are both kept.
+    expect(new Set(lsp.slice(1).map((r) => r.note))).toEqual(new Set(['b', 'same instant']));
+    expect(lsp[0]).toEqual({
+      reviewedAt: '2026-01-01T00:00:00.000Z',
+      note: null,
+      at: '2026-01-05T00:00:00.000Z',
+    });
+    expect(await store.factsheets.reviews('none')).toEqual([]);
+    const all = await store.factsheets.allReviews();
+    expect([...all.keys()].sort()).toEqual(['lsp', 'other']);
+    expect(all.get('lsp')).toEqual(lsp);
+  });
+});
+
+const subscriber = (email: string, over: Partial<Subscriber> = {}): Subscriber => ({
+  email,
+  topics: ['t1'],
+  frequency: 'daily',
+  status: 'confirmed',
+  createdAt: NOW,
+  confirmedAt: NOW,
+  version: 1,
+  updatedAt: NOW,
+  ...over,
+});
+
+describe('subscribers', () => {
+  test('create once, get, list, listConfirmed by frequency', async () => {
+    const { store } = await createTestStore(db);
+    expect(await store.subscribers.create(subscriber('a@example.org'))).toBe(true);
+    expect(await store.subscribers.create(subscriber('a@example.org', { topics: ['x'] }))).toBe(false);
+    await store.subscribers.create(subscriber('b@example.org', { frequency: 'weekly' }));
+    await store.subscribers.create(subscriber('c@example.org', { status: 'pending', confirmedAt: null }));
+    await store.subscribers.create(
+      subscriber('d@example.org', { pending: { topics: ['t2'], frequency: 'immediate', requestedAt: NOW } }),
+    );
+    expect((await store.subscribers.get('a@example.org'))?.topics).toEqual(['t1']);
+    expect(await store.subscribers.get('nobody@example.org')).toBeNull();
+    expect((await store.subscribers.list()).map((s) => s.email)).toEqual([
+      'a@example.org',
+      'b@example.org',
+      'c@example.org',
+      'd@example.org',
+    ]);
+    expect((await store.subscribers.listConfirmed('daily')).map((s) => s.email)).toEqual([
+      'a@example.org',
+      'd@example.org',
+    ]);
+    expect((await store.subscribers.get('d@example.org'))?.pending?.frequency).toBe('immediate');
+  });
+
+  test('update is optimistic and moves the subscriber between frequency/status lists', async () => {
+    const { store } = await createTestStore(db);
+    const original = subscriber('a@example.org');
+    await store.subscribers.create(original);
+    const later = '2026-03-02T00:00:00.000Z';
+    const weekly = { ...original, frequency: 'weekly' as const, updatedAt: later };
+    expect(await store.subscribers.update(weekly, original)).toBe(true);
+    // A second writer holding the old version loses.
+    expect(await store.subscribers.update({ ...original, topics: ['x'] }, original)).toBe(false);
+    expect(await store.subscribers.update(weekly, { version: 1, updatedAt: 'other' })).toBe(false);
+    expect(await store.subscribers.update(subscriber('absent@example.org'), original)).toBe(false);
+    expect(await store.subscribers.listConfirmed('daily')).toEqual([]);
+    expect((await store.subscribers.listConfirmed('weekly')).map((s) => s.email)).toEqual(['a@example.org']);
+    await store.subscribers.put({ ...weekly, status: 'unsubscribed' });
+    expect(await store.subscribers.listConfirmed('weekly')).toEqual([]);
+    expect((await store.subscribers.get('a@example.org'))?.status).toBe('unsubscribed');
+  });
+
+  test('delete erases the subscriber and its deliveries', async () => {
+    const { store } = await createTestStore(db);
+    await store.subscribers.create(subscriber('a@example.org'));
+    await store.subscribers.create(subscriber('keep@example.org'));
+    const ids = Array.from({ length: 60 }, (_, i) => `alert-${i}`);
+    for (const id of ids) await store.deliveries.claim('a@example.org', id, NOW, NOW);
+    await store.deliveries.markSent('a@example.org', ids.slice(0, 30), 'msg-1', NOW);
+    await store.deliveries.claim('keep@example.org', 'alert-0', NOW, NOW);
+    expect(await store.subscribers.delete('a@example.org')).toBe(true);
+    expect(await store.subscribers.get('a@example.org')).toBeNull();
+    expect(await store.deliveries.list('a@example.org')).toEqual([]);
+    expect(await store.deliveries.list('keep@example.org')).toHaveLength(1);
+    expect(await store.subscribers.delete('a@example.org')).toBe(false);
+  });
+});
+
+describe('deliveries', () => {
+  const email = 'd@example.org';
+  const t = (minutes: number) => new Date(Date.parse(NOW) + minutes * 60_000).toISOString();
+
+  test('claim once; a second claim fails while live', async () => {
+    const { store } = await createTestStore(db);
+    expect(await store.deliveries.claim(email, 'a1', t(0), t(-15))).toBe(true);
+    expect(await store.deliveries.claim(email, 'a1', t(1), t(-14))).toBe(false);
+    expect(await store.deliveries.delivered(email, ['a1', 'a2'], t(-14))).toEqual(new Set(['a1']));
+  });
+
+  test('a stale unsent claim can be claimed again; a sent one never', async () => {
+    const { store } = await createTestStore(db);
+    await store.deliveries.claim(email, 'stale', t(0), t(-15));
+    await store.deliveries.claim(email, 'sent', t(0), t(-15));
+    await store.deliveries.markSent(email, ['sent'], 'msg-1', t(1));
+    // 16 minutes later the unsent claim is stale.
+    expect(await store.deliveries.delivered(email, ['stale', 'sent'], t(1))).toEqual(new Set(['sent']));
+    expect(await store.deliveries.delivered(email, ['stale', 'sent'])).toEqual(new Set(['stale', 'sent']));
+    expect(await store.deliveries.claim(email, 'sent', t(16), t(1))).toBe(false);
+    expect(await store.deliveries.claim(email, 'stale', t(16), t(1))).toBe(true);
+    expect(await store.deliveries.claim(email, 'stale', t(17), t(2))).toBe(false);
+    const list = await store.deliveries.list(email);
+    expect(list).toEqual([
+      { email, alertId: 'sent', claimedAt: t(0), messageId: 'msg-1', sentAt: t(1) },
+      { email, alertId: 'stale', claimedAt: t(16), messageId: null, sentAt: null },
+    ]);
+  });
+
+  test('release deletes only our own unsent claim', async () => {
+    const { store } = await createTestStore(db);
+    await store.deliveries.claim(email, 'a1', t(0), t(-15));
+    await store.deliveries.claim(email, 'a2', t(0), t(-15));
+    await store.deliveries.claim(email, 'a3', t(0), t(-15));
+    await store.deliveries.markSent(email, ['a3'], 'msg', t(0));
+    // Someone else re-claimed a2 after it went stale: our release must not drop their claim.
+    await store.deliveries.claim(email, 'a2', t(20), t(5));
+    await store.deliveries.release(email, ['a1', 'a2', 'a3', 'never-claimed'], t(0));
+    expect(await store.deliveries.delivered(email, ['a1', 'a2', 'a3'], t(5))).toEqual(new Set(['a2', 'a3']));
+    expect(await store.deliveries.claim(email, 'a1', t(21), t(6))).toBe(true);
+  });
+
+  test('markSent without a claim still records the send; delivered batches past 100 ids', async () => {
+    const { store } = await createTestStore(db);
+    const ids = Array.from({ length: 150 }, (_, i) => `x${i}`);
+    await store.deliveries.markSent(email, ids.slice(0, 120), 'msg', t(0));
+    const done = await store.deliveries.delivered(email, ids, t(0));
+    expect(done.size).toBe(120);
+    expect(done.has('x119')).toBe(true);
+    expect(done.has('x120')).toBe(false);
+  });
+});
+
+describe('rate limits', () => {
+  test('counts per key and window atomically', async () => {
+    const w1 = '2026-03-01T12:00:00.000Z';
+    const w2 = '2026-03-01T13:00:00.000Z';
+    const exp = '2026-03-01T14:00:00.000Z';
+    const hits = await Promise.all(Array.from({ length: 10 }, () => store.rateLimits.hit('ip:1', w1, exp)));
+    expect([...hits].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await store.rateLimits.hit('ip:1', w2, exp)).toBe(1);
+    expect(await store.rateLimits.hit('ip:2', w1, exp)).toBe(1);
+    expect(await store.rateLimits.hit('ip:1', w1, exp)).toBe(11);
+  });
+});
