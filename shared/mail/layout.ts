@@ -1,0 +1,90 @@
+/**
+ * @module Shared pieces of every email: the HTML document shell (simple, table-free, inline
+ * styles so it reads the same in webmail and desktop clients) and the footer with manage and
+ * unsubscribe links.
+ */
+import type { Frequency } from '../domain/types.ts';
+import { escapeHtml, oneLine, safeHttpUrl } from './escape.ts';
+
+export const FREQUENCY_LABEL: Record<Frequency, string> = {
+  immediate: 'immediate alerts',
+  daily: 'daily digest',
+  weekly: 'weekly digest',
+};
+
+const BODY_STYLE =
+  'margin:0;padding:16px;background:#ffffff;color:#1b1b1b;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5';
+export const STYLE = {
+  h1: 'font-size:20px;margin:0 0 16px',
+  h2: 'font-size:18px;margin:24px 0 8px;padding-top:8px;border-top:2px solid #1d70b8',
+  h3: 'font-size:16px;margin:16px 0 4px',
+  p: 'margin:0 0 8px',
+  meta: 'margin:0 0 4px;color:#505a5f;font-size:14px',
+  link: 'color:#1d70b8',
+  diff: 'margin:4px 0 8px;padding:8px;background:#f3f2f1;font-family:Consolas,Menlo,monospace;font-size:13px;white-space:pre-wrap;word-break:break-word',
+  footer: 'margin-top:32px;padding-top:8px;border-top:1px solid #b1b4b6;color:#505a5f;font-size:13px',
+  button:
+    'display:inline-block;padding:10px 16px;background:#00703c;color:#ffffff;text-decoration:none;font-weight:bold',
+} as const;
+
+export function htmlDocument(title: string, body: string): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(oneLine(title))}</title>`,
+    '</head>',
+    `<body style="${BODY_STYLE}">`,
+    '<div style="max-width:640px;margin:0 auto">',
+    body,
+    '</div>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** An anchor when the URL is http(s); otherwise just the escaped text, never a live link. */
+export function htmlLink(url: string, text: string): string {
+  const safe = safeHttpUrl(url);
+  const label = escapeHtml(oneLine(text));
+  return safe ? `<a href="${escapeHtml(safe)}" style="${STYLE.link}">${label}</a>` : label;
+}
+
+export interface FooterInput {
+  organisation: string;
+  contact: string;
+  /** Titles of the topics the person follows, config order. */
+  topicTitles: string[];
+  frequency: Frequency;
+  manageUrl: string;
+  unsubscribeUrl: string;
+}
+
+function why(input: FooterInput): string {
+  const topics = input.topicTitles.map(oneLine).join(', ');
+  return `You subscribed to ${topics} (${FREQUENCY_LABEL[input.frequency]}) from ${oneLine(input.organisation)}.`;
+}
+
+export function footerText(input: FooterInput): string {
+  return [
+    '-- ',
+    why(input),
+    `Change topics or frequency: ${input.manageUrl}`,
+    `Unsubscribe: ${input.unsubscribeUrl}`,
+    `Questions: ${oneLine(input.contact)}`,
+    '',
+  ].join('\n');
+}
+
+export function footerHtml(input: FooterInput): string {
+  return [
+    `<div style="${STYLE.footer}">`,
+    `<p style="${STYLE.p}">${escapeHtml(why(input))}</p>`,
+    `<p style="${STYLE.p}">${htmlLink(input.manageUrl, 'Change topics or frequency')} · ${htmlLink(input.unsubscribeUrl, 'Unsubscribe')}</p>`,
+    `<p style="${STYLE.p}">Questions: ${escapeHtml(oneLine(input.contact))}</p>`,
+    '</div>',
+  ].join('\n');
+}

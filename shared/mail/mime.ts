@@ -1,0 +1,59 @@
+/**
+ * @module Raw RFC 5322 messages (SPEC §7) built with nodemailer's MailComposer:
+ * `multipart/alternative` text + HTML, `From: "<organisation>" <MAIL_FROM>`, one-click
+ * unsubscribe headers (RFC 8058), encoded and folded headers.
+ */
+import { randomUUID } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { oneLine } from './escape.ts';
+
+export interface MimeInput {
+  /** Display name of the sender (the organisation). */
+  fromName: string;
+  fromAddress: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Adds `List-Unsubscribe` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`. */
+  unsubscribeUrl?: string;
+  /** Defaults: a random id at the sender's domain, now. Fixed in golden-file tests. */
+  messageId?: string;
+  date?: Date;
+  /** Fixes the multipart boundaries (golden-file tests only). */
+  baseBoundary?: string;
+}
+
+/** Builds the whole message, CRLF line ends. */
+export async function buildMime(input: MimeInput): Promise<Buffer> {
+  const domain = input.fromAddress.split('@')[1] ?? 'localhost';
+  const headers: Record<string, string> = {};
+  if (input.unsubscribeUrl) {
+    // The URL is ours (PUBLIC_URL + token) but is still checked: a CR/LF would inject headers.
+    if (/[\s<>]/.test(input.unsubscribeUrl)) throw new Error('unsubscribe URL must not contain spaces or <>');
+    headers['List-Unsubscribe'] = `<${input.unsubscribeUrl}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  const composer = new MailComposer({
+    from: { name: oneLine(input.fromName), address: input.fromAddress },
+    to: input.to,
+    // MailComposer encodes (RFC 2047) and folds; it cannot fold what a CR/LF already broke.
+    subject: oneLine(input.subject),
+    text: input.text,
+    html: input.html,
+    headers,
+    messageId: input.messageId ?? `<${randomUUID()}@${domain}>`,
+    date: input.date ?? new Date(),
+    textEncoding: 'quoted-printable',
+    ...(input.baseBoundary ? { baseBoundary: input.baseBoundary } : {}),
+  });
+  return composer.compile().build();
+}
+
+/** Longest header line (octets, without CRLF), for RFC 5322's 998 limit and the 78 soft one. */
+export function headerLineLengths(raw: Buffer): number[] {
+  const text = raw.toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  const head = end === -1 ? text : text.slice(0, end);
+  return head.split('\r\n').map((line) => line.length);
+}
