@@ -1,0 +1,71 @@
+/**
+ * @module The schedules (shared/schedules.ts) on EventBridge Scheduler (`sst.aws.CronV2`, which
+ * takes a time zone): the poll tick fans out one SQS message per due source to a worker with
+ * bounded concurrency, so no single function has to poll every source inside its time limit;
+ * the digests run at the config crons in `digests.timezone`.
+ */
+import { schedulesFor, toEventBridge } from '../shared/schedules.ts';
+import { api } from './api.ts';
+import { config } from './config.ts';
+import { baseLinks, functionDefaults } from './functions.ts';
+
+/** Sources polled at once on AWS; each worker run is one source (plus its immediate digest). */
+export const WORKER_CONCURRENCY = 4;
+const WORKER_TIMEOUT_SECONDS = 300;
+
+// SQS must hide a message for longer than a worker may hold it, or a slow poll is redelivered
+// to a second worker while the first is still running.
+export const pollQueue = new sst.aws.Queue('PollQueue', {
+  visibilityTimeout: `${WORKER_TIMEOUT_SECONDS * 2} seconds`,
+});
+
+pollQueue.subscribe(
+  {
+    ...functionDefaults,
+    handler: 'functions/worker.handler',
+    timeout: `${WORKER_TIMEOUT_SECONDS} seconds`,
+    link: [...baseLinks, api],
+  },
+  {
+    batch: { size: 1, partialResponses: true },
+    transform: {
+      eventSourceMapping: (args) => {
+        args.scalingConfig = { maximumConcurrency: WORKER_CONCURRENCY };
+      },
+    },
+  },
+);
+
+const jobs = Object.fromEntries(schedulesFor(config, 'aws').map((def) => [def.name, def]));
+
+function schedule(name: string) {
+  const def = jobs[name];
+  if (!def) throw new Error(`no schedule named ${name}`);
+  return { schedule: toEventBridge(def) as `cron(${string})`, timezone: def.timezone };
+}
+
+export const pollCron = new sst.aws.CronV2('PollCron', {
+  ...schedule('poll'),
+  function: {
+    ...functionDefaults,
+    handler: 'functions/poll.handler',
+    timeout: '5 minutes',
+    link: [...baseLinks, api, pollQueue],
+  },
+});
+
+function digestCron(name: 'DigestDaily' | 'DigestWeekly', frequency: 'daily' | 'weekly') {
+  return new sst.aws.CronV2(name, {
+    ...schedule(`digest-${frequency}`),
+    event: { frequency },
+    function: {
+      ...functionDefaults,
+      handler: 'functions/digest.handler',
+      timeout: '15 minutes',
+      link: [...baseLinks, api],
+    },
+  });
+}
+
+export const digestDaily = digestCron('DigestDaily', 'daily');
+export const digestWeekly = digestCron('DigestWeekly', 'weekly');

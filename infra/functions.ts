@@ -1,0 +1,18 @@
+/**
+ * @module What every Lambda shares: the Node 20 runtime, the bundled config file and the links
+ * to the table, the sender identity and the secrets.
+ */
+import { BUNDLED_CONFIG_PATH, CONFIG_PATH } from './config.ts';
+import { email } from './email.ts';
+import { signingSecret, staffApiKeys } from './secrets.ts';
+import { table } from './storage.ts';
+
+export const baseLinks = [table, email, staffApiKeys, signingSecret];
+
+export const functionDefaults = {
+  runtime: 'nodejs20.x' as const,
+  architecture: 'arm64' as const,
+  memory: '512 MB' as const,
+  copyFiles: [{ from: CONFIG_PATH, to: BUNDLED_CONFIG_PATH }],
+  environment: { POLICY_WATCH_CONFIG: BUNDLED_CONFIG_PATH },
+};
