@@ -167,14 +167,23 @@ export interface ConfigError {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
 
-/** Validates a parsed JSON document: schema first, then the rules that span fields. */
+/**
+ * Validates a parsed JSON document: the schema, then the rules that span fields (ids, topic
+ * references, queries). Both always run, so every error is reported at once; a cross-field
+ * error on a path the schema already rejected is left out.
+ */
 export function parseConfig(raw: unknown): ConfigResult {
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((issue) => issueToError(issue)) };
-  }
-  const errors = crossFieldErrors(parsed.data);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.data };
+  const schemaErrors = parsed.success ? [] : parsed.error.issues.map((issue) => issueToError(issue, raw));
+  const rejected = new Set(schemaErrors.map((error) => error.path));
+  const errors = [
+    ...schemaErrors,
+    ...crossFieldErrors(looseView(parsed.success ? parsed.data : raw)).filter(
+      (error) => !rejected.has(error.path),
+    ),
+  ];
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, config: parsed.data };
 }
 
 /** Parses the text of a config file, reporting bad JSON with its line and column. */
@@ -188,11 +197,40 @@ export function parseConfigText(text: string): ConfigResult {
   return parseConfig(raw);
 }
 
-function crossFieldErrors(config: Config): ConfigError[] {
+/** The parts of a possibly invalid document the cross-field rules read (null where unusable). */
+interface LooseView {
+  sources: { id: string | null }[];
+  topics: { id: string | null; query: string | null }[];
+  factsheets: { id: string | null; topics: (string | null)[] }[];
+}
+
+function looseView(raw: unknown): LooseView {
+  const record = (value: unknown): Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+  const root = record(raw);
+  return {
+    sources: list(root.sources).map((source) => ({ id: text(record(source).id) })),
+    topics: list(root.topics).map((topic) => ({
+      id: text(record(topic).id),
+      query: text(record(topic).query),
+    })),
+    factsheets: list(root.factsheets).map((sheet) => ({
+      id: text(record(sheet).id),
+      topics: list(record(sheet).topics).map(text),
+    })),
+  };
+}
+
+function crossFieldErrors(config: LooseView): ConfigError[] {
   const errors: ConfigError[] = [];
-  const duplicates = (kind: 'sources' | 'topics' | 'factsheets', ids: string[]) => {
+  const duplicates = (kind: 'sources' | 'topics' | 'factsheets', ids: (string | null)[]) => {
     const seen = new Map<string, number>();
     ids.forEach((value, index) => {
+      if (value === null) return;
       const first = seen.get(value);
       if (first === undefined) seen.set(value, index);
       else
@@ -219,6 +257,7 @@ function crossFieldErrors(config: Config): ConfigError[] {
   const topicIds = new Set(config.topics.map((topic) => topic.id));
   config.topics.forEach((topic, index) => {
     const path = `topics[${index}].query`;
+    if (topic.query === null) return;
     try {
       const query = parseQuery(topic.query);
       for (const ref of querySourceIds(query)) {
@@ -226,18 +265,18 @@ function crossFieldErrors(config: Config): ConfigError[] {
           errors.push({
             path,
             column: ref.column,
-            message: `unknown source "${ref.id}" in topic "${topic.id}"`,
+            message: `unknown source "${ref.id}" in topic "${topic.id ?? index}"`,
           });
         }
       }
     } catch (error) {
       if (!(error instanceof QuerySyntaxError)) throw error;
-      errors.push({ path, column: error.column, message: `topic "${topic.id}": ${error.message}` });
+      errors.push({ path, column: error.column, message: `topic "${topic.id ?? index}": ${error.message}` });
     }
   });
   config.factsheets.forEach((sheet, index) => {
     sheet.topics.forEach((topic, topicIndex) => {
-      if (!topicIds.has(topic)) {
+      if (topic !== null && !topicIds.has(topic)) {
         errors.push({
           path: `factsheets[${index}].topics[${topicIndex}]`,
           message: `unknown topic "${topic}"`,
@@ -248,8 +287,25 @@ function crossFieldErrors(config: Config): ConfigError[] {
   return errors;
 }
 
-function issueToError(issue: z.core.$ZodIssue): ConfigError {
-  return { path: formatPath(issue.path), message: issue.message };
+function issueToError(issue: z.core.$ZodIssue, raw: unknown): ConfigError {
+  const path = formatPath(issue.path);
+  // zod's discriminated-union message names neither the value nor the field's purpose.
+  if (issue.code === 'invalid_union' && issue.path[issue.path.length - 1] === 'kind') {
+    const value = valueAt(raw, issue.path);
+    const shown =
+      typeof value === 'string' ? `"${value}"` : value === undefined ? 'missing' : JSON.stringify(value);
+    return { path, message: `unknown kind ${shown} (expected feed, govuk-search or page)` };
+  }
+  return { path, message: issue.message };
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = raw;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 /** `['sources', 1, 'url']` → `sources[1].url`. */
