@@ -1,0 +1,17 @@
+/**
+ * @module Lambda: the HTTP API and pages behind a Function URL (hono/aws-lambda).
+ */
+import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
+import { createApp } from '../shared/http/app.ts';
+import { lambdaRuntime } from './lambda-deps.ts';
+
+let app: ReturnType<typeof handle> | undefined;
+
+export async function handler(event: LambdaEvent, context?: LambdaContext) {
+  if (!app) {
+    const domain = 'requestContext' in event ? Reflect.get(event.requestContext, 'domainName') : undefined;
+    const { deps } = await lambdaRuntime(typeof domain === 'string' ? `https://${domain}` : undefined);
+    app = handle(createApp(deps));
+  }
+  return app(event, context);
+}

@@ -1,0 +1,27 @@
+/**
+ * @module Lambda (EventBridge Scheduler at the config crons in `digests.timezone`): sends one
+ * frequency's digests. The frequency comes in the schedule's input (`{"frequency":"daily"}`),
+ * or in `detail` for an EventBridge rule's scheduled event.
+ */
+import { z } from 'zod';
+import { runDigest } from '../shared/services/digest.ts';
+import { lambdaRuntime } from './lambda-deps.ts';
+
+const Frequency = z.enum(['immediate', 'daily', 'weekly']);
+const DigestEvent = z.union([
+  z.object({ frequency: Frequency }),
+  z.object({ detail: z.object({ frequency: Frequency }) }).transform((event) => event.detail),
+]);
+
+export async function handler(event: unknown) {
+  const { frequency } = DigestEvent.parse(event);
+  const { deps } = await lambdaRuntime();
+  const report = await runDigest(deps, { frequency });
+  deps.logger.log('info', 'digest run', {
+    frequency,
+    sent: report.sent.length,
+    failed: report.failed.length,
+    skipped: report.skipped,
+  });
+  return report;
+}

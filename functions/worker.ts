@@ -1,0 +1,33 @@
+/**
+ * @module Lambda (SQS, batch size 1, bounded concurrency): polls one fanned-out source, then
+ * sends the immediate digest when it created alerts (sending is idempotent per subscriber and
+ * alert, so concurrent workers never send one alert twice).
+ */
+import { runDigest } from '../shared/services/digest.ts';
+import { pollSource, UnknownSourceError } from '../shared/services/poll.ts';
+import { lambdaRuntime } from './lambda-deps.ts';
+
+interface SqsEvent {
+  Records: { messageId: string; body: string }[];
+}
+
+export async function handler(event: SqsEvent) {
+  const { deps } = await lambdaRuntime();
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  let alerts = 0;
+  for (const record of event.Records) {
+    try {
+      const { sourceId } = JSON.parse(record.body) as { sourceId?: unknown };
+      if (typeof sourceId !== 'string') throw new Error('message without a sourceId');
+      const { alertIds } = await pollSource(deps, sourceId);
+      alerts += alertIds.length;
+    } catch (error) {
+      // A source removed from the config since it was queued is dropped, not retried.
+      if (error instanceof UnknownSourceError) continue;
+      deps.logger.log('error', 'poll worker failed', { messageId: record.messageId, error });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  if (alerts > 0) await runDigest(deps, { frequency: 'immediate' });
+  return { batchItemFailures };
+}
