@@ -20,4 +20,9 @@ export interface ServiceDeps {
   staffKeys: readonly string[];
   /** Sender address (`MAIL_FROM`, else `digests.from`). */
   mailFrom: string;
+  /**
+   * Behind a proxy that overwrites `X-Forwarded-For`: take the client address from it (rate
+   * limits). Default false: the socket / API Gateway source address.
+   */
+  trustProxy?: boolean;
 }

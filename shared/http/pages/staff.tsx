@@ -1,0 +1,231 @@
+/**
+ * @module The staff dashboard (SPEC §6 Pages): stale factsheets first with their evidence and a
+ * review form, then recent alerts with filters, then source health. Pure rendering.
+ */
+import { formatInZone } from '../../domain/time.ts';
+import type { Alert } from '../../domain/types.ts';
+import type { FactsheetView } from '../../services/factsheets.ts';
+import { Layout, Notice, SafeLink } from './layout.tsx';
+
+export interface SourceRow {
+  id: string;
+  title: string;
+  kind: string;
+  url: string;
+  lastPolledAt: string | null;
+  lastStatus: string | null;
+  httpStatus: number | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+}
+
+export interface DashboardProps {
+  organisation: string;
+  zone: string;
+  factsheets: FactsheetView[];
+  /** CSRF token per factsheet id (each form has its own purpose). */
+  csrf: Record<string, string>;
+  alerts: Alert[];
+  nextCursor: string | null;
+  filters: { topic: string | null; source: string | null };
+  topics: { id: string; title: string }[];
+  sources: SourceRow[];
+  flash: { kind: 'ok' | 'error'; text: string } | null;
+}
+
+/** Evidence shown per factsheet on the page (the API has up to 100). */
+const EVIDENCE_SHOWN = 10;
+
+function AlertLine(props: { alert: Alert; zone: string }) {
+  const { alert, zone } = props;
+  return (
+    <>
+      <SafeLink href={alert.url}>{alert.title || '(untitled)'}</SafeLink>
+      <p class="meta">
+        {alert.source.title} · changed{' '}
+        <time datetime={alert.changedAt}>{formatInZone(alert.changedAt, zone)}</time> · {alert.kind}
+      </p>
+      {alert.whatChanged ? <p class="what">{alert.whatChanged}</p> : null}
+    </>
+  );
+}
+
+function FactsheetCard(props: { sheet: FactsheetView; zone: string; csrf: string }) {
+  const { sheet, zone } = props;
+  const headingId = `fs-${sheet.id}`;
+  return (
+    <section
+      class={sheet.stale ? 'card stale' : 'card fresh'}
+      aria-labelledby={headingId}
+      id={`factsheet-${sheet.id}`}
+    >
+      <h3 id={headingId}>
+        {sheet.url ? <SafeLink href={sheet.url}>{sheet.title}</SafeLink> : sheet.title}{' '}
+        <span class={sheet.stale ? 'badge stale' : 'badge ok'}>
+          {sheet.stale ? 'May need revising' : 'Up to date'}
+        </span>
+      </h3>
+      <p class="meta">
+        Last reviewed{' '}
+        {sheet.reviewedAt.length === 10 ? sheet.reviewedAt : formatInZone(sheet.reviewedAt, zone)}
+        {sheet.staleSince ? ` · changes since ${formatInZone(sheet.staleSince, zone, false)}` : ''} · topics:{' '}
+        {sheet.topics.join(', ')}
+      </p>
+      {sheet.stale ? (
+        <>
+          <p>
+            {sheet.evidenceCount} {sheet.evidenceCount === 1 ? 'change' : 'changes'} since the last review
+            {sheet.evidenceCount > EVIDENCE_SHOWN ? ` (newest ${EVIDENCE_SHOWN} shown)` : ''}:
+          </p>
+          <ul class="evidence">
+            {sheet.evidence.slice(0, EVIDENCE_SHOWN).map((alert) => (
+              <li>
+                <AlertLine alert={alert} zone={zone} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <form method="post" action={`/staff/factsheets/${encodeURIComponent(sheet.id)}/review`}>
+        <input type="hidden" name="csrf" value={props.csrf} />
+        <div class="field">
+          <label for={`note-${sheet.id}`}>Review note (optional)</label>
+          <textarea id={`note-${sheet.id}`} name="note" maxlength={2000} rows={2} />
+        </div>
+        <button type="submit" class={sheet.stale ? undefined : 'secondary'}>
+          Mark “{sheet.title}” reviewed
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function AlertFilters(props: DashboardProps) {
+  return (
+    <search aria-label="Filter alerts">
+      <form class="inline" method="get" action="/staff#alerts">
+        <div>
+          <label for="filter-topic">Topic</label>
+          <select id="filter-topic" name="topic">
+            <option value="">All topics</option>
+            {props.topics.map((topic) => (
+              <option value={topic.id} selected={props.filters.topic === topic.id}>
+                {topic.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="filter-source">Source</label>
+          <select id="filter-source" name="source">
+            <option value="">All sources</option>
+            {props.sources.map((source) => (
+              <option value={source.id} selected={props.filters.source === source.id}>
+                {source.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
+      </form>
+    </search>
+  );
+}
+
+function nextPageHref(props: DashboardProps): string {
+  const params = new URLSearchParams();
+  if (props.filters.topic) params.set('topic', props.filters.topic);
+  if (props.filters.source) params.set('source', props.filters.source);
+  params.set('cursor', props.nextCursor ?? '');
+  return `/staff?${params.toString()}#alerts`;
+}
+
+function SourceTable(props: { sources: SourceRow[]; zone: string }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">Source health</caption>
+        <thead>
+          <tr>
+            <th scope="col">Source</th>
+            <th scope="col">Last poll</th>
+            <th scope="col">Status</th>
+            <th scope="col">HTTP</th>
+            <th scope="col">Failures in a row</th>
+            <th scope="col">Last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.sources.map((source) => (
+            <tr>
+              <th scope="row">
+                <SafeLink href={source.url}>{source.title}</SafeLink>
+                <div class="meta">
+                  {source.id} · {source.kind}
+                </div>
+              </th>
+              <td>{source.lastPolledAt ? formatInZone(source.lastPolledAt, props.zone) : 'never'}</td>
+              <td>
+                <span class={`badge ${source.lastStatus ?? 'never'}`}>
+                  {source.lastStatus ?? 'not polled'}
+                </span>
+              </td>
+              <td>{source.httpStatus ?? '–'}</td>
+              <td>{source.consecutiveFailures}</td>
+              <td>{source.lastError ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Dashboard(props: DashboardProps) {
+  const stale = props.factsheets.filter((sheet) => sheet.stale);
+  const fresh = props.factsheets.filter((sheet) => !sheet.stale);
+  return (
+    <Layout title="Staff dashboard" organisation={props.organisation} staff>
+      <h1>Staff dashboard</h1>
+      {props.flash ? <Notice kind={props.flash.kind}>{props.flash.text}</Notice> : null}
+      <section aria-labelledby="factsheets">
+        <h2 id="factsheets">Factsheets</h2>
+        <p class="lead">
+          {stale.length === 0
+            ? 'No factsheet needs revising.'
+            : `${stale.length} of ${props.factsheets.length} factsheets may need revising.`}
+        </p>
+        {[...stale, ...fresh].map((sheet) => (
+          <FactsheetCard sheet={sheet} zone={props.zone} csrf={props.csrf[sheet.id] ?? ''} />
+        ))}
+      </section>
+      <section aria-labelledby="alerts">
+        <h2 id="alerts">Recent alerts</h2>
+        <AlertFilters {...props} />
+        {props.alerts.length === 0 ? (
+          <p>No alerts match.</p>
+        ) : (
+          <ul class="evidence">
+            {props.alerts.map((alert) => (
+              <li>
+                <AlertLine alert={alert} zone={props.zone} />
+                <p class="meta">Topics: {alert.topics.join(', ')}</p>
+              </li>
+            ))}
+          </ul>
+        )}
+        {props.nextCursor ? (
+          <p class="pager">
+            <a href={nextPageHref(props)}>Older alerts</a>
+          </p>
+        ) : null}
+      </section>
+      <section aria-labelledby="sources">
+        <h2 id="sources">Source health</h2>
+        <SourceTable sources={props.sources} zone={props.zone} />
+      </section>
+    </Layout>
+  );
+}

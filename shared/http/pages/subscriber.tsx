@@ -1,0 +1,211 @@
+/**
+ * @module Subscriber pages: subscribe, confirm, manage, unsubscribe. Every action is a form POST
+ * (a GET never changes anything, because mail scanners prefetch links). Pure rendering.
+ */
+import type { Frequency } from '../../domain/types.ts';
+import { Layout, Notice } from './layout.tsx';
+
+export interface TopicOption {
+  id: string;
+  title: string;
+}
+
+export const FREQUENCIES: { id: Frequency; label: string; hint: string }[] = [
+  { id: 'immediate', label: 'As they happen', hint: 'an email after each check that finds something' },
+  { id: 'daily', label: 'Daily digest', hint: 'one email a day, in the morning' },
+  { id: 'weekly', label: 'Weekly digest', hint: 'one email a week, on Monday morning' },
+];
+
+export interface FieldErrors {
+  email?: string;
+  topics?: string;
+  frequency?: string;
+  form?: string;
+}
+
+function ErrorSummary(props: { errors: FieldErrors }) {
+  const entries = Object.entries(props.errors).filter(([, message]) => message);
+  if (entries.length === 0) return null;
+  return (
+    <div class="notice error" role="alert" aria-labelledby="error-title">
+      <h2 id="error-title">There is a problem</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>{field === 'form' ? message : <a href={`#field-${field}`}>{message}</a>}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Choices(props: {
+  topics: TopicOption[];
+  selected: readonly string[];
+  frequency: Frequency;
+  errors: FieldErrors;
+}) {
+  return (
+    <>
+      <fieldset id="field-topics" aria-describedby={props.errors.topics ? 'topics-error' : undefined}>
+        <legend>Topics</legend>
+        {props.errors.topics ? (
+          <p class="hint" id="topics-error">
+            {props.errors.topics}
+          </p>
+        ) : null}
+        {props.topics.map((topic) => (
+          <div class="choice">
+            <input
+              type="checkbox"
+              id={`topic-${topic.id}`}
+              name="topics"
+              value={topic.id}
+              checked={props.selected.includes(topic.id)}
+            />
+            <label for={`topic-${topic.id}`}>{topic.title}</label>
+          </div>
+        ))}
+      </fieldset>
+      <fieldset id="field-frequency">
+        <legend>How often</legend>
+        {FREQUENCIES.map((option) => (
+          <div class="choice">
+            <input
+              type="radio"
+              id={`frequency-${option.id}`}
+              name="frequency"
+              value={option.id}
+              checked={props.frequency === option.id}
+            />
+            <label for={`frequency-${option.id}`}>
+              {option.label} <span class="hint">({option.hint})</span>
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </>
+  );
+}
+
+export interface SubscribeProps {
+  organisation: string;
+  topics: TopicOption[];
+  csrf: string;
+  values: { email: string; topics: string[]; frequency: Frequency };
+  errors: FieldErrors;
+}
+
+export function SubscribePage(props: SubscribeProps) {
+  return (
+    <Layout title="Subscribe" organisation={props.organisation} narrow>
+      <h1>Get policy alerts by email</h1>
+      <p class="lead">
+        Choose the topics you care about. We check legislation.gov.uk, GOV.UK, Parliament and sector sites,
+        and email you when something changes.
+      </p>
+      <ErrorSummary errors={props.errors} />
+      <form method="post" action="/subscribe" novalidate>
+        <input type="hidden" name="csrf" value={props.csrf} />
+        <div class="field" id="field-email">
+          <label for="email">Email address</label>
+          <p class="hint" id="email-hint">
+            We send a link to confirm it is yours. Nothing arrives until you confirm.
+          </p>
+          <input
+            type="email"
+            id="email"
+            name="email"
+            autocomplete="email"
+            spellcheck={false}
+            required
+            value={props.values.email}
+            aria-describedby="email-hint"
+          />
+        </div>
+        <Choices
+          topics={props.topics}
+          selected={props.values.topics}
+          frequency={props.values.frequency}
+          errors={props.errors}
+        />
+        <button type="submit">Subscribe</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function ConfirmPage(props: { organisation: string; action: string; email: string; choice: string }) {
+  return (
+    <Layout title="Confirm your subscription" organisation={props.organisation} narrow>
+      <h1>Confirm your subscription</h1>
+      <p class="lead">
+        Confirm that <strong>{props.email}</strong> should receive {props.choice}.
+      </p>
+      <form method="post" action={props.action}>
+        <button type="submit">Confirm subscription</button>
+      </form>
+    </Layout>
+  );
+}
+
+export interface ManageProps {
+  organisation: string;
+  action: string;
+  csrf: string;
+  email: string;
+  status: string;
+  topics: TopicOption[];
+  selected: string[];
+  frequency: Frequency;
+  errors: FieldErrors;
+  saved: boolean;
+}
+
+export function ManagePage(props: ManageProps) {
+  return (
+    <Layout title="Manage your subscription" organisation={props.organisation} narrow>
+      <h1>Manage your subscription</h1>
+      <p class="lead">
+        For <strong>{props.email}</strong> · status: {props.status}
+      </p>
+      {props.saved ? <Notice>Your choices are saved.</Notice> : null}
+      <ErrorSummary errors={props.errors} />
+      <form method="post" action={props.action}>
+        <input type="hidden" name="csrf" value={props.csrf} />
+        <input type="hidden" name="action" value="update" />
+        <Choices
+          topics={props.topics}
+          selected={props.selected}
+          frequency={props.frequency}
+          errors={props.errors}
+        />
+        <button type="submit">Save changes</button>
+      </form>
+      <h2>Stop all emails</h2>
+      <form method="post" action={props.action}>
+        <input type="hidden" name="csrf" value={props.csrf} />
+        <input type="hidden" name="action" value="unsubscribe" />
+        <button type="submit" class="danger">
+          Unsubscribe
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function UnsubscribePage(props: { organisation: string; action: string; email: string }) {
+  return (
+    <Layout title="Unsubscribe" organisation={props.organisation} narrow>
+      <h1>Unsubscribe</h1>
+      <p class="lead">
+        Stop sending policy alerts to <strong>{props.email}</strong>?
+      </p>
+      <form method="post" action={props.action}>
+        <input type="hidden" name="List-Unsubscribe" value="One-Click" />
+        <button type="submit" class="danger">
+          Unsubscribe
+        </button>
+      </form>
+    </Layout>
+  );
+}

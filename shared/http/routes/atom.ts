@@ -1,0 +1,45 @@
+/**
+ * @module `GET /api/topics/{id}/alerts.atom`: the topic's 50 newest alerts as Atom 1.0, for feed
+ * readers and intranets that would rather not take email.
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { ServiceDeps } from '../../services/deps.ts';
+import { renderAtom } from '../atom.ts';
+import { apiError } from '../errors.ts';
+import { type AppEnv, errors, newApi } from '../openapi.ts';
+
+export const ATOM_ENTRIES = 50;
+
+const route = createRoute({
+  method: 'get',
+  path: '/topics/{id}/alerts.atom',
+  tags: ['public'],
+  summary: "Atom 1.0 feed of a topic's 50 newest alerts",
+  request: { params: z.object({ id: z.string().min(1).max(200) }) },
+  responses: {
+    200: {
+      description: 'Atom feed; entry ids are `urn:policy-watch:alert:<id>`',
+      content: { 'application/atom+xml': { schema: z.string() } },
+    },
+    404: errors[404],
+  },
+});
+
+export function atomRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
+  return newApi().openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const configured = deps.config.topics.find((topic) => topic.id === id);
+    const page = await deps.store.alerts.list({ topics: [id], limit: ATOM_ENTRIES });
+    // A removed topic keeps its feed while it has alerts (SPEC §2: they stay queryable).
+    if (!configured && page.items.length === 0) return apiError(c, 'not_found', `no topic "${id}"`);
+    const xml = renderAtom({
+      topic: { id, title: configured?.title ?? id },
+      organisation: deps.config.organisation.name,
+      selfUrl: `${deps.publicUrl}/api/topics/${encodeURIComponent(id)}/alerts.atom`,
+      alternateUrl: `${deps.publicUrl}/`,
+      alerts: page.items,
+      now: deps.clock.now(),
+    });
+    return c.body(xml, 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' });
+  });
+}

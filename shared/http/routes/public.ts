@@ -1,0 +1,181 @@
+/**
+ * @module Public read-only API (SPEC §6): health, sources, topics, alerts. Alerts derive from
+ * public sources, so these need no key and allow any origin (CORS is set in app.ts).
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { sourceTitle } from '../../config.ts';
+import { parseInstant } from '../../domain/time.ts';
+import type { AlertQuery } from '../../ports.ts';
+import type { ServiceDeps } from '../../services/deps.ts';
+import { apiError, type ErrorDetail, invalid } from '../errors.ts';
+import { type AppEnv, errors, json, newApi } from '../openapi.ts';
+import { AlertPageSchema, AlertSchema, HealthSchema, listOf, SourceSchema, TopicSchema } from '../schemas.ts';
+
+/** SPEC §6: a source is degraded from its third consecutive failure. */
+export const DEGRADED_AFTER_FAILURES = 3;
+
+const health = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['public'],
+  summary: 'Service health: degraded when a source has failed 3+ times in a row',
+  responses: { 200: json(HealthSchema, 'Health'), 503: errors[503] },
+});
+
+const sources = createRoute({
+  method: 'get',
+  path: '/sources',
+  tags: ['public'],
+  summary: 'Configured sources with their last poll',
+  responses: { 200: json(listOf(SourceSchema), 'Sources in config order') },
+});
+
+const topics = createRoute({
+  method: 'get',
+  path: '/topics',
+  tags: ['public'],
+  summary: 'Tracked topics',
+  responses: { 200: json(listOf(TopicSchema), 'Topics in config order') },
+});
+
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+
+const alertsQuery = z.object({
+  topic: stringOrList
+    .optional()
+    .openapi({ description: 'topic id; repeat for any of several', param: { style: 'form', explode: true } }),
+  source: z.string().optional().openapi({ description: 'source id' }),
+  since: z
+    .string()
+    .optional()
+    .openapi({ description: 'inclusive lower bound on changedAt (date or instant)' }),
+  until: z
+    .string()
+    .optional()
+    .openapi({ description: 'exclusive upper bound on changedAt (date or instant)' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ type: 'integer', default: 20 }),
+  cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page' }),
+});
+
+const alerts = createRoute({
+  method: 'get',
+  path: '/alerts',
+  tags: ['public'],
+  summary: 'Alerts, newest detection first, cursor-paged',
+  request: { query: alertsQuery },
+  responses: { 200: json(AlertPageSchema, 'One page of alerts'), 400: errors[400] },
+});
+
+const alertById = createRoute({
+  method: 'get',
+  path: '/alerts/{id}',
+  tags: ['public'],
+  summary: 'One alert',
+  request: { params: z.object({ id: z.string().min(1).max(200) }) },
+  responses: { 200: json(AlertSchema, 'The alert'), 404: errors[404] },
+});
+
+function isInvalidCursor(error: unknown): boolean {
+  return error instanceof Error && error.name === 'InvalidCursorError';
+}
+
+export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
+  const zone = deps.config.digests.timezone;
+
+  /** Known = configured, or still present in stored data (removed ids stay queryable, SPEC §2). */
+  async function knownTopic(id: string): Promise<boolean> {
+    if (deps.config.topics.some((topic) => topic.id === id)) return true;
+    return (await deps.store.alerts.list({ topics: [id], limit: 1 })).items.length > 0;
+  }
+  async function knownSource(id: string): Promise<boolean> {
+    if (deps.config.sources.some((source) => source.id === id)) return true;
+    if (await deps.store.sources.get(id)) return true;
+    return (await deps.store.alerts.list({ source: id, limit: 1 })).items.length > 0;
+  }
+
+  return newApi()
+    .openapi(health, async (c) => {
+      let states: Awaited<ReturnType<typeof deps.store.sources.list>>;
+      try {
+        await deps.store.ping();
+        states = await deps.store.sources.list();
+      } catch (error) {
+        deps.logger.log('error', 'health: store unreachable', { error });
+        return c.json({ error: { code: 'internal' as const, message: 'the store is unreachable' } }, 503);
+      }
+      const byId = new Map(states.map((state) => [state.sourceId, state]));
+      const items = deps.config.sources.map((source) => {
+        const state = byId.get(source.id);
+        return {
+          id: source.id,
+          lastStatus: state?.lastStatus ?? null,
+          consecutiveFailures: state?.consecutiveFailures ?? 0,
+        };
+      });
+      const degraded = items.some((item) => item.consecutiveFailures >= DEGRADED_AFTER_FAILURES);
+      return c.json({ status: degraded ? ('degraded' as const) : ('ok' as const), sources: items }, 200);
+    })
+    .openapi(sources, async (c) => {
+      const byId = new Map((await deps.store.sources.list()).map((state) => [state.sourceId, state]));
+      const items = deps.config.sources.map((source) => {
+        const state = byId.get(source.id);
+        return {
+          id: source.id,
+          title: sourceTitle(source),
+          kind: source.kind,
+          url: source.url,
+          lastPolledAt: state?.lastPolledAt ?? null,
+          lastStatus: state?.lastStatus ?? null,
+          consecutiveFailures: state?.consecutiveFailures ?? 0,
+          lastError: state?.lastError ?? null,
+        };
+      });
+      return c.json({ items }, 200);
+    })
+    .openapi(topics, (c) =>
+      c.json({ items: deps.config.topics.map(({ id, title, query }) => ({ id, title, query })) }, 200),
+    )
+    .openapi(alerts, async (c) => {
+      const input = c.req.valid('query');
+      const topicIds = input.topic === undefined ? [] : [input.topic].flat();
+      const details: ErrorDetail[] = [];
+      for (const [index, id] of topicIds.entries()) {
+        if (!(await knownTopic(id))) {
+          details.push({
+            path: topicIds.length > 1 ? `topic[${index}]` : 'topic',
+            message: `unknown topic "${id}"`,
+          });
+        }
+      }
+      if (input.source !== undefined && !(await knownSource(input.source))) {
+        details.push({ path: 'source', message: `unknown source "${input.source}"` });
+      }
+      const query: AlertQuery = { limit: input.limit, cursor: input.cursor ?? null };
+      if (topicIds.length > 0) query.topics = topicIds;
+      if (input.source !== undefined) query.source = input.source;
+      for (const key of ['since', 'until'] as const) {
+        const text = input[key];
+        if (text === undefined) continue;
+        const parsed = parseInstant(text.trim(), zone);
+        if (parsed) query[key] = parsed.toISOString();
+        else details.push({ path: key, message: 'must be a date (YYYY-MM-DD) or an ISO 8601 instant' });
+      }
+      if (input.cursor !== undefined && input.cursor === '') {
+        details.push({ path: 'cursor', message: 'must not be empty' });
+      }
+      if (details.length > 0) return invalid(c, details);
+      try {
+        const page = await deps.store.alerts.list(query);
+        return c.json({ items: page.items, nextCursor: page.nextCursor }, 200);
+      } catch (error) {
+        if (isInvalidCursor(error))
+          return invalid(c, [{ path: 'cursor', message: 'not a cursor this API issued' }]);
+        throw error;
+      }
+    })
+    .openapi(alertById, async (c) => {
+      const alert = await deps.store.alerts.get(c.req.valid('param').id);
+      if (!alert) return apiError(c, 'not_found', 'no such alert');
+      return c.json(alert, 200);
+    });
+}

@@ -1,0 +1,121 @@
+/**
+ * @module Staff pages: `GET /staff` (the dashboard) and the review form's POST, which redirects
+ * back (303) with a confirmation. Basic auth with the staff key as password; forms carry CSRF.
+ */
+import { Hono } from 'hono';
+import { sourceTitle } from '../../config.ts';
+import type { Alert } from '../../domain/types.ts';
+import type { ServiceDeps } from '../../services/deps.ts';
+import { listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
+import { staffPages } from '../auth.ts';
+import { issueCsrf, verifyCsrf } from '../csrf.ts';
+import type { AppEnv } from '../openapi.ts';
+import { MessagePage } from '../pages/message.tsx';
+import { Dashboard, type DashboardProps } from '../pages/staff.tsx';
+
+const ALERTS_PER_PAGE = 25;
+
+function flashFrom(deps: ServiceDeps, query: Record<string, string>): DashboardProps['flash'] {
+  const sheet = deps.config.factsheets.find((candidate) => candidate.id === query.reviewed);
+  if (sheet) return { kind: 'ok', text: `Marked “${sheet.title}” as reviewed.` };
+  if (query.error === 'csrf') {
+    return { kind: 'error', text: 'The form had expired. Please try again.' };
+  }
+  if (query.error === 'review') {
+    return { kind: 'error', text: 'That review was not recorded: a later review already exists.' };
+  }
+  return null;
+}
+
+export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
+  const organisation = deps.config.organisation.name;
+  const zone = deps.config.digests.timezone;
+  const scope = (key: string, id: string) => ({
+    secret: deps.signingSecret,
+    subject: `staff:${key}`,
+    purpose: `review:${id}`,
+  });
+  const app = new Hono<AppEnv>();
+  app.use(
+    '*',
+    staffPages(deps.staffKeys, (c) =>
+      c.html(
+        MessagePage({
+          organisation,
+          title: 'Staff sign-in needed',
+          body: 'Sign in with any user name and a staff key as the password.',
+        }),
+        401,
+      ),
+    ),
+  );
+
+  app.get('/', async (c) => {
+    const key = c.get('staffKey') ?? '';
+    const query = c.req.query();
+    const topic = deps.config.topics.some((t) => t.id === query.topic) ? query.topic! : null;
+    const source = deps.config.sources.some((s) => s.id === query.source) ? query.source! : null;
+    let page: { items: Alert[]; nextCursor: string | null } = { items: [], nextCursor: null };
+    try {
+      page = await deps.store.alerts.list({
+        limit: ALERTS_PER_PAGE,
+        cursor: query.cursor || null,
+        ...(topic ? { topics: [topic] } : {}),
+        ...(source ? { source } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'InvalidCursorError')) throw error;
+    }
+    const [factsheets, states] = await Promise.all([listFactsheets(deps), deps.store.sources.list()]);
+    const now = deps.clock.now();
+    const csrf: Record<string, string> = {};
+    for (const sheet of factsheets) csrf[sheet.id] = await issueCsrf(scope(key, sheet.id), now);
+    const byId = new Map(states.map((state) => [state.sourceId, state]));
+    const props: DashboardProps = {
+      organisation,
+      zone,
+      factsheets,
+      csrf,
+      alerts: page.items,
+      nextCursor: page.nextCursor,
+      filters: { topic, source },
+      topics: deps.config.topics.map(({ id, title }) => ({ id, title })),
+      sources: deps.config.sources.map((config) => {
+        const state = byId.get(config.id);
+        return {
+          id: config.id,
+          title: sourceTitle(config),
+          kind: config.kind,
+          url: config.url,
+          lastPolledAt: state?.lastPolledAt ?? null,
+          lastStatus: state?.lastStatus ?? null,
+          httpStatus: state?.httpStatus ?? null,
+          consecutiveFailures: state?.consecutiveFailures ?? 0,
+          lastError: state?.lastError ?? null,
+        };
+      }),
+      flash: flashFrom(deps, query),
+    };
+    return c.html(`<!doctype html>${Dashboard(props)}`);
+  });
+
+  app.post('/factsheets/:id/review', async (c) => {
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const key = c.get('staffKey') ?? '';
+    if (!deps.config.factsheets.some((sheet) => sheet.id === id)) {
+      return c.html(
+        MessagePage({ organisation, title: 'Not found', body: 'There is no such factsheet.' }),
+        404,
+      );
+    }
+    if (!(await verifyCsrf(scope(key, id), form.csrf, deps.clock.now()))) {
+      return c.redirect('/staff?error=csrf#factsheets', 303);
+    }
+    const note = typeof form.note === 'string' ? form.note : '';
+    const result = await reviewFactsheet(deps, id, note.trim() ? { note } : {});
+    if (!result.ok) return c.redirect('/staff?error=review#factsheets', 303);
+    return c.redirect(`/staff?reviewed=${encodeURIComponent(id)}#factsheets`, 303);
+  });
+  return app;
+}

@@ -1,0 +1,152 @@
+/**
+ * @module zod schemas of the API documents (SPEC §6), named with `.openapi()` so that
+ * `/openapi.json` carries them as components. Responses are documented, requests validated.
+ */
+import { z } from '@hono/zod-openapi';
+
+const instant = z.string().openapi({ format: 'date-time', example: '2026-11-26T07:00:00.000Z' });
+const nullableInstant = instant.nullable();
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum([
+        'invalid_request',
+        'unauthorized',
+        'not_found',
+        'conflict',
+        'payload_too_large',
+        'rate_limited',
+        'internal',
+      ]),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+const LegislationRefSchema = z
+  .object({ id: z.string().openapi({ example: 'ukpga/2011/20' }), title: z.string().nullable() })
+  .openapi('LegislationRef');
+
+export const AlertSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['new', 'updated', 'page-changed']),
+    topics: z.array(z.string()),
+    matched: z.array(z.object({ topic: z.string(), terms: z.array(z.string()) })),
+    source: z.object({ id: z.string(), title: z.string() }),
+    title: z.string(),
+    url: z.string().openapi({ format: 'uri' }),
+    summary: z.string().openapi({ description: 'plain text, at most 500 characters, "" if none' }),
+    whatChanged: z.string(),
+    publishedAt: nullableInstant,
+    changedAt: instant,
+    detectedAt: instant,
+    legislation: z
+      .object({
+        affected: LegislationRefSchema.nullable(),
+        affecting: LegislationRefSchema.nullable(),
+        effect: z.string().nullable(),
+        provisions: z.object({ affected: z.string().nullable(), affecting: z.string().nullable() }),
+        inForce: z.array(z.object({ date: z.string().nullable(), qualification: z.string().nullable() })),
+      })
+      .optional()
+      .openapi({ description: 'legislation.gov.uk effect; omitted when not applicable' }),
+    diff: z
+      .object({ added: z.array(z.string()), removed: z.array(z.string()) })
+      .optional()
+      .openapi({ description: 'line diff of a watched page; omitted when not applicable' }),
+  })
+  .openapi('Alert');
+
+export const AlertPageSchema = z
+  .object({ items: z.array(AlertSchema), nextCursor: z.string().nullable() })
+  .openapi('AlertPage');
+
+const pollStatus = z.enum(['changed', 'unchanged', 'not-modified', 'failed']).nullable();
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    sources: z.array(
+      z.object({ id: z.string(), lastStatus: pollStatus, consecutiveFailures: z.number().int() }),
+    ),
+  })
+  .openapi('Health');
+
+export const SourceSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    kind: z.enum(['feed', 'govuk-search', 'page']),
+    url: z.string(),
+    lastPolledAt: nullableInstant,
+    lastStatus: pollStatus,
+    consecutiveFailures: z.number().int(),
+    lastError: z.string().nullable(),
+  })
+  .openapi('Source');
+
+export const TopicSchema = z
+  .object({ id: z.string(), title: z.string(), query: z.string() })
+  .openapi('Topic');
+
+export const FactsheetSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    url: z.string().nullable(),
+    topics: z.array(z.string()),
+    reviewedAt: z
+      .string()
+      .openapi({ description: 'as given: a date (YYYY-MM-DD) from the config, an instant from a review' }),
+    stale: z.boolean(),
+    staleSince: nullableInstant,
+    evidenceCount: z.number().int(),
+    evidence: z.array(AlertSchema).openapi({ description: 'newest changedAt first, at most 100' }),
+  })
+  .openapi('Factsheet');
+
+export const ReviewRequestSchema = z
+  .object({
+    reviewedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'instant (default now); offset-less values are read in digests.timezone' }),
+    note: z.string().max(2000).optional(),
+  })
+  .openapi('ReviewRequest');
+
+const frequency = z.enum(['immediate', 'daily', 'weekly']);
+
+export const SubscriberSchema = z
+  .object({
+    email: z.string(),
+    topics: z.array(z.string()),
+    frequency,
+    status: z.enum(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+    createdAt: instant,
+    confirmedAt: nullableInstant,
+  })
+  .openapi('Subscriber');
+
+/** Email syntax and topic ids are checked again by the service against the config. */
+export const SubscriptionRequestSchema = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .max(254)
+      .pipe(z.email('must be an email address'))
+      .openapi({ format: 'email', example: 'someone@example.org' }),
+    topics: z.array(z.string()).min(1, 'choose at least one topic'),
+    frequency,
+  })
+  .openapi('SubscriptionRequest');
+
+export const PendingSchema = z.object({ status: z.literal('pending') }).openapi('SubscriptionPending');
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item) });
+}

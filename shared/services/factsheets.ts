@@ -1,0 +1,131 @@
+/**
+ * @module Factsheet review (SPEC §3, §6): which factsheets are stale and why (their evidence), and
+ * recording a review through the API. Evidence follows each factsheet's CURRENT config topics.
+ */
+import type { FactsheetConfig } from '../config.ts';
+import { evidenceDetectedFrom, reviewState, staleness } from '../domain/staleness.ts';
+import { parseInstant } from '../domain/time.ts';
+import type { Alert, FactsheetReview } from '../domain/types.ts';
+import type { ServiceDeps } from './deps.ts';
+
+/** At most this many evidence alerts are returned per factsheet (the count is exact). */
+export const MAX_EVIDENCE = 100;
+export const MAX_NOTE_LENGTH = 2000;
+
+/** A factsheet as `GET /api/factsheets` returns it. */
+export interface FactsheetView {
+  id: string;
+  title: string;
+  url: string | null;
+  topics: string[];
+  reviewedAt: string;
+  stale: boolean;
+  staleSince: string | null;
+  evidenceCount: number;
+  evidence: Alert[];
+}
+
+function earliestDetection(from: number): string {
+  return new Date(Number.isFinite(from) ? from : 0).toISOString();
+}
+
+async function view(
+  deps: ServiceDeps,
+  sheet: FactsheetConfig,
+  reviews: readonly FactsheetReview[],
+): Promise<FactsheetView> {
+  const state = reviewState(sheet, reviews, deps.config.digests.timezone);
+  const alerts = await deps.store.alerts.listDetectedSince(
+    sheet.topics,
+    earliestDetection(evidenceDetectedFrom(state)),
+  );
+  const result = staleness(alerts, sheet, state);
+  return {
+    id: sheet.id,
+    title: sheet.title,
+    url: sheet.url ?? null,
+    topics: [...sheet.topics],
+    reviewedAt: state.display,
+    stale: result.stale,
+    staleSince: result.staleSince,
+    evidenceCount: result.evidence.length,
+    evidence: result.evidence.slice(0, MAX_EVIDENCE),
+  };
+}
+
+/** Every configured factsheet in config order, optionally only the stale (or fresh) ones. */
+export async function listFactsheets(
+  deps: ServiceDeps,
+  filter: { stale?: boolean } = {},
+): Promise<FactsheetView[]> {
+  const reviews = await deps.store.factsheets.allReviews();
+  const views = await Promise.all(
+    deps.config.factsheets.map((sheet) => view(deps, sheet, reviews.get(sheet.id) ?? [])),
+  );
+  return filter.stale === undefined ? views : views.filter((sheet) => sheet.stale === filter.stale);
+}
+
+export async function getFactsheet(deps: ServiceDeps, id: string): Promise<FactsheetView | null> {
+  const sheet = deps.config.factsheets.find((candidate) => candidate.id === id);
+  if (!sheet) return null;
+  return view(deps, sheet, await deps.store.factsheets.reviews(id));
+}
+
+export type ReviewResult =
+  | { ok: true; factsheet: FactsheetView }
+  | { ok: false; error: 'not_found'; message: string }
+  | { ok: false; error: 'invalid'; path: 'reviewedAt' | 'note'; message: string }
+  | { ok: false; error: 'conflict'; message: string; effective: string };
+
+/**
+ * Records a review. `reviewedAt` defaults to now; offset-less input is read in the config zone.
+ * A future instant is refused (400), as is one earlier than the current effective review (409):
+ * a review can only move the factsheet forward.
+ */
+export async function reviewFactsheet(
+  deps: ServiceDeps,
+  id: string,
+  input: { reviewedAt?: string; note?: string } = {},
+): Promise<ReviewResult> {
+  const sheet = deps.config.factsheets.find((candidate) => candidate.id === id);
+  if (!sheet) return { ok: false, error: 'not_found', message: `no factsheet "${id}"` };
+  const zone = deps.config.digests.timezone;
+  const now = deps.clock.now();
+  let reviewedAt = now;
+  if (input.reviewedAt !== undefined) {
+    const parsed = parseInstant(input.reviewedAt.trim(), zone);
+    if (!parsed) {
+      return { ok: false, error: 'invalid', path: 'reviewedAt', message: 'must be an ISO 8601 instant' };
+    }
+    reviewedAt = parsed;
+  }
+  if (reviewedAt.getTime() > now.getTime()) {
+    return { ok: false, error: 'invalid', path: 'reviewedAt', message: 'must not be in the future' };
+  }
+  const note = input.note?.trim() ?? '';
+  if (note.length > MAX_NOTE_LENGTH) {
+    return {
+      ok: false,
+      error: 'invalid',
+      path: 'note',
+      message: `must be at most ${MAX_NOTE_LENGTH} characters`,
+    };
+  }
+  const state = reviewState(sheet, await deps.store.factsheets.reviews(id), zone);
+  if (reviewedAt.getTime() < state.effective) {
+    const effective = new Date(state.effective).toISOString();
+    return {
+      ok: false,
+      error: 'conflict',
+      effective,
+      message: `reviewedAt is earlier than the current review (${effective})`,
+    };
+  }
+  await deps.store.factsheets.addReview(id, {
+    reviewedAt: reviewedAt.toISOString(),
+    note: note === '' ? null : note,
+    at: now.toISOString(),
+  });
+  const factsheet = await getFactsheet(deps, id);
+  return { ok: true, factsheet: factsheet! };
+}
