@@ -1,8 +1,19 @@
 /**
  * @module Digests (SPEC §4, §7): for each confirmed subscriber of a frequency, every alert on
  * their topics detected since confirmation and not yet sent, in one email; idempotent sending.
+ *
+ * Each (subscriber, alert) is claimed with a conditional write before the send, marked with the
+ * SES message id right after it, and released when the send fails (so the next run retries).
+ * The only way an alert reaches someone twice is a crash between SES accepting the message and
+ * `markSent`: the claim then goes stale after 15 minutes and the alert is sent again. Nothing
+ * but the mark runs in that window (the message is built before sending).
  */
-import type { Frequency } from '../domain/types.ts';
+import type { Config } from '../config.ts';
+import { isEvidence, type ReviewState, reviewState } from '../domain/staleness.ts';
+import type { Alert, FactsheetReview, Frequency, Subscriber } from '../domain/types.ts';
+import { buildMime } from '../mail/mime.ts';
+import { envelopeTo, linksFor } from '../mail/notices.ts';
+import { renderDigest } from '../mail/render-digest.ts';
 import type { ServiceDeps } from './deps.ts';
 
 /** Exactly the `digest --json` document of SPEC §4. */
@@ -15,8 +26,186 @@ export interface DigestReport {
 export interface DigestOptions {
   frequency: Frequency;
   dryRun?: boolean;
+  /** Subscribers handled at once (the mailer still paces to the SES send rate); default 4. */
+  concurrency?: number;
 }
 
-export async function runDigest(_deps: ServiceDeps, _options: DigestOptions): Promise<DigestReport> {
-  throw new Error('digest not implemented yet');
+/** An unsent claim older than this is taken to be a crash after the send (SPEC §7). */
+export const STALE_CLAIM_MS = 15 * 60 * 1000;
+
+type Outcome =
+  | { kind: 'sent'; messageId: string | null; alerts: number }
+  | { kind: 'skipped' }
+  | { kind: 'failed'; error: string };
+
+export async function runDigest(deps: ServiceDeps, options: DigestOptions): Promise<DigestReport> {
+  const subscribers = (await deps.store.subscribers.listConfirmed(options.frequency)).sort((a, b) =>
+    a.email < b.email ? -1 : a.email > b.email ? 1 : 0,
+  );
+  const reviews = deps.config.factsheets.length > 0 ? await deps.store.factsheets.allReviews() : new Map();
+  const sheets = factsheetStates(deps.config, reviews);
+  const outcomes: Outcome[] = new Array(subscribers.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < subscribers.length) {
+      const index = next++;
+      const subscriber = subscribers[index]!;
+      try {
+        outcomes[index] = await digestFor(deps, subscriber, sheets, options.dryRun === true);
+      } catch (error) {
+        // One subscriber's trouble (store or render) never stops the others.
+        outcomes[index] = { kind: 'failed', error: errorMessage(error) };
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 4, subscribers.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+
+  const report: DigestReport = { sent: [], failed: [], skipped: 0 };
+  subscribers.forEach((subscriber, index) => {
+    const outcome = outcomes[index]!;
+    if (outcome.kind === 'sent') {
+      report.sent.push({ email: subscriber.email, messageId: outcome.messageId, alerts: outcome.alerts });
+    } else if (outcome.kind === 'failed') {
+      report.failed.push({ email: subscriber.email, error: outcome.error });
+    } else report.skipped++;
+  });
+  deps.logger.log(report.failed.length > 0 ? 'warn' : 'info', 'digest run', {
+    frequency: options.frequency,
+    dryRun: options.dryRun === true,
+    sent: report.sent.length,
+    failed: report.failed.length,
+    skipped: report.skipped,
+  });
+  return report;
+}
+
+interface SheetState {
+  sheet: Config['factsheets'][number];
+  state: ReviewState;
+}
+
+function factsheetStates(config: Config, reviews: Map<string, FactsheetReview[]>): SheetState[] {
+  return config.factsheets.map((sheet) => ({
+    sheet,
+    state: reviewState(sheet, reviews.get(sheet.id) ?? [], config.digests.timezone),
+  }));
+}
+
+/** Alerts on the subscriber's topics detected since confirmation and not delivered, oldest first. */
+async function pendingAlerts(
+  deps: ServiceDeps,
+  subscriber: Subscriber,
+  staleBefore: string,
+): Promise<Alert[]> {
+  if (!subscriber.confirmedAt || subscriber.topics.length === 0) return [];
+  const alerts = await deps.store.alerts.listDetectedSince(subscriber.topics, subscriber.confirmedAt);
+  if (alerts.length === 0) return [];
+  const delivered = await deps.store.deliveries.delivered(
+    subscriber.email,
+    alerts.map((alert) => alert.id),
+    staleBefore,
+  );
+  return alerts.filter((alert) => !delivered.has(alert.id));
+}
+
+async function digestFor(
+  deps: ServiceDeps,
+  subscriber: Subscriber,
+  sheets: SheetState[],
+  dryRun: boolean,
+): Promise<Outcome> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+  const candidates = (await pendingAlerts(deps, subscriber, staleBefore)).slice(
+    0,
+    deps.config.digests.maxAlertsPerEmail,
+  );
+  if (candidates.length === 0) return { kind: 'skipped' };
+  if (dryRun) {
+    render(deps, subscriber, candidates, sheets);
+    return { kind: 'sent', messageId: null, alerts: candidates.length };
+  }
+
+  const claims = await Promise.allSettled(
+    candidates.map((alert) => deps.store.deliveries.claim(subscriber.email, alert.id, at, staleBefore)),
+  );
+  // Another run holds the ones not claimed: they are its to send.
+  const alerts = candidates.filter((_, index) => {
+    const claim = claims[index];
+    return claim?.status === 'fulfilled' && claim.value;
+  });
+  const ids = alerts.map((alert) => alert.id);
+  const broken = claims.find((claim) => claim.status === 'rejected');
+  if (broken) {
+    await deps.store.deliveries.release(subscriber.email, ids, at);
+    return { kind: 'failed', error: errorMessage(broken.reason) };
+  }
+  if (alerts.length === 0) return { kind: 'skipped' };
+
+  let raw: Buffer;
+  let messageId: string;
+  try {
+    const { email, unsubscribe } = render(deps, subscriber, alerts, sheets);
+    raw = await buildMime({
+      ...envelopeTo(deps, subscriber.email),
+      ...email,
+      unsubscribeUrl: unsubscribe,
+      date: now,
+    });
+    ({ messageId } = await deps.mailer.sendRaw({ from: deps.mailFrom, to: subscriber.email, raw }));
+  } catch (error) {
+    await deps.store.deliveries.release(subscriber.email, ids, at);
+    deps.logger.log('warn', 'digest not sent; claims released for the next run', {
+      email: subscriber.email,
+      error,
+    });
+    return { kind: 'failed', error: errorMessage(error) };
+  }
+  await markSent(deps, subscriber.email, ids, messageId);
+  return { kind: 'sent', messageId, alerts: alerts.length };
+}
+
+function render(deps: ServiceDeps, subscriber: Subscriber, alerts: Alert[], sheets: SheetState[]) {
+  const links = linksFor(deps, subscriber);
+  const email = renderDigest({
+    organisation: deps.config.organisation,
+    timezone: deps.config.digests.timezone,
+    topics: deps.config.topics,
+    subscriber,
+    alerts,
+    factsheets: sheets
+      .filter(({ sheet, state }) => alerts.some((alert) => isEvidence(alert, sheet, state)))
+      .map(({ sheet }) => ({ title: sheet.title, url: sheet.url ?? null })),
+    links,
+  });
+  return { email, unsubscribe: links.unsubscribe };
+}
+
+/**
+ * SES has accepted the message: the record must follow. A few quick retries, then a loud log;
+ * the claims would go stale in 15 minutes and be sent again, the one duplicate SPEC §7 allows.
+ */
+async function markSent(deps: ServiceDeps, email: string, ids: string[], messageId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.store.deliveries.markSent(email, ids, messageId, deps.clock.now().toISOString());
+      return;
+    } catch (error) {
+      if (attempt >= 3) {
+        deps.logger.log('error', 'digest sent but not recorded: it may be sent again', {
+          email,
+          messageId,
+          alerts: ids,
+          error,
+        });
+        return;
+      }
+    }
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

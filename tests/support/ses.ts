@@ -2,6 +2,10 @@
  * The SES emulator for tests: aws-ses-v2-local on an ephemeral port, an `SESClient` pointed at it
  * and helpers over the emulator's HTTP API (`GET /store`, `POST /clear-store`).
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import { startEmbeddedMail } from '../../functions/local/embedded-mail.ts';
 
@@ -59,4 +63,32 @@ export async function startTestSes(): Promise<TestSes> {
       await mail.close();
     },
   };
+}
+
+/**
+ * A throwaway RSA key and self-signed certificate for SNS signature tests, made with openssl
+ * (node:crypto cannot issue X.509 certificates). Valid from now for two days.
+ */
+export function makeTestCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sns-cert-'));
+  const keyPath = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=sns.eu-west-2.amazonaws.com',
+    ].concat(['-keyout', keyPath, '-out', certPath]),
+    { stdio: 'ignore' },
+  );
+  const pair = { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
+  rmSync(dir, { recursive: true, force: true });
+  return pair;
 }
