@@ -3,7 +3,7 @@
  * the JSON Schema (`npm run schema`) and every validation message come from it.
  */
 import { z } from 'zod';
-import { parseQuery, QuerySyntaxError, querySourceIds } from './domain/query.ts';
+import { crossFieldErrors, looseView } from './config-rules.ts';
 
 const ID = /^[a-z0-9-]+$/;
 const DURATION = /^[1-9][0-9]*(m|h|d|w)$/;
@@ -195,96 +195,6 @@ export function parseConfigText(text: string): ConfigResult {
     return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
   }
   return parseConfig(raw);
-}
-
-/** The parts of a possibly invalid document the cross-field rules read (null where unusable). */
-interface LooseView {
-  sources: { id: string | null }[];
-  topics: { id: string | null; query: string | null }[];
-  factsheets: { id: string | null; topics: (string | null)[] }[];
-}
-
-function looseView(raw: unknown): LooseView {
-  const record = (value: unknown): Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-  const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-  const root = record(raw);
-  return {
-    sources: list(root.sources).map((source) => ({ id: text(record(source).id) })),
-    topics: list(root.topics).map((topic) => ({
-      id: text(record(topic).id),
-      query: text(record(topic).query),
-    })),
-    factsheets: list(root.factsheets).map((sheet) => ({
-      id: text(record(sheet).id),
-      topics: list(record(sheet).topics).map(text),
-    })),
-  };
-}
-
-function crossFieldErrors(config: LooseView): ConfigError[] {
-  const errors: ConfigError[] = [];
-  const duplicates = (kind: 'sources' | 'topics' | 'factsheets', ids: (string | null)[]) => {
-    const seen = new Map<string, number>();
-    ids.forEach((value, index) => {
-      if (value === null) return;
-      const first = seen.get(value);
-      if (first === undefined) seen.set(value, index);
-      else
-        errors.push({
-          path: `${kind}[${index}].id`,
-          message: `duplicate id "${value}" (also ${kind}[${first}])`,
-        });
-    });
-  };
-  duplicates(
-    'sources',
-    config.sources.map((source) => source.id),
-  );
-  duplicates(
-    'topics',
-    config.topics.map((topic) => topic.id),
-  );
-  duplicates(
-    'factsheets',
-    config.factsheets.map((sheet) => sheet.id),
-  );
-
-  const sourceIds = new Set(config.sources.map((source) => source.id));
-  const topicIds = new Set(config.topics.map((topic) => topic.id));
-  config.topics.forEach((topic, index) => {
-    const path = `topics[${index}].query`;
-    if (topic.query === null) return;
-    try {
-      const query = parseQuery(topic.query);
-      for (const ref of querySourceIds(query)) {
-        if (!sourceIds.has(ref.id)) {
-          errors.push({
-            path,
-            column: ref.column,
-            message: `unknown source "${ref.id}" in topic "${topic.id ?? index}"`,
-          });
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof QuerySyntaxError)) throw error;
-      errors.push({ path, column: error.column, message: `topic "${topic.id ?? index}": ${error.message}` });
-    }
-  });
-  config.factsheets.forEach((sheet, index) => {
-    sheet.topics.forEach((topic, topicIndex) => {
-      if (topic !== null && !topicIds.has(topic)) {
-        errors.push({
-          path: `factsheets[${index}].topics[${topicIndex}]`,
-          message: `unknown topic "${topic}"`,
-        });
-      }
-    });
-  });
-  return errors;
 }
 
 function issueToError(issue: z.core.$ZodIssue, raw: unknown): ConfigError {
