@@ -15,6 +15,7 @@ import {
   RateLimitedError,
   requestSubscription,
   SubscriptionInputError,
+  subscriberLinks,
   type TokenFailureReason,
   unsubscribe,
   updateSubscription,
@@ -59,6 +60,12 @@ function describe(deps: ServiceDeps, topics: readonly string[], frequency: Frequ
   const titles = deps.config.topics.filter((topic) => topics.includes(topic.id)).map((topic) => topic.title);
   const how = FREQUENCIES.find((option) => option.id === frequency)?.label.toLowerCase() ?? 'alerts';
   return `${how} about ${titles.join(', ') || 'the topics you chose'}`;
+}
+
+/** Same-origin path of one of our absolute links (PUBLIC_URL may differ from the request host). */
+function local(link: string): string {
+  const url = new URL(link);
+  return `${url.pathname}${url.search}`;
 }
 
 export function subscriberPageRoutes(deps: ServiceDeps, clientAddress: ClientAddress): Hono<AppEnv> {
@@ -163,6 +170,10 @@ export function subscriberPageRoutes(deps: ServiceDeps, clientAddress: ClientAdd
         organisation,
         title: 'Subscription confirmed',
         body: `${result.subscriber.email} will receive ${describe(deps, result.subscriber.topics, result.subscriber.frequency)}. Every email has links to change or stop it.`,
+        link: {
+          href: local(subscriberLinks(deps, result.subscriber).manage),
+          text: 'Change topics or frequency',
+        },
       }),
     );
   });
