@@ -127,9 +127,9 @@ describe('GET /staff', () => {
     const ok = await t.app.request(action, form({ csrf, note: 'Updated para 4' }));
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/staff?reviewed=lsp#factsheets');
-    const after = await dashboard('?reviewed=lsp');
-    expect(after('[role=status]').text()).toContain('Marked “Local strategic partnerships” as reviewed.');
-    expect(after('#factsheet-lsp').hasClass('fresh')).toBe(true);
+    const reviewedPage = await dashboard('?reviewed=lsp');
+    expect(reviewedPage('[role=status]').text()).toContain('Marked “Local strategic partnerships” as reviewed.');
+    expect(reviewedPage('#factsheet-lsp').hasClass('fresh')).toBe(true);
     expect((await t.store.factsheets.reviews('lsp'))[0]?.note).toBe('Updated para 4');
 
     t.clock.advance(9 * 3600 * 1000);
