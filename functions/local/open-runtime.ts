@@ -32,6 +32,8 @@ export interface OpenLocalRuntimeOptions {
    * reuses a live `start`'s, else runs one on a free port for its own lifetime.
    */
   role: 'server' | 'command';
+  /** Where links in emails point (the server's real URL once it listens). */
+  publicUrl?: string;
 }
 
 export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promise<LocalRuntime> {
@@ -60,6 +62,7 @@ export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promis
       sesEndpoint: mailEndpoint,
       ensureTable: true,
       logger,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(env.SES_ENDPOINT ? {} : { wrapMailer: (mailer) => withOutbox(mailer, outbox) }),
     });
     const sink = mail;

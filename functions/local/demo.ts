@@ -1,0 +1,176 @@
+/**
+ * @module `npm run demo` (SPEC §1): the whole service against recorded and constructed documents
+ * served from a local HTTP server, in its own data folder (`DATA_DIR/demo`, wiped on each run
+ * so it never mixes with real data). It rewires the shipped sources it has documents for, seeds
+ * a confirmed subscriber `demo@example.org` (immediate, all topics), runs one poll and the
+ * immediate digest at once, then keeps serving like `start`. Works offline.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { type Config, parseConfig, type SourceConfig } from '../../shared/config.ts';
+import { listFactsheets } from '../../shared/services/factsheets.ts';
+import { createConfirmedSubscriber } from '../../shared/services/subscriptions.ts';
+import { CliError, type Output } from '../cli/output.ts';
+import { type EnvInput, loadConfigFile, loadEnv } from '../deps.ts';
+import { readLiveRuntime } from './runtime.ts';
+import { type LocalServer, startLocal } from './start.ts';
+
+export const DEMO_SUBSCRIBER = 'demo@example.org';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const recorded = (name: string) => join(ROOT, 'tests/fixtures', name);
+const constructed = (name: string) => join(import.meta.dirname, 'demo-fixtures', name);
+
+const ATOM = 'application/atom+xml; charset=utf-8';
+/** Local path → document. Recorded documents are listed in tests/fixtures/PROVENANCE.md. */
+const DOCUMENTS: Record<string, { file: string; type: string }> = {
+  '/legislation/new/data.feed': { file: recorded('legislation-new-data-feed-2015.xml'), type: ATOM },
+  '/legislation/changes/affected/ukpga/2011/20/data.feed': {
+    file: constructed('leg-localism-changes.feed.xml'),
+    type: ATOM,
+  },
+  '/govuk/search/all.atom': { file: constructed('govuk-localism.atom'), type: ATOM },
+  '/api/search.json': { file: recorded('govuk-search-api-search-json-q-tax.json'), type: 'application/json' },
+  '/bills/rss/allbills.rss': {
+    file: recorded('parliament-bills-allpublicbills-2017.rss.xml'),
+    type: 'application/rss+xml; charset=utf-8',
+  },
+  '/lga/about/news': { file: constructed('lga-news.html'), type: 'text/html; charset=utf-8' },
+};
+
+/** Shipped source id → the local document that stands in for it. */
+const DEMO_SOURCES: Record<string, string> = {
+  'leg-localism-changes': '/legislation/changes/affected/ukpga/2011/20/data.feed',
+  'leg-new': '/legislation/new/data.feed',
+  'govuk-localism': '/govuk/search/all.atom',
+  'govuk-search-localism': '/api/search.json',
+  'parliament-bills': '/bills/rss/allbills.rss',
+  'lga-news': '/lga/about/news',
+};
+
+export interface DemoOptions {
+  env: EnvInput;
+  /** The shipped config (topics and factsheets come from it). */
+  configPath: string;
+  out: Output;
+}
+
+export async function startDemo(options: DemoOptions): Promise<LocalServer> {
+  const env = loadEnv(options.env);
+  const dataDir = join(env.DATA_DIR, 'demo');
+  const live = await readLiveRuntime(dataDir);
+  if (live)
+    throw new CliError('already_running', `the demo is already running (pid ${live.pid}) at ${live.apiUrl}`);
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+
+  const fixtures = await startDocumentServer();
+  try {
+    const config = await demoConfig(options.configPath, fixtures.url);
+    const configPath = join(dataDir, 'watch.json');
+    await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    const server = await startLocal({
+      env: { ...options.env, DATA_DIR: dataDir },
+      configPath,
+      config,
+      out: options.out,
+      scheduler: { pollAtStart: false },
+    });
+    try {
+      await runLoop(server, options.out);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    return {
+      ...server,
+      async close() {
+        await server.close();
+        await fixtures.close();
+      },
+    };
+  } catch (error) {
+    await fixtures.close();
+    throw error;
+  }
+}
+
+/** Seeds the subscriber first: digests only carry alerts detected after confirmation. */
+async function runLoop(server: LocalServer, out: Output): Promise<void> {
+  const { deps } = server.runtime;
+  await createConfirmedSubscriber(deps, {
+    email: DEMO_SUBSCRIBER,
+    topics: deps.config.topics.map((topic) => topic.id),
+    frequency: 'immediate',
+  });
+  // The scheduler's poll job is the real one: poll the due sources, then the immediate digest.
+  await server.scheduler?.run('poll');
+  const alerts = await deps.store.alerts.list({ limit: 100 });
+  const stale = await listFactsheets(deps, { stale: true });
+  const delivered = (await deps.store.deliveries.list(DEMO_SUBSCRIBER)).filter((d) => d.messageId);
+  const lines = [
+    `demo alerts ${alerts.items.length}${alerts.nextCursor ? '+' : ''} (${server.url}/api/alerts)`,
+    `demo stale-factsheets ${stale.length} of ${deps.config.factsheets.length} (${server.url}/staff)`,
+    `demo digest ${delivered.length} alert(s) sent to ${DEMO_SUBSCRIBER}${server.runtime.inboxUrl ? ` (${server.runtime.inboxUrl})` : ''}`,
+  ];
+  out.stdout(`${lines.join('\n')}\n`);
+}
+
+/** The shipped topics and factsheets, with the sources that have a local document rewired. */
+async function demoConfig(configPath: string, base: string): Promise<Config> {
+  const shipped = await loadConfigFile(configPath);
+  if (!shipped.ok)
+    throw new CliError('invalid_config', `invalid configuration ${configPath}`, shipped.errors);
+  const sources = shipped.config.sources.flatMap((source): SourceConfig[] => {
+    const path = DEMO_SOURCES[source.id];
+    if (!path) return [];
+    return [{ ...source, url: `${base}${path}`, allowPrivateNetwork: true, backfill: 'all', maxPages: 1 }];
+  });
+  const { $schema: _schema, ...rest } = shipped.config;
+  const result = parseConfig({ ...rest, sources });
+  if (!result.ok) throw new CliError('invalid_config', 'the demo configuration is invalid', result.errors);
+  return result.config;
+}
+
+interface DocumentServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the demo documents on 127.0.0.1, with ETags so re-polls are conditional (304). */
+async function startDocumentServer(): Promise<DocumentServer> {
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://demo').pathname;
+    const document =
+      DOCUMENTS[path] ??
+      (path.startsWith('/government/') ? { file: constructed('govuk-page.html'), type: 'text/html' } : null);
+    if (!document) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    readFile(document.file).then(
+      (body) => {
+        const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
+        if (request.headers['if-none-match'] === etag) {
+          response.writeHead(304, { etag }).end();
+          return;
+        }
+        response.writeHead(200, { 'content-type': document.type, etag }).end(body);
+      },
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
+  };
+}

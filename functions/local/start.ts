@@ -1,0 +1,156 @@
+/**
+ * @module `policy-watch start` and `serve` (SPEC §4): the embedded store and mail sink (unless
+ * endpoints are set), the API and pages on `PORT`, and for `start` the scheduler; records
+ * `DATA_DIR/runtime.json` so one-shot commands share this process's store; on SIGINT/SIGTERM
+ * lets the running step finish (bounded), closes everything and exits 0.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { Config } from '../../shared/config.ts';
+import { createApp } from '../../shared/http/app.ts';
+import { createLogger } from '../../shared/logger.ts';
+import type { Logger } from '../../shared/ports.ts';
+import { CliError, type Output } from '../cli/output.ts';
+import { type Env, type EnvInput, loadConfigFile, loadEnv } from '../deps.ts';
+import { type LocalRuntime, openLocalRuntime } from './open-runtime.ts';
+import { readLiveRuntime, removeRuntime, writeRuntime } from './runtime.ts';
+import { type Scheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
+
+export interface StartLocalOptions {
+  env: EnvInput;
+  /** Already resolved (`resolveConfigPath`). */
+  configPath: string;
+  out: Output;
+  /** `serve`: API and pages only, no scheduler. Default `start`. */
+  mode?: 'start' | 'serve';
+  /** The demo passes its own config and clock-shifted env. */
+  config?: Config;
+  scheduler?: SchedulerOptions;
+}
+
+export interface LocalServer {
+  url: string;
+  runtime: LocalRuntime;
+  scheduler: Scheduler | null;
+  logger: Logger;
+  /** Stops scheduling, waits for the running step (bounded), closes servers and the store. */
+  close(): Promise<void>;
+}
+
+export async function startLocal(options: StartLocalOptions): Promise<LocalServer> {
+  const env = loadEnv(options.env);
+  const config = options.config ?? (await requireConfig(options.configPath));
+  const logger = createLogger({
+    pretty: options.out.isTTY,
+    write: (line) => options.out.stderr(`${line}\n`),
+  });
+  const live = await readLiveRuntime(env.DATA_DIR);
+  if (live && live.pid !== process.pid) {
+    throw new CliError(
+      'already_running',
+      `policy-watch is already running on ${resolve(env.DATA_DIR)} (pid ${live.pid}${live.apiUrl ? `, ${live.apiUrl}` : ''}); stop it first or use another DATA_DIR`,
+    );
+  }
+
+  // Listen first: with PORT=0 the real port is only known now, and links in emails need it.
+  let app: { fetch(request: Request): Response | Promise<Response> } | null = null;
+  const server = await listen(env, (request) =>
+    app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'Retry-After': '1' } }),
+  );
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  let runtime: LocalRuntime;
+  try {
+    runtime = await openLocalRuntime({
+      env,
+      config,
+      logger,
+      role: 'server',
+      publicUrl: env.PUBLIC_URL ?? url,
+    });
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
+  app = createApp(runtime.deps);
+  await writeRuntime(env.DATA_DIR, {
+    pid: process.pid,
+    storeEndpoint: runtime.storeEndpoint,
+    mailEndpoint: runtime.mailEndpoint,
+    ...(runtime.inboxUrl ? { inboxUrl: runtime.inboxUrl } : {}),
+    apiUrl: url,
+  });
+  const scheduler =
+    (options.mode ?? 'start') === 'start' ? startScheduler(runtime.deps, options.scheduler) : null;
+  printReady(options.out, { url, env, runtime });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    runtime,
+    scheduler,
+    logger,
+    close() {
+      closing ??= (async () => {
+        logger.log('info', 'shutting down');
+        await scheduler?.stop();
+        await closeServer(server);
+        await runtime.close();
+        await removeRuntime(env.DATA_DIR, process.pid);
+        logger.log('info', 'stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, then closes cleanly; the exit code of `start`/`serve`. */
+export async function runUntilSignal(server: LocalServer): Promise<number> {
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
+  });
+  server.logger.log('info', 'signal received', { signal });
+  await server.close();
+  return 0;
+}
+
+async function requireConfig(path: string): Promise<Config> {
+  const result = await loadConfigFile(path);
+  if (result.ok) return result.config;
+  throw new CliError('invalid_config', `invalid configuration ${path}`, result.errors);
+}
+
+function listen(env: Env, fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
+  return new Promise((resolveServer, reject) => {
+    const server = serve({ fetch, port: env.PORT, hostname: '127.0.0.1' }) as Server;
+    server.once('listening', () => resolveServer(server));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new CliError(
+              'port_in_use',
+              `port ${env.PORT} is in use; set PORT to another (0 picks a free one)`,
+            )
+          : error,
+      ),
+    );
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
+
+function printReady(out: Output, { url, env, runtime }: { url: string; env: Env; runtime: LocalRuntime }) {
+  const lines = [`listening ${url}`];
+  if (runtime.generatedStaffKey) lines.push(`staff-key ${runtime.generatedStaffKey}`);
+  if (runtime.inboxUrl) lines.push(`inbox ${runtime.inboxUrl}`);
+  lines.push(`dashboard ${url}/staff`, `api-docs ${url}/docs`, `data ${resolve(env.DATA_DIR)}`);
+  out.stdout(`${lines.join('\n')}\n`);
+}
