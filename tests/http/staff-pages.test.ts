@@ -128,7 +128,9 @@ describe('GET /staff', () => {
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/staff?reviewed=lsp#factsheets');
     const reviewedPage = await dashboard('?reviewed=lsp');
-    expect(reviewedPage('[role=status]').text()).toContain('Marked “Local strategic partnerships” as reviewed.');
+    expect(reviewedPage('[role=status]').text()).toContain(
+      'Marked “Local strategic partnerships” as reviewed.',
+    );
     expect(reviewedPage('#factsheet-lsp').hasClass('fresh')).toBe(true);
     expect((await t.store.factsheets.reviews('lsp'))[0]?.note).toBe('Updated para 4');
 
