@@ -66,7 +66,20 @@ export async function pollOne(
     return { result: { ...base, status: 'unchanged', httpStatus: fetched.httpStatus }, alertIds: [] };
   }
 
-  const detection = await detectChanges(deps, source, state, fetched.items, detectedAt, context);
+  let detection: Awaited<ReturnType<typeof detectChanges>>;
+  try {
+    detection = await detectChanges(deps, source, state, fetched.items, detectedAt, context);
+  } catch (error) {
+    // Alerts already written stay (their ids are deterministic); versions not yet recorded
+    // are detected again next time, so nothing is lost or doubled.
+    const message = `could not record changes: ${errorMessage(error)}`;
+    await deps.store.sources.put(failedState(source, state, detectedAt, message, fetched.httpStatus));
+    deps.logger.log('error', 'source failed while recording', { sourceId: source.id, error });
+    return {
+      result: { ...base, status: 'failed', httpStatus: fetched.httpStatus, error: message },
+      alertIds: [],
+    };
+  }
   const status = detection.newItems + detection.updatedItems > 0 ? 'changed' : 'unchanged';
   await deps.store.sources.put(okState(source, state, detectedAt, status, fetched.httpStatus, fetched));
   return {
@@ -115,7 +128,7 @@ async function fetchAll(
   };
   if (unchangedBody) return result;
 
-  let page = parseSourceBody(source, first.body, {
+  let page = await parseSourceBody(source, first.body, {
     contentType: first.contentType,
     charset: first.charset,
     url: first.url,
@@ -123,16 +136,24 @@ async function fetchAll(
   result.items.push(...page.items);
   const seenUrls = new Set([source.url, first.url]);
   for (let pages = 1; source.kind === 'feed' && page.nextUrl && pages < source.maxPages; pages++) {
-    if (seenUrls.has(page.nextUrl)) break;
+    const nextUrl = page.nextUrl;
+    // Paging stays on the source's host (legislation.gov.uk mixes http and https in its links).
+    if (seenUrls.has(nextUrl) || new URL(nextUrl).hostname !== new URL(first.url).hostname) break;
     if (!(await hasNews(deps, source.id, page.items))) break;
-    seenUrls.add(page.nextUrl);
-    const next = await deps.fetcher.fetch({ ...request, url: page.nextUrl });
-    if (next.status !== 'ok') break;
-    page = parseSourceBody(source, next.body, {
-      contentType: next.contentType,
-      charset: next.charset,
-      url: next.url,
-    });
+    seenUrls.add(nextUrl);
+    try {
+      const next = await deps.fetcher.fetch({ ...request, url: nextUrl });
+      if (next.status !== 'ok') break;
+      page = await parseSourceBody(source, next.body, {
+        contentType: next.contentType,
+        charset: next.charset,
+        url: next.url,
+      });
+    } catch (error) {
+      // The first page carries the newest items; a broken later page only limits catch-up.
+      deps.logger.log('warn', 'feed paging stopped', { sourceId: source.id, url: nextUrl, error });
+      break;
+    }
     result.items.push(...page.items);
   }
   return result;
