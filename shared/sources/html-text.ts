@@ -1,0 +1,114 @@
+/**
+ * @module HTML to plain text with cheerio: visible text only (scripts, styles, templates dropped),
+ * block elements on lines of their own, whitespace collapsed. Used for feed summaries and for the
+ * lines of a watched page region.
+ */
+import * as cheerio from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+
+const HIDDEN = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'head',
+  'title',
+  'meta',
+  'link',
+  'svg',
+  'iframe',
+]);
+const BLOCK = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'caption',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'legend',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'option',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'tfoot',
+  'thead',
+  'tr',
+  'ul',
+]);
+
+/** Collapses every run of whitespace to one space and trims. */
+export function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The visible lines of some nodes: one per block element, empty ones dropped. */
+export function nodeLines(nodes: readonly AnyNode[]): string[] {
+  const lines: string[] = [];
+  let current = '';
+  const breakLine = () => {
+    const line = collapse(current);
+    if (line !== '') lines.push(line);
+    current = '';
+  };
+  const walk = (node: AnyNode) => {
+    if (node.type === 'text') {
+      current += (node as unknown as { data: string }).data;
+      return;
+    }
+    if (node.type === 'cdata' || node.type === 'root') {
+      for (const child of (node as unknown as { children: AnyNode[] }).children) walk(child);
+      return;
+    }
+    if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') return;
+    const element = node as Element;
+    const name = element.tagName.toLowerCase();
+    if (HIDDEN.has(name) || element.attribs.hidden !== undefined) return;
+    if (name === 'br') {
+      breakLine();
+      return;
+    }
+    const block = BLOCK.has(name);
+    if (block) breakLine();
+    else if (name === 'td' || name === 'th') current += ' ';
+    for (const child of element.children) walk(child);
+    if (block) breakLine();
+  };
+  for (const node of nodes) walk(node);
+  breakLine();
+  return lines;
+}
+
+/** An HTML fragment as one line of plain text. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return collapse(html);
+  const $ = cheerio.load(html, null, false);
+  return nodeLines($.root().toArray()).join(' ');
+}

@@ -1,0 +1,113 @@
+/**
+ * @module One entry point from fetched bytes to items: decode (SPEC §2 charset rules), sniff for
+ * the wrong kind of document, then the parser of the source's kind. Also the Accept header and
+ * accepted content types per kind, for the fetcher.
+ */
+import type { SourceConfig } from '../config.ts';
+import type { ParsedItem, SourceKind } from '../domain/types.ts';
+import { type DocumentKind, decodeBody } from './decode.ts';
+import { ParseError } from './errors.ts';
+import { parseFeed } from './feed.ts';
+import { parseGovukSearch } from './govuk-search.ts';
+import { parsePage } from './page.ts';
+
+const FEED_TYPES = [
+  'application/atom+xml',
+  'application/rss+xml',
+  'application/rdf+xml',
+  'application/xml',
+  'text/xml',
+] as const;
+
+/**
+ * Content types accepted per kind (for `FetchRequest.acceptTypes`). Feeds also allow the generic
+ * types servers often send for them; the body is sniffed, so HTML under those still fails.
+ */
+export const ACCEPT_TYPES: Record<SourceKind, readonly string[]> = {
+  feed: [...FEED_TYPES, 'application/x-rss+xml', 'text/plain', 'application/octet-stream'],
+  'govuk-search': ['application/json', 'text/json'],
+  page: ['text/html', 'application/xhtml+xml'],
+};
+
+/** `Accept` header per kind (for `FetchRequest.accept`). */
+export const ACCEPT_HEADER: Record<SourceKind, string> = {
+  feed: `${FEED_TYPES.join(', ')};q=0.9, */*;q=0.1`,
+  'govuk-search': 'application/json',
+  page: 'text/html, application/xhtml+xml;q=0.9',
+};
+
+export interface BodyMeta {
+  contentType: string | null;
+  charset: string | null;
+  /** The final URL after redirects: relative links resolve against it. */
+  url: string;
+}
+
+export interface ParsedBody {
+  items: ParsedItem[];
+  /** Feeds: the next page (`rel="next"`), resolved; null otherwise. */
+  nextUrl: string | null;
+  title: string | null;
+  /** Encoding the body was read with. */
+  encoding: string;
+}
+
+const KIND_DOCUMENT: Record<SourceKind, DocumentKind> = { feed: 'xml', 'govuk-search': 'json', page: 'html' };
+
+/** Decodes and parses a fetched body. Throws only `ParseError`. */
+export async function parseSourceBody(
+  source: SourceConfig,
+  body: Buffer,
+  meta: BodyMeta,
+  options: { timezone?: string } = {},
+): Promise<ParsedBody> {
+  const decoded = decodeBody(body, KIND_DOCUMENT[source.kind], meta.charset);
+  const text = decoded.text;
+  const result = (items: ParsedItem[], nextUrl: string | null = null, title: string | null = null) => ({
+    items,
+    nextUrl,
+    title,
+    encoding: decoded.encoding,
+  });
+  try {
+    switch (source.kind) {
+      case 'feed': {
+        if (looksLikeHtml(text))
+          throw new ParseError('html-instead-of-feed', 'expected a feed but got an HTML page');
+        if (/^\s*[[{]/.test(text)) throw new ParseError('not-a-feed', 'not a feed: the document is JSON');
+        const feed = await parseFeed(text, meta.url, options);
+        return result(feed.items, feed.nextUrl, feed.title);
+      }
+      case 'govuk-search':
+        if (looksLikeHtml(text)) {
+          throw new ParseError('bad-shape', 'expected GOV.UK search JSON but got an HTML page');
+        }
+        return result(parseGovukSearch(text, source.url, options));
+      case 'page':
+        return result(parsePage(text, source, meta.url));
+    }
+  } catch (error) {
+    if (error instanceof ParseError) throw error;
+    // A parser bug or an unforeseen input must still surface as this source failing, with context.
+    throw new ParseError('malformed', `could not read ${source.kind} document: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** An HTML document rather than XML: a doctype html or an `<html>` root after the prolog. */
+export function looksLikeHtml(text: string): boolean {
+  const head = text
+    .slice(0, 2048)
+    .replace(/^\uFEFF/, '')
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .trimStart()
+    .toLowerCase();
+  return (
+    head.startsWith('<!doctype html') ||
+    head.startsWith('<html') ||
+    head.startsWith('<head') ||
+    head.startsWith('<body')
+  );
+}
