@@ -34,8 +34,9 @@ export async function buildMime(input: MimeInput): Promise<Buffer> {
     headers['List-Unsubscribe'] = `<${input.unsubscribeUrl}>`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }
+  const name = oneLine(input.fromName);
   const composer = new MailComposer({
-    from: { name: oneLine(input.fromName), address: input.fromAddress },
+    from: { name, address: input.fromAddress },
     to: input.to,
     // MailComposer encodes (RFC 2047) and folds; it cannot fold what a CR/LF already broke.
     subject: oneLine(input.subject),
@@ -47,7 +48,22 @@ export async function buildMime(input: MimeInput): Promise<Buffer> {
     textEncoding: 'quoted-printable',
     ...(input.baseBoundary ? { baseBoundary: input.baseBoundary } : {}),
   });
-  return composer.compile().build();
+  return quoteFromName(await composer.compile().build(), name, input.fromAddress);
+}
+
+/**
+ * SPEC §7 shows the display name quoted (`From: "<organisation>" <MAIL_FROM>`); MailComposer
+ * only quotes when it must. Same meaning either way (RFC 5322 phrase), so an ASCII name is
+ * rewritten as a quoted-string; anything else keeps the library's RFC 2047 encoding.
+ */
+function quoteFromName(raw: Buffer, name: string, address: string): Buffer {
+  const asciiAddress = /^[\x21-\x7e]+@[\x21-\x7e]+$/.test(address) && !/[<>"]/.test(address);
+  if (!/^[\x20-\x7e]{1,200}$/.test(name) || !asciiAddress) return raw;
+  const text = raw.toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  const from = `From: "${name.replace(/[\\"]/g, '\\$&')}" <${address}>`;
+  const head = text.slice(0, end).replace(/^From: [^\r\n]*(?:\r\n[ \t][^\r\n]*)*/m, () => from);
+  return Buffer.from(head + text.slice(end), 'latin1');
 }
 
 /** Longest header line (octets, without CRLF), for RFC 5322's 998 limit and the 78 soft one. */

@@ -78,10 +78,17 @@ export function digestSubject(organisation: string, count: number, topicTitles: 
 export function renderDigest(input: DigestRenderInput): RenderedEmail {
   const groups = groupByTopic(input.topics, input.subscriber.topics, input.alerts);
   const count = groups.reduce((sum, group) => sum + group.alerts.length, 0);
+  // Every followed topic the alerts are on, not only the group headings: an alert on two
+  // topics shows once but is news for both.
+  const covered = input.topics.filter(
+    (topic) =>
+      input.subscriber.topics.includes(topic.id) &&
+      groups.some((group) => group.alerts.some((alert) => alert.topics.includes(topic.id))),
+  );
   const subject = digestSubject(
     input.organisation.name,
     count,
-    groups.map((group) => group.topic.title),
+    (covered.length > 0 ? covered : groups.map((group) => group.topic)).map((topic) => topic.title),
   );
   const titleOf = new Map(input.topics.map((topic) => [topic.id, topic.title]));
   const footer: FooterInput = {

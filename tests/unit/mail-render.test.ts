@@ -243,6 +243,19 @@ describe('MIME', () => {
     expect(end).toBeGreaterThan(3);
   });
 
+  it.each([
+    ['Plain Org', 'From: "Plain Org" <alerts@example.org>'],
+    ['Org "quoted" \\ back', 'From: "Org \\"quoted\\" \\\\ back" <alerts@example.org>'],
+    ['Org\r\nBcc: x@y', 'From: "Org Bcc: x@y" <alerts@example.org>'],
+    ['Ōrg Çafé', 'From: =?UTF-8?'],
+  ])('writes the sender %j as %s', async (fromName, expected) => {
+    const raw = (await buildMime({ ...fixed, fromName, subject: 's', text: 't', html: 'h' })).toString(
+      'latin1',
+    );
+    expect(raw).toContain(expected);
+    expect(raw.slice(0, raw.indexOf('\r\n\r\n'))).not.toMatch(/^Bcc:/im);
+  });
+
   it('refuses an unsubscribe URL that could inject a header', async () => {
     await expect(
       buildMime({ ...fixed, ...email, unsubscribeUrl: 'http://x/\r\nBcc: a@b' }),
