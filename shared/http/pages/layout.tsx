@@ -23,6 +23,7 @@ export function Layout(props: LayoutProps) {
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · ${props.organisation} policy alerts`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="data:," />
       </head>
       <body>
         <a class="skip" href="#main">
@@ -97,9 +98,4 @@ export function Notice(props: { kind?: 'ok' | 'error'; children?: Child }) {
       {props.children}
     </div>
   );
-}
-
-/** `<!doctype html>` plus the rendered tree. */
-export function html(node: unknown): string {
-  return `<!doctype html>${String(node)}`;
 }

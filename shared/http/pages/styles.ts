@@ -25,6 +25,7 @@ h2 { font-size: 1.4rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bo
 h3 { font-size: 1.1rem; margin: 0 0 .25rem; }
 .lead { font-size: 1.1rem; color: var(--muted); margin-top: 0; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 4px; padding: 1rem 1.25rem; margin: 0 0 1rem; }
+.card > :last-child { margin-bottom: 0; }
 .card.stale { border-left: 6px solid var(--warn); }
 .card.fresh { border-left: 6px solid var(--ok); }
 .meta { color: var(--muted); font-size: .9rem; margin: 0 0 .5rem; }
@@ -48,6 +49,7 @@ label { display: block; font-weight: 600; margin: 0 0 .25rem; }
 .hint { color: var(--muted); font-size: .9rem; margin: 0 0 .25rem; }
 input[type=text], input[type=email], select, textarea { font: inherit; padding: .4rem .5rem; border: 2px solid var(--ink); border-radius: 0; background: #fff; color: var(--ink); min-width: 14rem; }
 textarea { width: 100%; min-height: 3rem; }
+input[type=email] { width: 100%; max-width: 30rem; }
 fieldset { border: 0; padding: 0; margin: 0 0 1rem; }
 legend { font-weight: 700; margin-bottom: .5rem; }
 .choice { display: flex; gap: .5rem; align-items: flex-start; margin: .25rem 0; }

@@ -11,9 +11,9 @@ export interface TopicOption {
 }
 
 export const FREQUENCIES: { id: Frequency; label: string; hint: string }[] = [
-  { id: 'immediate', label: 'As they happen', hint: 'an email after each check that finds something' },
-  { id: 'daily', label: 'Daily digest', hint: 'one email a day, in the morning' },
-  { id: 'weekly', label: 'Weekly digest', hint: 'one email a week, on Monday morning' },
+  { id: 'immediate', label: 'As they happen', hint: 'an email soon after each change we find' },
+  { id: 'daily', label: 'Daily digest', hint: 'at most one email a day' },
+  { id: 'weekly', label: 'Weekly digest', hint: 'at most one email a week' },
 ];
 
 export interface FieldErrors {
