@@ -3,28 +3,14 @@
  * re-checked against the private-network rule), total timeout, a streamed body cap, a content-type
  * check, per-host politeness and bounded retries with full-jitter backoff (SPEC §2).
  */
-import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request as undiciRequest } from 'undici';
 import type { Fetcher, FetchRequest, FetchResult } from '../ports.ts';
 import { FetchError, reasonPhrase } from './errors.ts';
+import { checkTarget, discard, header, readCapped, tooLarge } from './fetch-body.ts';
 import { HostGate } from './host-gate.ts';
-import {
-  describeTypes,
-  formatBytes,
-  parseContentType,
-  parseRetryAfter,
-  privateNetworkError,
-  seconds,
-  toFetchError,
-} from './http-util.ts';
-import {
-  guardedLookup,
-  type HostResolver,
-  ipLiteral,
-  privateRange,
-  systemResolver,
-} from './private-network.ts';
+import { describeTypes, parseContentType, parseRetryAfter, seconds, toFetchError } from './http-util.ts';
+import { guardedLookup, type HostResolver, systemResolver } from './private-network.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -270,68 +256,4 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
       await Promise.all([agents.strict.close(), agents.open.close()]);
     },
   };
-}
-
-/** Validates the URL and refuses a private IP literal (names are checked at connect time). */
-function checkTarget(url: string, allowPrivate: boolean, trusted: ReadonlySet<string>): URL {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new FetchError('bad-url', `not a valid URL: ${url}`, { url });
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new FetchError(
-      'bad-url',
-      `only http and https URLs can be fetched, not ${target.protocol} (${url})`,
-      {
-        url,
-      },
-    );
-  }
-  const literal = ipLiteral(target.hostname);
-  if (!allowPrivate && literal !== null && !trusted.has(literal) && privateRange(literal) !== null) {
-    throw privateNetworkError(literal, url);
-  }
-  return target;
-}
-
-function tooLarge(maxBytes: number, url: string, httpStatus: number): FetchError {
-  return new FetchError('too-large', `response exceeded ${formatBytes(maxBytes)} limit at ${url}`, {
-    url,
-    httpStatus,
-  });
-}
-
-/** Reads at most `maxBytes`, destroying the stream past it so memory stays bounded. */
-async function readCapped(body: Readable, maxBytes: number, url: string, status: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw tooLarge(maxBytes, url, status);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-/** Drops a body we do not need, without reading more than a little of it. */
-async function discard(
-  body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> },
-): Promise<void> {
-  try {
-    if (body.dump) await body.dump({ limit: 64 * 1024 });
-    else body.destroy();
-  } catch {
-    // Nothing to recover: the body was of no use anyway.
-  }
-}
-
-function header(value: string | string[] | undefined): string | null {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first && first !== '' ? first : null;
 }
