@@ -16,12 +16,5 @@ const DigestEvent = z.union([
 export async function handler(event: unknown) {
   const { frequency } = DigestEvent.parse(event);
   const { deps } = await lambdaRuntime();
-  const report = await runDigest(deps, { frequency });
-  deps.logger.log('info', 'digest run', {
-    frequency,
-    sent: report.sent.length,
-    failed: report.failed.length,
-    skipped: report.skipped,
-  });
-  return report;
+  return runDigest(deps, { frequency });
 }
