@@ -56,9 +56,15 @@ function fieldErrors(details: { path: string; message: string }[]): FieldErrors 
   return errors;
 }
 
+const PHRASE: Record<Frequency, string> = {
+  immediate: 'alerts as they happen',
+  daily: 'a daily digest',
+  weekly: 'a weekly digest',
+};
+
 function describe(deps: ServiceDeps, topics: readonly string[], frequency: Frequency | undefined): string {
   const titles = deps.config.topics.filter((topic) => topics.includes(topic.id)).map((topic) => topic.title);
-  const how = FREQUENCIES.find((option) => option.id === frequency)?.label.toLowerCase() ?? 'alerts';
+  const how = frequency ? PHRASE[frequency] : 'alerts';
   return `${how} about ${titles.join(', ') || 'the topics you chose'}`;
 }
 
