@@ -1,0 +1,172 @@
+/**
+ * Digest throughput: emails per second through the whole digest run (dynalite claims and marks,
+ * rendering, MIME, SES emulator over HTTP) against rendering + MIME alone, for 200 subscribers.
+ * The mailer's pacing is set far above the emulator's speed so the pipeline is what is measured.
+ */
+import { SESClient } from '@aws-sdk/client-ses';
+import { startEmbeddedMail } from '../functions/local/embedded-mail.ts';
+import { startEmbeddedStore } from '../functions/local/embedded-store.ts';
+import { fixedClock } from '../shared/clock.ts';
+import { type Config, parseConfig } from '../shared/config.ts';
+import type { Alert, Subscriber } from '../shared/domain/types.ts';
+import { silentLogger } from '../shared/logger.ts';
+import { buildMime } from '../shared/mail/mime.ts';
+import { renderDigest } from '../shared/mail/render-digest.ts';
+import { createSesMailer } from '../shared/mail/ses-mailer.ts';
+import type { Fetcher } from '../shared/ports.ts';
+import type { ServiceDeps } from '../shared/services/deps.ts';
+import { runDigest } from '../shared/services/digest.ts';
+import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/store/index.ts';
+import type { BenchRow } from './run.ts';
+
+const SUBSCRIBERS = 200;
+const ALERTS = 5;
+const START = '2026-11-26T07:00:00.000Z';
+
+function benchConfig(): Config {
+  const result = parseConfig({
+    organisation: { name: 'Bench Org', contact: 'policy@example.org' },
+    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
+    topics: [
+      { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
+      { id: 'charity-law', title: 'Charity law', query: 'charity' },
+    ],
+    digests: { from: 'alerts@example.org', maxSendRate: 1000 },
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.config;
+}
+
+function alerts(): Alert[] {
+  return Array.from({ length: ALERTS }, (_, i) => ({
+    id: `bench-alert-${i}`,
+    kind: 'new',
+    topics: i % 2 === 0 ? ['localism-act'] : ['charity-law', 'localism-act'],
+    matched: [{ topic: 'localism-act', terms: ['localism act'] }],
+    source: { id: 'leg', title: 'New legislation' },
+    title: `The Localism Act 2011 (Amendment No. ${i}) Regulations 2026`,
+    url: `https://www.legislation.gov.uk/uksi/2026/${100 + i}/made`,
+    summary: 'These Regulations amend the Localism Act 2011.',
+    whatChanged: `s. ${i + 1} words substituted`,
+    publishedAt: START,
+    changedAt: START,
+    detectedAt: new Date(Date.parse(START) + 60_000 * (i + 1)).toISOString(),
+  }));
+}
+
+function subscriber(index: number): Subscriber {
+  return {
+    email: `reader${String(index).padStart(4, '0')}@example.org`,
+    topics: ['localism-act', 'charity-law'],
+    frequency: 'immediate',
+    status: 'confirmed',
+    createdAt: START,
+    confirmedAt: START,
+    version: 1 + index,
+    updatedAt: START,
+  };
+}
+
+/** Rendering + MIME for every subscriber, nothing else: the ceiling for the full run. */
+async function renderOnlyRate(config: Config, list: Alert[]): Promise<number> {
+  const begin = performance.now();
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    const sub = subscriber(i);
+    const email = renderDigest({
+      organisation: config.organisation,
+      timezone: config.digests.timezone,
+      topics: config.topics,
+      subscriber: sub,
+      alerts: list,
+      factsheets: [],
+      links: {
+        manage: 'http://localhost:3000/manage?token=x',
+        unsubscribe: 'http://localhost:3000/unsubscribe?token=x',
+      },
+    });
+    await buildMime({
+      fromName: config.organisation.name,
+      fromAddress: config.digests.from,
+      to: sub.email,
+      ...email,
+      unsubscribeUrl: 'http://localhost:3000/unsubscribe?token=x',
+    });
+  }
+  return SUBSCRIBERS / ((performance.now() - begin) / 1000);
+}
+
+/** The whole run; `toEmulator` false swaps SES for a mailer that only counts, isolating the store. */
+async function fullRunRate(
+  config: Config,
+  list: Alert[],
+  concurrency: number,
+  toEmulator = true,
+): Promise<number> {
+  const [db, mail] = await Promise.all([
+    startEmbeddedStore({ dataDir: null }),
+    startEmbeddedMail({ port: 0 }),
+  ]);
+  const client = createDocumentClient({ endpoint: db.endpoint, region: 'eu-west-2' });
+  const ses = new SESClient({
+    endpoint: mail.endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  let sent = 0;
+  try {
+    await ensureTable(client, 'bench');
+    const store = createDynamoStore({ client, tableName: 'bench' });
+    for (const alert of list) await store.alerts.create(alert);
+    for (let i = 0; i < SUBSCRIBERS; i++) await store.subscribers.put(subscriber(i));
+    const deps: ServiceDeps = {
+      config,
+      store,
+      fetcher: {} as Fetcher,
+      mailer: toEmulator
+        ? createSesMailer({ client: ses, maxSendRate: config.digests.maxSendRate })
+        : { sendRaw: async () => ({ messageId: `m-${++sent}` }) },
+      clock: fixedClock('2026-11-26T08:00:00.000Z'),
+      logger: silentLogger,
+      publicUrl: 'http://localhost:3000',
+      signingSecret: 'bench',
+      staffKeys: [],
+      mailFrom: config.digests.from,
+    };
+    const begin = performance.now();
+    const report = await runDigest(deps, { frequency: 'immediate', concurrency });
+    const seconds = (performance.now() - begin) / 1000;
+    if (report.sent.length !== SUBSCRIBERS) throw new Error(`sent ${report.sent.length} of ${SUBSCRIBERS}`);
+    return SUBSCRIBERS / seconds;
+  } finally {
+    ses.destroy();
+    client.destroy();
+    await Promise.all([mail.close(), db.close()]);
+  }
+}
+
+export async function benchDigest(): Promise<BenchRow[]> {
+  const config = benchConfig();
+  const list = alerts();
+  await renderOnlyRate(config, list); // warm-up
+  const baseline = await renderOnlyRate(config, list);
+  const rows: BenchRow[] = [];
+  for (const concurrency of [1, 4]) {
+    const measured = await fullRunRate(config, list, concurrency);
+    rows.push({
+      name: `digest run to SES emulator, ${SUBSCRIBERS} subscribers × ${ALERTS} alerts, concurrency ${concurrency} (vs render+MIME only)`,
+      baseline,
+      measured,
+      ratio: measured / baseline,
+      unit: 'emails/s',
+    });
+  }
+  const storeOnly = await fullRunRate(config, list, 4, false);
+  rows.push({
+    name: `digest run with a counting mailer (dynalite + render only), concurrency 4 (vs render+MIME only)`,
+    baseline,
+    measured: storeOnly,
+    ratio: storeOnly / baseline,
+    unit: 'emails/s',
+  });
+  return rows;
+}
