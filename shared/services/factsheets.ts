@@ -11,6 +11,7 @@ import type { ServiceDeps } from './deps.ts';
 /** At most this many evidence alerts are returned per factsheet (the count is exact). */
 export const MAX_EVIDENCE = 100;
 export const MAX_NOTE_LENGTH = 2000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A factsheet as `GET /api/factsheets` returns it. */
 export interface FactsheetView {
@@ -93,11 +94,14 @@ export async function reviewFactsheet(
   const now = deps.clock.now();
   let reviewedAt = now;
   if (input.reviewedAt !== undefined) {
-    const parsed = parseInstant(input.reviewedAt.trim(), zone);
+    const text = input.reviewedAt.trim();
+    const parsed = parseInstant(text, zone, { endOfDay: true });
     if (!parsed) {
       return { ok: false, error: 'invalid', path: 'reviewedAt', message: 'must be an ISO 8601 instant' };
     }
-    reviewedAt = parsed;
+    // A date means the end of that day, as in the config; "today" means now, not tonight.
+    const today = DATE_ONLY.test(text) && (parseInstant(text, zone)?.getTime() ?? Infinity) <= now.getTime();
+    reviewedAt = today && parsed.getTime() > now.getTime() ? now : parsed;
   }
   if (reviewedAt.getTime() > now.getTime()) {
     return { ok: false, error: 'invalid', path: 'reviewedAt', message: 'must not be in the future' };

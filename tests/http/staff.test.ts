@@ -180,7 +180,17 @@ describe('factsheets', () => {
   });
 
   it.each([
+    ['2026-03-02', '2026-03-02T23:59:59.999Z'],
+    ['2026-03-10', '2026-03-10T12:00:00.000Z'],
+  ])('reads the date %s as the end of that day, today as now', async (date, expected) => {
+    const res = await t.app.request('/api/factsheets/lsp/review', postJson({ reviewedAt: date }, bearer()));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as FactsheetBody).reviewedAt).toBe(expected);
+  });
+
+  it.each([
     [{ reviewedAt: '2026-03-10T12:00:01.000Z' }, 400, 'reviewedAt'],
+    [{ reviewedAt: '2026-03-11' }, 400, 'reviewedAt'],
     [{ reviewedAt: 'last tuesday' }, 400, 'reviewedAt'],
     [{ reviewedAt: 42 }, 400, 'reviewedAt'],
     [{ note: 'x'.repeat(2001) }, 400, 'note'],
