@@ -91,7 +91,14 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
         return await fetchOnce(request);
       } catch (error) {
         const failure =
-          error instanceof FetchError ? error : toFetchError(error, request.url, connectTimeoutMs);
+          error instanceof FetchError
+            ? error
+            : request.signal?.aborted
+              ? new FetchError('aborted', `fetch of ${request.url} was cancelled`, {
+                  url: request.url,
+                  cause: error,
+                })
+              : toFetchError(error, request.url, connectTimeoutMs);
         if (!failure.retryable || attempt >= retries || request.signal?.aborted) throw failure;
         if (failure.retryAfterMs !== undefined) {
           if (failure.retryAfterMs > maxRetryAfterMs) throw failure;

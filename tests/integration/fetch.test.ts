@@ -378,3 +378,19 @@ describe('politeness', () => {
     expect(clock.sleeps).toEqual([250, 250]);
   });
 });
+
+describe('cancellation', () => {
+  it('reports a caller abort as aborted, not retried', async () => {
+    server.set('/hang', { fault: { kind: 'stall-headers' } });
+    const { fetcher } = makeFetcher({ retries: 2, now: Date.now });
+    const controller = new AbortController();
+    const pending = failure(
+      fetcher.fetch({ url: server.url('/hang'), allowPrivateNetwork: true, signal: controller.signal }),
+    );
+    setTimeout(() => controller.abort(), 50);
+    const error = await pending;
+    expect(error.code).toBe('aborted');
+    expect(error.message).toBe(`fetch of ${server.url('/hang')} was cancelled`);
+    expect(server.hits('/hang')).toBe(1);
+  });
+});
