@@ -15,6 +15,7 @@ export interface BenchRow {
   unit: string;
 }
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
 const files = (await readdir(dir)).filter((file) => file.endsWith('.bench.ts')).sort();

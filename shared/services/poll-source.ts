@@ -128,11 +128,16 @@ async function fetchAll(
   };
   if (unchangedBody) return result;
 
-  let page = await parseSourceBody(source, first.body, {
-    contentType: first.contentType,
-    charset: first.charset,
-    url: first.url,
-  });
+  let page = await parseSourceBody(
+    source,
+    first.body,
+    {
+      contentType: first.contentType,
+      charset: first.charset,
+      url: first.url,
+    },
+    { timezone: deps.config.digests.timezone },
+  );
   result.items.push(...page.items);
   const seenUrls = new Set([source.url, first.url]);
   for (let pages = 1; source.kind === 'feed' && page.nextUrl && pages < source.maxPages; pages++) {
@@ -144,11 +149,16 @@ async function fetchAll(
     try {
       const next = await deps.fetcher.fetch({ ...request, url: nextUrl });
       if (next.status !== 'ok') break;
-      page = await parseSourceBody(source, next.body, {
-        contentType: next.contentType,
-        charset: next.charset,
-        url: next.url,
-      });
+      page = await parseSourceBody(
+        source,
+        next.body,
+        {
+          contentType: next.contentType,
+          charset: next.charset,
+          url: next.url,
+        },
+        { timezone: deps.config.digests.timezone },
+      );
     } catch (error) {
       // The first page carries the newest items; a broken later page only limits catch-up.
       deps.logger.log('warn', 'feed paging stopped', { sourceId: source.id, url: nextUrl, error });
