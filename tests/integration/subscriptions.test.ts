@@ -1,10 +1,8 @@
-import { createSign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/clock.ts';
 import { type Config, parseConfig } from '../../shared/config.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
-import { type SnsMessage, snsStringToSign } from '../../shared/mail/sns.ts';
 import type { Fetcher, FetchRequest } from '../../shared/ports.ts';
 import type { ServiceDeps } from '../../shared/services/deps.ts';
 import {
@@ -12,7 +10,6 @@ import {
   confirmSubscription,
   createConfirmedSubscriber,
   deleteSubscriber,
-  handleSnsNotification,
   listSubscribers,
   RateLimitedError,
   requestSubscription,
@@ -22,7 +19,7 @@ import {
   updateSubscription,
 } from '../../shared/services/subscriptions.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { makeTestCertificate, startTestSes, type TestSes } from '../support/ses.ts';
+import { startTestSes, type TestSes } from '../support/ses.ts';
 
 function testConfig(): Config {
   const result = parseConfig({
@@ -296,109 +293,5 @@ describe('rate limiting', () => {
     await expect(request('user20@example.org', { client: '198.51.100.2' })).resolves.toEqual({
       status: 'pending',
     });
-  });
-});
-
-describe('SES feedback through SNS', () => {
-  const pair = makeTestCertificate();
-  const forger = makeTestCertificate();
-  const TOPIC = 'arn:aws:sns:eu-west-2:123456789012:ses-feedback';
-  const CERT_URL = 'https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-test.pem';
-  const fetchCertificate = async (url: string) => {
-    expect(url).toBe(CERT_URL);
-    return pair.cert;
-  };
-
-  function sign(message: Omit<SnsMessage, 'Signature'>, key = pair.key): string {
-    const signer = createSign('RSA-SHA256');
-    signer.update(snsStringToSign({ ...message, Signature: '' }));
-    return JSON.stringify({ ...message, Signature: signer.sign(key, 'base64') });
-  }
-
-  const bounce = (recipients: string[], bounceType = 'Permanent') =>
-    ({
-      Type: 'Notification',
-      MessageId: 'n-1',
-      TopicArn: TOPIC,
-      Message: JSON.stringify({
-        notificationType: 'Bounce',
-        bounce: {
-          bounceType,
-          bounceSubType: 'General',
-          bouncedRecipients: recipients.map((emailAddress) => ({ emailAddress })),
-        },
-        mail: { destination: recipients },
-      }),
-      Timestamp: new Date().toISOString(),
-      SignatureVersion: '2',
-      SigningCertURL: CERT_URL,
-    }) as const;
-
-  it('suppresses a permanently bouncing address when the signature verifies', async () => {
-    await createConfirmedSubscriber(deps, {
-      email: 'hal@example.org',
-      topics: ['localism-act'],
-      frequency: 'daily',
-    });
-    const result = await handleSnsNotification(
-      deps,
-      sign(bounce(['Hal@example.org', 'unknown@example.org'])),
-      {
-        fetchCertificate,
-      },
-    );
-    expect(result).toEqual({ outcome: 'suppressed', emails: ['hal@example.org'] });
-    expect((await listSubscribers(deps))[0]).toMatchObject({
-      status: 'suppressed',
-      suppressedReason: 'bounce: Permanent/General',
-    });
-  });
-
-  it('ignores a forged notification and a transient bounce', async () => {
-    await createConfirmedSubscriber(deps, {
-      email: 'ida@example.org',
-      topics: ['localism-act'],
-      frequency: 'daily',
-    });
-    const forged = await handleSnsNotification(deps, sign(bounce(['ida@example.org']), forger.key), {
-      fetchCertificate,
-    });
-    expect(forged).toEqual({ outcome: 'invalid', reason: 'signature does not verify' });
-    const tampered = JSON.parse(sign(bounce(['someone@example.org']))) as SnsMessage;
-    tampered.Message = tampered.Message.replace('someone@example.org', 'ida@example.org');
-    expect(await handleSnsNotification(deps, JSON.stringify(tampered), { fetchCertificate })).toMatchObject({
-      outcome: 'invalid',
-    });
-    const offHost = sign({
-      ...bounce(['ida@example.org']),
-      SigningCertURL: 'https://evil.example.org/cert.pem',
-    });
-    expect(await handleSnsNotification(deps, offHost, { fetchCertificate })).toMatchObject({
-      outcome: 'invalid',
-    });
-    expect(
-      await handleSnsNotification(deps, sign(bounce(['ida@example.org'], 'Transient')), { fetchCertificate }),
-    ).toMatchObject({ outcome: 'ignored' });
-    expect((await listSubscribers(deps))[0]).toMatchObject({ status: 'confirmed' });
-  });
-
-  it('confirms the SNS subscription by visiting the SubscribeURL', async () => {
-    const subscribeUrl = `https://sns.eu-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=abc`;
-    const body = sign({
-      Type: 'SubscriptionConfirmation',
-      MessageId: 's-1',
-      Token: 'abc',
-      TopicArn: TOPIC,
-      Message: 'You have chosen to subscribe',
-      SubscribeURL: subscribeUrl,
-      Timestamp: new Date().toISOString(),
-      SignatureVersion: '2',
-      SigningCertURL: CERT_URL,
-    });
-    expect(await handleSnsNotification(deps, body, { fetchCertificate })).toEqual({
-      outcome: 'subscription-confirmed',
-      subscribeUrl,
-    });
-    expect(visited).toEqual([subscribeUrl]);
   });
 });

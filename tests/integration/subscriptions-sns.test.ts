@@ -1,0 +1,181 @@
+import { createSign } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/clock.ts';
+import { type Config, parseConfig } from '../../shared/config.ts';
+import { silentLogger } from '../../shared/logger.ts';
+import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
+import { type SnsMessage, snsStringToSign } from '../../shared/mail/sns.ts';
+import type { Fetcher, FetchRequest } from '../../shared/ports.ts';
+import type { ServiceDeps } from '../../shared/services/deps.ts';
+import {
+  createConfirmedSubscriber,
+  handleSnsNotification,
+  listSubscribers,
+} from '../../shared/services/subscriptions.ts';
+import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { makeTestCertificate, startTestSes, type TestSes } from '../support/ses.ts';
+
+function testConfig(): Config {
+  const result = parseConfig({
+    organisation: { name: 'Test Org', contact: 'policy@example.org' },
+    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
+    topics: [
+      { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
+      { id: 'charity-law', title: 'Charity law', query: 'charity' },
+    ],
+    digests: { from: 'alerts@example.org' },
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.config;
+}
+
+let dynalite: TestDynalite;
+let ses: TestSes;
+let deps: ServiceDeps;
+let clock: ReturnType<typeof fixedClock>;
+const visited: string[] = [];
+
+beforeAll(async () => {
+  [dynalite, ses] = await Promise.all([startDynalite(), startTestSes()]);
+});
+afterAll(async () => {
+  await Promise.all([dynalite?.close(), ses?.close()]);
+});
+
+beforeEach(async () => {
+  const { store } = await createTestStore(dynalite);
+  await ses.clear();
+  visited.length = 0;
+  clock = fixedClock(new Date());
+  const fetcher: Fetcher = {
+    async fetch(request: FetchRequest) {
+      visited.push(request.url);
+      return {
+        status: 'ok',
+        httpStatus: 200,
+        url: request.url,
+        body: Buffer.from('<ConfirmSubscriptionResponse/>'),
+        contentType: 'text/xml',
+        charset: null,
+        etag: null,
+        lastModified: null,
+      };
+    },
+  };
+  deps = {
+    config: testConfig(),
+    store,
+    fetcher,
+    mailer: createSesMailer({ client: ses.client, maxSendRate: 1000 }),
+    clock,
+    logger: silentLogger,
+    publicUrl: 'http://localhost:3999',
+    signingSecret: 'integration-secret',
+    staffKeys: [],
+    mailFrom: 'alerts@example.org',
+  };
+});
+
+describe('SES feedback through SNS', () => {
+  const pair = makeTestCertificate();
+  const forger = makeTestCertificate();
+  const TOPIC = 'arn:aws:sns:eu-west-2:123456789012:ses-feedback';
+  const CERT_URL = 'https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-test.pem';
+  const fetchCertificate = async (url: string) => {
+    expect(url).toBe(CERT_URL);
+    return pair.cert;
+  };
+
+  function sign(message: Omit<SnsMessage, 'Signature'>, key = pair.key): string {
+    const signer = createSign('RSA-SHA256');
+    signer.update(snsStringToSign({ ...message, Signature: '' }));
+    return JSON.stringify({ ...message, Signature: signer.sign(key, 'base64') });
+  }
+
+  const bounce = (recipients: string[], bounceType = 'Permanent') =>
+    ({
+      Type: 'Notification',
+      MessageId: 'n-1',
+      TopicArn: TOPIC,
+      Message: JSON.stringify({
+        notificationType: 'Bounce',
+        bounce: {
+          bounceType,
+          bounceSubType: 'General',
+          bouncedRecipients: recipients.map((emailAddress) => ({ emailAddress })),
+        },
+        mail: { destination: recipients },
+      }),
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '2',
+      SigningCertURL: CERT_URL,
+    }) as const;
+
+  it('suppresses a permanently bouncing address when the signature verifies', async () => {
+    await createConfirmedSubscriber(deps, {
+      email: 'hal@example.org',
+      topics: ['localism-act'],
+      frequency: 'daily',
+    });
+    const result = await handleSnsNotification(
+      deps,
+      sign(bounce(['Hal@example.org', 'unknown@example.org'])),
+      {
+        fetchCertificate,
+      },
+    );
+    expect(result).toEqual({ outcome: 'suppressed', emails: ['hal@example.org'] });
+    expect((await listSubscribers(deps))[0]).toMatchObject({
+      status: 'suppressed',
+      suppressedReason: 'bounce: Permanent/General',
+    });
+  });
+
+  it('ignores a forged notification and a transient bounce', async () => {
+    await createConfirmedSubscriber(deps, {
+      email: 'ida@example.org',
+      topics: ['localism-act'],
+      frequency: 'daily',
+    });
+    const forged = await handleSnsNotification(deps, sign(bounce(['ida@example.org']), forger.key), {
+      fetchCertificate,
+    });
+    expect(forged).toEqual({ outcome: 'invalid', reason: 'signature does not verify' });
+    const tampered = JSON.parse(sign(bounce(['someone@example.org']))) as SnsMessage;
+    tampered.Message = tampered.Message.replace('someone@example.org', 'ida@example.org');
+    expect(await handleSnsNotification(deps, JSON.stringify(tampered), { fetchCertificate })).toMatchObject({
+      outcome: 'invalid',
+    });
+    const offHost = sign({
+      ...bounce(['ida@example.org']),
+      SigningCertURL: 'https://evil.example.org/cert.pem',
+    });
+    expect(await handleSnsNotification(deps, offHost, { fetchCertificate })).toMatchObject({
+      outcome: 'invalid',
+    });
+    expect(
+      await handleSnsNotification(deps, sign(bounce(['ida@example.org'], 'Transient')), { fetchCertificate }),
+    ).toMatchObject({ outcome: 'ignored' });
+    expect((await listSubscribers(deps))[0]).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('confirms the SNS subscription by visiting the SubscribeURL', async () => {
+    const subscribeUrl = `https://sns.eu-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=abc`;
+    const body = sign({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 's-1',
+      Token: 'abc',
+      TopicArn: TOPIC,
+      Message: 'You have chosen to subscribe',
+      SubscribeURL: subscribeUrl,
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '2',
+      SigningCertURL: CERT_URL,
+    });
+    expect(await handleSnsNotification(deps, body, { fetchCertificate })).toEqual({
+      outcome: 'subscription-confirmed',
+      subscribeUrl,
+    });
+    expect(visited).toEqual([subscribeUrl]);
+  });
+});
