@@ -6,7 +6,10 @@ import { runDemoCommand } from '../local/demo.ts';
 import { runStartCommand } from '../local/start.ts';
 import type { CommandContext } from './commands.ts';
 
-export async function runServerCommand(command: 'start' | 'serve' | 'demo', context: CommandContext): Promise<number> {
+export async function runServerCommand(
+  command: 'start' | 'serve' | 'demo',
+  context: CommandContext,
+): Promise<number> {
   if (command === 'demo') return runDemoCommand(context);
   return runStartCommand(command, context);
 }

@@ -26,7 +26,7 @@ export function changedAtFor(input: {
   const { itemDate, detectedAt } = input;
   if (itemDate === null) return detectedAt;
   if (input.seenBefore && input.previousItemDate === itemDate) return detectedAt;
-  return itemDate > detectedAt ? detectedAt : itemDate;
+  return Math.min(itemDate, detectedAt);
 }
 
 /** The item's own date: `updated`, else `published`. */

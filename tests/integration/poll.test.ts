@@ -114,7 +114,7 @@ describe('poll cycle over recorded feeds', () => {
     });
     // 2015 items are outside the 30-day backfill window: recorded, not alerted.
     expect(sources['leg-new']).toMatchObject({ items: 20, newItems: 20, alerts: 0 });
-    expect(sources['bills']).toMatchObject({ items: 4, newItems: 4, alerts: 2 });
+    expect(sources.bills).toMatchObject({ items: 4, newItems: 4, alerts: 2 });
     expect(sources['sector-page']).toMatchObject({ items: 1, newItems: 1, alerts: 1 });
     expect(first.alerts).toHaveLength(first.sources.reduce((sum, source) => sum + source.alerts, 0));
 
@@ -179,8 +179,8 @@ describe('poll cycle over recorded feeds', () => {
     try {
       const report = await runPollCycle(deps, { sourceIds: ['bills', 'sector-page'] });
       const sources = byId(report);
-      expect(sources['bills']).toMatchObject({ status: 'changed', newItems: 1 });
-      expect(sources['bills']?.updatedItems).toBeGreaterThanOrEqual(1);
+      expect(sources.bills).toMatchObject({ status: 'changed', newItems: 1 });
+      expect(sources.bills?.updatedItems).toBeGreaterThanOrEqual(1);
       const after = await alertsOf(deps, 'bills');
       const fresh = after.filter((alert) => !before.some((old) => old.id === alert.id));
       expect(fresh.map((alert) => alert.title).sort()).toEqual(expect.arrayContaining(['Electoral Reform']));
@@ -224,12 +224,12 @@ describe('poll cycle over recorded feeds', () => {
     const { store } = await createTestStore(db);
     const { deps } = serviceDeps({ config: configFrom(rawConfig(server.origin, extra)), store, now: NOW });
     const report = byId(await runPollCycle(deps));
-    expect(report['broken']).toMatchObject({ status: 'failed', httpStatus: 500 });
-    expect(report['broken']?.error).toMatch(/500/);
-    expect(report['malformed']).toMatchObject({ status: 'failed' });
-    expect(report['html']?.error).toMatch(/HTML|html/);
+    expect(report.broken).toMatchObject({ status: 'failed', httpStatus: 500 });
+    expect(report.broken?.error).toMatch(/500/);
+    expect(report.malformed).toMatchObject({ status: 'failed' });
+    expect(report.html?.error).toMatch(/HTML|html/);
     expect(report['no-region']?.error).toMatch(/selector matched nothing/);
-    expect(report['private']?.error).toMatch(/private|loopback|127\.0\.0\.1/);
+    expect(report.private?.error).toMatch(/private|loopback|127\.0\.0\.1/);
     expect(report['leg-changes']).toMatchObject({ status: 'changed', alerts: 3 });
 
     const states = new Map((await store.sources.list()).map((state) => [state.sourceId, state]));
