@@ -26,7 +26,7 @@ export function changedAtFor(input: {
   const { itemDate, detectedAt } = input;
   if (itemDate === null) return detectedAt;
   if (input.seenBefore && input.previousItemDate === itemDate) return detectedAt;
-  return Math.min(itemDate, detectedAt);
+  return Date.parse(itemDate) > Date.parse(detectedAt) ? detectedAt : new Date(itemDate).toISOString();
 }
 
 /** The item's own date: `updated`, else `published`. */
