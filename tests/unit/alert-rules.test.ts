@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { alertId, alertKind, backfillAllows, changedAtFor, truncate } from '../../shared/domain/alert.ts';
+import { isEmptyDiff, lineDiff, MAX_DIFF_LINES } from '../../shared/domain/line-diff.ts';
+
+const DETECTED = '2026-10-01T12:00:00.000Z';
+
+describe('changedAtFor (SPEC §3)', () => {
+  it.each([
+    {
+      name: 'no item date: detection time',
+      itemDate: null,
+      previous: undefined,
+      seen: false,
+      want: DETECTED,
+    },
+    {
+      name: 'new item: its own date',
+      itemDate: '2026-09-25T14:19:14.000Z',
+      previous: undefined,
+      seen: false,
+      want: '2026-09-25T14:19:14.000Z',
+    },
+    {
+      name: 'updated with a new date: that date',
+      itemDate: '2026-09-30T00:00:00.000Z',
+      previous: '2026-09-25T14:19:14.000Z',
+      seen: true,
+      want: '2026-09-30T00:00:00.000Z',
+    },
+    {
+      name: 'updated, same item date: detection time',
+      itemDate: '2026-09-25T14:19:14.000Z',
+      previous: '2026-09-25T14:19:14.000Z',
+      seen: true,
+      want: DETECTED,
+    },
+    {
+      name: 'future date: clamped to detection',
+      itemDate: '2027-01-01T00:00:00.000Z',
+      previous: undefined,
+      seen: false,
+      want: DETECTED,
+    },
+    {
+      name: 'offset form normalised to UTC',
+      itemDate: '2026-09-25T15:19:14+01:00',
+      previous: undefined,
+      seen: false,
+      want: '2026-09-25T14:19:14.000Z',
+    },
+  ])('$name', ({ itemDate, previous, seen, want }) => {
+    expect(
+      changedAtFor({ itemDate, previousItemDate: previous, seenBefore: seen, detectedAt: DETECTED }),
+    ).toBe(want);
+  });
+});
+
+describe('backfillAllows (first poll)', () => {
+  const now = new Date(DETECTED);
+  it.each([
+    { backfill: 'all', date: null, page: true, want: true },
+    { backfill: 'all', date: '2001-01-01T00:00:00.000Z', page: false, want: true },
+    { backfill: 'none', date: '2026-10-01T11:00:00.000Z', page: false, want: false },
+    { backfill: '30d', date: '2026-09-02T12:00:00.000Z', page: false, want: true },
+    { backfill: '30d', date: '2026-09-01T11:59:59.000Z', page: false, want: false },
+    { backfill: '30d', date: null, page: false, want: false },
+    { backfill: '30d', date: '2026-10-01T11:00:00.000Z', page: true, want: false },
+    { backfill: '2w', date: '2026-09-20T00:00:00.000Z', page: false, want: true },
+    { backfill: '15m', date: '2026-10-01T11:50:00.000Z', page: false, want: true },
+  ])('$backfill, dated $date, whole page $page → $want', ({ backfill, date, page, want }) => {
+    expect(backfillAllows(backfill, date, now, page)).toBe(want);
+  });
+});
+
+describe('alertKind', () => {
+  it.each([
+    { pageRegion: true, alertedBefore: false, want: 'page-changed' },
+    { pageRegion: true, alertedBefore: true, want: 'page-changed' },
+    { pageRegion: false, alertedBefore: false, want: 'new' },
+    { pageRegion: false, alertedBefore: true, want: 'updated' },
+  ])('%o', ({ pageRegion, alertedBefore, want }) => {
+    expect(alertKind({ pageRegion, alertedBefore })).toBe(want);
+  });
+});
+
+describe('alertId', () => {
+  it('is deterministic, URL-safe and distinct per version', () => {
+    const a = alertId('src', 'item', 'v1');
+    expect(alertId('src', 'item', 'v1')).toBe(a);
+    expect(a).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(alertId('src', 'item', 'v2')).not.toBe(a);
+    expect(alertId('src2', 'item', 'v1')).not.toBe(a);
+  });
+});
+
+describe('truncate', () => {
+  it.each([
+    { text: 'short', max: 10, want: 'short' },
+    { text: '  spaced \n\n out  ', max: 20, want: 'spaced out' },
+    { text: 'one two three four five', max: 16, want: 'one two three…' },
+    { text: 'abcdefghijklmnop', max: 8, want: 'abcdefg…' },
+  ])('$text / $max', ({ text, max, want }) => {
+    const out = truncate(text, max);
+    expect(out).toBe(want);
+    expect(out.length).toBeLessThanOrEqual(max);
+  });
+});
+
+describe('lineDiff', () => {
+  it.each([
+    { before: [], after: ['a', 'b'], added: ['a', 'b'], removed: [] },
+    { before: ['a', 'b'], after: ['a', 'b'], added: [], removed: [] },
+    { before: ['a', 'b', 'c'], after: ['a', 'c', 'd'], added: ['d'], removed: ['b'] },
+    { before: ['x'], after: [], added: [], removed: ['x'] },
+  ])('$before → $after', ({ before, after, added, removed }) => {
+    const diff = lineDiff(before, after);
+    expect(diff).toEqual({ added, removed });
+    expect(isEmptyDiff(diff)).toBe(added.length + removed.length === 0);
+  });
+
+  it(`keeps at most ${MAX_DIFF_LINES} lines each way`, () => {
+    const many = Array.from({ length: 500 }, (_, i) => `line ${i}`);
+    expect(lineDiff([], many).added).toHaveLength(MAX_DIFF_LINES);
+  });
+});
