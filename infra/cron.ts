@@ -13,10 +13,14 @@ import { baseLinks, functionDefaults } from './functions.ts';
 export const WORKER_CONCURRENCY = 4;
 const WORKER_TIMEOUT_SECONDS = 300;
 
+/** Messages that failed three deliveries land here instead of cycling for the 4-day retention. */
+export const pollDeadLetters = new sst.aws.Queue('PollDeadLetters');
+
 // SQS must hide a message for longer than a worker may hold it, or a slow poll is redelivered
 // to a second worker while the first is still running.
 export const pollQueue = new sst.aws.Queue('PollQueue', {
   visibilityTimeout: `${WORKER_TIMEOUT_SECONDS * 2} seconds`,
+  dlq: { queue: pollDeadLetters.arn, retry: 3 },
 });
 
 pollQueue.subscribe(

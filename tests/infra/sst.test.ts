@@ -18,6 +18,7 @@ interface Created {
 interface Stub {
   name: string;
   url: string;
+  arn: string;
   subscriptions: { subscriber: Record<string, unknown>; args: Record<string, unknown> }[];
 }
 
@@ -32,11 +33,13 @@ function component(type: string) {
   return class implements Stub {
     name: string;
     url: string;
+    arn: string;
     sender: string;
     subscriptions: Stub['subscriptions'] = [];
     constructor(name: string, args: Record<string, unknown> = {}) {
       this.name = `${name}-name`;
       this.url = `https://${name}.example`;
+      this.arn = `arn:aws:test:${name}`;
       this.sender = String(args.sender ?? '');
       created.push({ type, name, args, self: this });
     }
@@ -183,6 +186,7 @@ describe('sst.config.ts', () => {
     };
     expect(seconds(queue.args.visibilityTimeout)).toBeGreaterThan(seconds(subscription.subscriber.timeout));
     expect(subscription.args.batch).toEqual({ size: 1, partialResponses: true });
+    expect(queue.args.dlq).toEqual({ queue: find('Queue', 'PollDeadLetters').self.arn, retry: 3 });
     const mapping: Record<string, unknown> = {};
     const transform = (subscription.args.transform as { eventSourceMapping(args: object): void })
       .eventSourceMapping;
