@@ -14,9 +14,9 @@ import { type Config, parseConfig, type SourceConfig } from '../../shared/config
 import { listFactsheets } from '../../shared/services/factsheets.ts';
 import { createConfirmedSubscriber } from '../../shared/services/subscriptions.ts';
 import { CliError, type Output } from '../cli/output.ts';
-import { type EnvInput, loadConfigFile, loadEnv } from '../deps.ts';
+import { type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../deps.ts';
 import { readLiveRuntime } from './runtime.ts';
-import { type LocalServer, startLocal } from './start.ts';
+import { type LocalServer, runUntilSignal, startLocal } from './start.ts';
 
 export const DEMO_SUBSCRIBER = 'demo@example.org';
 
@@ -56,6 +56,16 @@ export interface DemoOptions {
   /** The shipped config (topics and factsheets come from it). */
   configPath: string;
   out: Output;
+}
+
+/** The `demo` command: the loop at once, then serving until SIGINT/SIGTERM; exit code 0. */
+export async function runDemoCommand(context: {
+  configArg: string | undefined;
+  env: EnvInput;
+  out: Output;
+}): Promise<number> {
+  const configPath = resolveConfigPath(context.configArg, context.env);
+  return runUntilSignal(await startDemo({ env: context.env, configPath, out: context.out }));
 }
 
 export async function startDemo(options: DemoOptions): Promise<LocalServer> {

@@ -13,7 +13,7 @@ import { createApp } from '../../shared/http/app.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Logger } from '../../shared/ports.ts';
 import { CliError, type Output } from '../cli/output.ts';
-import { type Env, type EnvInput, loadConfigFile, loadEnv } from '../deps.ts';
+import { type Env, type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../deps.ts';
 import { type LocalRuntime, openLocalRuntime } from './open-runtime.ts';
 import { readLiveRuntime, removeRuntime, writeRuntime } from './runtime.ts';
 import { type Scheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
@@ -104,6 +104,15 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
       return closing;
     },
   };
+}
+
+/** The `start` and `serve` commands: ready, then running until SIGINT/SIGTERM; exit code 0. */
+export async function runStartCommand(
+  mode: 'start' | 'serve',
+  context: { configArg: string | undefined; env: EnvInput; out: Output },
+): Promise<number> {
+  const configPath = resolveConfigPath(context.configArg, context.env);
+  return runUntilSignal(await startLocal({ env: context.env, configPath, out: context.out, mode }));
 }
 
 /** Runs until SIGINT/SIGTERM, then closes cleanly; the exit code of `start`/`serve`. */
