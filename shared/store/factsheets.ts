@@ -10,8 +10,12 @@ import { queryAll, type TableContext } from './batch.ts';
 import { allReviewsIndex, GSI1, reviewKey, SCHEMA_VERSION } from './keys.ts';
 import { parseStored, reviewSchema } from './schemas.ts';
 
+// Recorded order; reviews recorded in the same millisecond order by the time they vouch for
+// (the later one is the effective review), then by note, so every index gives one order.
 const byRecordedAt = (a: FactsheetReview, b: FactsheetReview) =>
-  Date.parse(a.at) - Date.parse(b.at) || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+  Date.parse(a.at) - Date.parse(b.at) ||
+  Date.parse(a.reviewedAt) - Date.parse(b.reviewedAt) ||
+  (a.note ?? '').localeCompare(b.note ?? '');
 
 export function createFactsheetRepo(ctx: TableContext): FactsheetRepo {
   return {

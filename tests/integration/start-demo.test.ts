@@ -15,7 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('policy-watch demo', () => {
   it('shows alerts, stale factsheets and a digest in the local inbox at once', async () => {
     let stdout = '';
-    const out: Output = { stdout: (text) => void (stdout += text), stderr: () => {}, isTTY: false };
+    const out: Output = {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: () => {},
+      isTTY: false,
+    };
     const env = { DATA_DIR: join(dir, 'data'), PORT: '0', MAIL_PORT: '0' };
     const server = await startDemo({
       env,
