@@ -92,14 +92,18 @@ function factsheetStates(config: Config, reviews: Map<string, FactsheetReview[]>
   }));
 }
 
-/** Alerts on the subscriber's topics detected since confirmation and not delivered, oldest first. */
+/** Alerts on the subscriber's current topics detected since confirmation and not delivered, oldest first. */
 async function pendingAlerts(
   deps: ServiceDeps,
   subscriber: Subscriber,
   staleBefore: string,
 ): Promise<Alert[]> {
-  if (!subscriber.confirmedAt || subscriber.topics.length === 0) return [];
-  const alerts = await deps.store.alerts.listDetectedSince(subscriber.topics, subscriber.confirmedAt);
+  // Only topics still in the config: a removed topic's alerts stay queryable (SPEC §2), but
+  // the email could not place them under any heading and would go out empty or miscounted.
+  const configured = new Set(deps.config.topics.map((topic) => topic.id));
+  const topics = subscriber.topics.filter((id) => configured.has(id));
+  if (!subscriber.confirmedAt || topics.length === 0) return [];
+  const alerts = await deps.store.alerts.listDetectedSince(topics, subscriber.confirmedAt);
   if (alerts.length === 0) return [];
   const delivered = await deps.store.deliveries.delivered(
     subscriber.email,
