@@ -61,9 +61,29 @@ function quoteFromName(raw: Buffer, name: string, address: string): Buffer {
   if (!/^[\x20-\x7e]{1,200}$/.test(name) || !asciiAddress) return raw;
   const text = raw.toString('latin1');
   const end = text.indexOf('\r\n\r\n');
-  const from = `From: "${name.replace(/[\\"]/g, '\\$&')}" <${address}>`;
+  const from = foldHeader(`From: "${name.replace(/[\\"]/g, '\\$&')}" <${address}>`);
   const head = text.slice(0, end).replace(/^From: [^\r\n]*(?:\r\n[ \t][^\r\n]*)*/m, () => from);
   return Buffer.from(head + text.slice(end), 'latin1');
+}
+
+const SOFT_LINE_LIMIT = 78;
+
+/**
+ * Folds one unfolded header line before spaces so each line keeps to RFC 5322's 78-character
+ * soft limit where a space allows it. Folding is allowed inside a quoted display name (FWS in
+ * a quoted-string) and unfolding (dropping the CRLF) restores the line exactly.
+ */
+export function foldHeader(line: string): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of line.split(/(?= )/)) {
+    if (current !== '' && current.length + word.length > SOFT_LINE_LIMIT) {
+      lines.push(current);
+      current = word;
+    } else current += word;
+  }
+  lines.push(current);
+  return lines.join('\r\n');
 }
 
 /** Longest header line (octets, without CRLF), for RFC 5322's 998 limit and the 78 soft one. */
