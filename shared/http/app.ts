@@ -135,10 +135,13 @@ export function createApp(deps: ServiceDeps, options: AppOptions = {}): OpenAPIH
     if (error instanceof HTTPException && error.status < 500) {
       // hono's own 4xx (malformed JSON, wrong content type): a client mistake, reported as one.
       if (error.status === 413) return apiError(c, 'payload_too_large', error.message);
+      // SPEC §6 has no 415: a body that is not JSON is a 400 that says what to send instead.
+      const message =
+        error.status === 415
+          ? 'the body must be JSON (Content-Type: application/json)'
+          : error.message || 'invalid request';
       return isApi(c)
-        ? apiError(c, 'invalid_request', error.message || 'invalid request', [
-            { path: '', message: error.message },
-          ])
+        ? apiError(c, 'invalid_request', message, [{ path: '', message }])
         : c.html(
             MessagePage({ organisation, title: 'Bad request', body: 'The request could not be read.' }),
             400,

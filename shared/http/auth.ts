@@ -56,10 +56,29 @@ export async function isStaffKey(key: string | null, keys: readonly string[]): P
 
 export type StaffVariables = { staffKey: string };
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A browser remembers Basic credentials and sends them with any request to this origin, so a
+ * page elsewhere could POST a bare `/api/factsheets/{id}/review` with them (no preflight: no body,
+ * no custom header). Fetch Metadata names such requests; a cross-site caller can never set
+ * `Authorization` itself without a CORS preflight the staff API refuses, so nothing legitimate is
+ * lost. Scripts send no `Sec-Fetch-Site` and are unaffected.
+ */
+export function isCrossSiteWrite(method: string, secFetchSite: string | undefined): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase())) return false;
+  const site = secFetchSite?.trim().toLowerCase();
+  return site === 'cross-site' || site === 'same-site';
+}
+
 /** API guard: 401 JSON with `WWW-Authenticate: Bearer`. */
 export function staffApi(keys: readonly string[]): MiddlewareHandler<{ Variables: StaffVariables }> {
   return async (c, next) => {
     const key = presentedKey(c.req.header('authorization'));
+    if (isCrossSiteWrite(c.req.method, c.req.header('sec-fetch-site'))) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return apiError(c, 'unauthorized', 'staff changes cannot be made from another site');
+    }
     if (!(await isStaffKey(key, keys))) {
       c.header('WWW-Authenticate', 'Bearer');
       return apiError(c, 'unauthorized', 'a staff API key is required (Authorization: Bearer <key>)');

@@ -16,6 +16,11 @@ export type ErrorCode =
   | 'rate_limited'
   | 'internal';
 
+/** Path ids (alerts, topics) longer than this cannot exist: 404 without a store lookup. */
+export const MAX_ID_LENGTH = 200;
+/** Longest address a `DELETE /api/subscribers/{email}` looks up (RFC 5321 path limit, padded). */
+export const MAX_EMAIL_LENGTH = 320;
+
 export interface ErrorDetail {
   path: string;
   message: string;

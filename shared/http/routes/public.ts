@@ -7,7 +7,8 @@ import { sourceTitle } from '../../config.ts';
 import { parseInstant } from '../../domain/time.ts';
 import type { AlertQuery } from '../../ports.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
-import { apiError, type ErrorDetail, invalid } from '../errors.ts';
+import { alertView } from '../alert-view.ts';
+import { apiError, type ErrorDetail, invalid, MAX_ID_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, json, newApi } from '../openapi.ts';
 import { AlertPageSchema, AlertSchema, HealthSchema, listOf, SourceSchema, TopicSchema } from '../schemas.ts';
 
@@ -53,7 +54,13 @@ const alertsQuery = z.object({
     .string()
     .optional()
     .openapi({ description: 'exclusive upper bound on changedAt (date or instant)' }),
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ type: 'integer', default: 20 }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ type: 'integer', default: 20, minimum: 1, maximum: 100 }),
   cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page' }),
 });
 
@@ -71,9 +78,17 @@ const alertById = createRoute({
   path: '/alerts/{id}',
   tags: ['public'],
   summary: 'One alert',
-  request: { params: z.object({ id: z.string().min(1).max(200) }) },
+  request: { params: z.object({ id: z.string().min(1) }) },
   responses: { 200: json(AlertSchema, 'The alert'), 404: errors[404] },
 });
+
+/**
+ * An unencoded `+01:00` offset arrives as ` 01:00` (a `+` in a query string is a space): read it
+ * as the offset the caller wrote rather than refusing it.
+ */
+export function restorePlus(text: string): string {
+  return text.replace(/^(\d{4}-\d{2}-\d{2}T[\d:.]+) (\d{2}(?::?\d{2})?)$/, '$1+$2');
+}
 
 function isInvalidCursor(error: unknown): boolean {
   return error instanceof Error && error.name === 'InvalidCursorError';
@@ -156,7 +171,7 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
       for (const key of ['since', 'until'] as const) {
         const text = input[key];
         if (text === undefined) continue;
-        const parsed = parseInstant(text.trim(), zone);
+        const parsed = parseInstant(restorePlus(text.trim()), zone);
         if (parsed) query[key] = parsed.toISOString();
         else details.push({ path: key, message: 'must be a date (YYYY-MM-DD) or an ISO 8601 instant' });
       }
@@ -166,7 +181,7 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
       if (details.length > 0) return invalid(c, details);
       try {
         const page = await deps.store.alerts.list(query);
-        return c.json({ items: page.items, nextCursor: page.nextCursor }, 200);
+        return c.json({ items: page.items.map(alertView), nextCursor: page.nextCursor }, 200);
       } catch (error) {
         if (isInvalidCursor(error))
           return invalid(c, [{ path: 'cursor', message: 'not a cursor this API issued' }]);
@@ -174,8 +189,10 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
       }
     })
     .openapi(alertById, async (c) => {
-      const alert = await deps.store.alerts.get(c.req.valid('param').id);
+      const { id } = c.req.valid('param');
+      // Alert ids are 24 characters; an over-long one is simply not there (and too big for a key).
+      const alert = id.length > MAX_ID_LENGTH ? null : await deps.store.alerts.get(id);
       if (!alert) return apiError(c, 'not_found', 'no such alert');
-      return c.json(alert, 200);
+      return c.json(alertView(alert), 200);
     });
 }

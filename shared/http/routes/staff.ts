@@ -3,16 +3,18 @@
  * route here sits behind the staff key (see app.ts).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { Subscriber } from '../../domain/types.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
-import { listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
+import { type FactsheetView, listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
 import {
   createConfirmedSubscriber,
   deleteSubscriber,
   listSubscribers,
   SubscriptionInputError,
 } from '../../services/subscriptions.ts';
-import { apiError, invalid } from '../errors.ts';
+import { alertView } from '../alert-view.ts';
+import { apiError, invalid, MAX_EMAIL_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, json, newApi, staffSecurity } from '../openapi.ts';
 import {
   FactsheetSchema,
@@ -45,7 +47,7 @@ const listSheets = createRoute({
   },
 });
 
-const factsheetParams = z.object({ id: z.string().min(1).max(200) });
+const factsheetParams = z.object({ id: z.string().min(1) });
 
 const review = createRoute({
   method: 'post',
@@ -89,7 +91,7 @@ const deleteSub = createRoute({
   path: '/subscribers/{email}',
   ...staff,
   summary: 'Erase a subscriber and their delivery records',
-  request: { params: z.object({ email: z.string().min(1).max(320) }) },
+  request: { params: z.object({ email: z.string().min(1) }) },
   responses: { 204: { description: 'Erased' }, 404: errors[404], ...common },
 });
 
@@ -98,19 +100,43 @@ export function subscriberView(subscriber: Subscriber) {
   return { email, topics, frequency, status, createdAt, confirmedAt };
 }
 
+/** A factsheet as the API shows it: its evidence as SPEC Alert documents. */
+function factsheetView(sheet: FactsheetView): FactsheetView {
+  return { ...sheet, evidence: sheet.evidence.map(alertView) };
+}
+
+/**
+ * Every review field is optional, so `curl -X POST -H 'Content-Type: application/json'` with no
+ * body means "reviewed now", not malformed JSON: an empty body is read as `{}`.
+ */
+const emptyJsonIsEmptyObject: MiddlewareHandler = async (c, next) => {
+  const raw = c.req.raw;
+  if (
+    /^application\/json/i.test(c.req.header('content-type') ?? '') &&
+    (await raw.clone().text()).trim() === ''
+  ) {
+    const headers = new Headers(raw.headers);
+    headers.delete('content-length');
+    c.req.raw = new Request(raw.url, { method: raw.method, headers, body: '{}' });
+  }
+  await next();
+};
+
 export function staffRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
-  return newApi()
+  const app = newApi();
+  app.use('/factsheets/:id/review', emptyJsonIsEmptyObject);
+  return app
     .openapi(listSheets, async (c) => {
       const { stale } = c.req.valid('query');
       const filter = stale === undefined ? {} : { stale: stale === 'true' };
-      return c.json({ items: await listFactsheets(deps, filter) }, 200);
+      return c.json({ items: (await listFactsheets(deps, filter)).map(factsheetView) }, 200);
     })
     .openapi(review, async (c) => {
       const { id } = c.req.valid('param');
       // The body is optional: a bare POST records "reviewed now".
       const body = (c.req.valid('json') as z.output<typeof ReviewRequestSchema> | undefined) ?? {};
       const result = await reviewFactsheet(deps, id, body);
-      if (result.ok) return c.json(result.factsheet, 200);
+      if (result.ok) return c.json(factsheetView(result.factsheet), 200);
       if (result.error === 'not_found') return apiError(c, 'not_found', result.message);
       if (result.error === 'conflict') return apiError(c, 'conflict', result.message);
       return invalid(c, [{ path: result.path, message: result.message }]);
@@ -133,7 +159,9 @@ export function staffRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
     })
     .openapi(deleteSub, async (c) => {
       const { email } = c.req.valid('param');
-      const deleted = await deleteSubscriber(deps, email.trim().toLowerCase());
+      // No address is longer than RFC 5321 allows; a longer one is simply absent.
+      const deleted =
+        email.length <= MAX_EMAIL_LENGTH && (await deleteSubscriber(deps, email.trim().toLowerCase()));
       if (!deleted) return apiError(c, 'not_found', 'no subscriber with this address');
       return c.body(null, 204);
     });

@@ -1,0 +1,41 @@
+/**
+ * @module The Alert document of SPEC §6, field for field. Stored alerts carry more than the
+ * contract (e.g. a legislation reference's source `uri`, kept for matching), so every route that
+ * outputs an alert goes through `alertView`: the API shows exactly the documented fields, and
+ * `legislation` / `diff` only when they apply.
+ */
+import type { Alert, LegislationEffect, LegislationRef } from '../domain/types.ts';
+
+function refView(ref: LegislationRef | null): LegislationRef | null {
+  return ref ? { id: ref.id, title: ref.title } : null;
+}
+
+function legislationView(effect: LegislationEffect): LegislationEffect {
+  return {
+    affected: refView(effect.affected),
+    affecting: refView(effect.affecting),
+    effect: effect.effect,
+    provisions: { affected: effect.provisions.affected, affecting: effect.provisions.affecting },
+    inForce: effect.inForce.map(({ date, qualification }) => ({ date, qualification })),
+  };
+}
+
+export function alertView(alert: Alert): Alert {
+  const view: Alert = {
+    id: alert.id,
+    kind: alert.kind,
+    topics: [...alert.topics],
+    matched: alert.matched.map(({ topic, terms }) => ({ topic, terms: [...terms] })),
+    source: { id: alert.source.id, title: alert.source.title },
+    title: alert.title,
+    url: alert.url,
+    summary: alert.summary,
+    whatChanged: alert.whatChanged,
+    publishedAt: alert.publishedAt,
+    changedAt: alert.changedAt,
+    detectedAt: alert.detectedAt,
+  };
+  if (alert.legislation) view.legislation = legislationView(alert.legislation);
+  if (alert.diff) view.diff = { added: [...alert.diff.added], removed: [...alert.diff.removed] };
+  return view;
+}
