@@ -1,17 +1,22 @@
 /**
- * @module The local scheduler of `policy-watch start` (SPEC §4), on node-cron: a poll tick for
- * the sources that are due, the immediate digest after each poll that created alerts, and the
- * daily/weekly digests at their crons in `digests.timezone`. A job never overlaps itself: a
- * tick that finds its job still running is skipped and logged.
+ * @module The local scheduler of `policy-watch start` (SPEC §4): a poll tick for the sources
+ * that are due, the immediate digest after each poll that created alerts, and the daily/weekly
+ * digests at their crons in `digests.timezone`. A job never overlaps itself: a tick that finds
+ * its job still running is skipped and logged.
+ *
+ * The crons are matched by node-cron, but the minutes come from the process clock
+ * (`deps.clock`), not from node-cron's own timer: with `POLICY_WATCH_NOW` the clock runs from
+ * that instant, and the daily digest must fire at 07:00 of that clock, not of the wall clock.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Logger } from '../../shared/ports.ts';
 import { type ScheduleDef, schedulesFor, toNodeCron } from '../../shared/schedules.ts';
 import type { ServiceDeps } from '../../shared/services/deps.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle } from '../../shared/services/poll.ts';
 
 export type JobName = ScheduleDef['name'];
+
+const MINUTE_MS = 60_000;
 
 /** The use cases the jobs call; injectable so overlap and shutdown are testable without I/O. */
 export interface SchedulerServices {
@@ -30,6 +35,8 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /** Runs a job now; false when it was already running (the run is skipped). */
   run(job: JobName): Promise<boolean>;
+  /** Starts the jobs whose cron matches this minute of the process clock; returns their names. */
+  tick(minute: Date): JobName[];
   /** Whether a job is running now. */
   busy(job: JobName): boolean;
   /** Stops ticking, then waits (bounded) for running jobs; true when they all finished. */
@@ -74,24 +81,52 @@ export function startScheduler(deps: ServiceDeps, options: SchedulerOptions = {}
     return step.then(() => true);
   }
 
-  const tasks: ScheduledTask[] = schedulesFor(deps.config, 'local').map((def) =>
-    cron.schedule(toNodeCron(def), () => void run(def.name), {
-      name: def.name,
-      timezone: def.timezone,
-      logger: cronLogger(logger),
-    }),
-  );
+  const defs = schedulesFor(deps.config, 'local');
+  // Never started: node-cron only matches; the timer below says which minute it is.
+  const matchers: { name: JobName; task: ScheduledTask }[] = defs.map((def) => ({
+    name: def.name,
+    task: cron.createTask(toNodeCron(def), () => {}, { name: def.name, timezone: def.timezone }),
+  }));
+
+  function tick(minute: Date): JobName[] {
+    const due = matchers.filter(({ task }) => task.match(minute)).map(({ name }) => name);
+    for (const name of due) void run(name);
+    return due;
+  }
+
+  let tickTimer: NodeJS.Timeout | undefined;
+  // The minute the process started in is not ticked: `pollAtStart` covers it.
+  let lastMinute = Math.floor(deps.clock.now().getTime() / MINUTE_MS);
+  function arm(): void {
+    const delay = Math.max(0, (lastMinute + 1) * MINUTE_MS - deps.clock.now().getTime());
+    tickTimer = setTimeout(onTimer, delay);
+    // The HTTP server keeps the process alive; the scheduler alone must not.
+    tickTimer.unref();
+  }
+  function onTimer(): void {
+    if (stopped) return;
+    // A timer firing a hair early still ticks the minute it was armed for; after a sleep
+    // (laptop lid) the missed minutes are skipped, as cron does.
+    lastMinute = Math.max(lastMinute + 1, Math.floor(deps.clock.now().getTime() / MINUTE_MS));
+    tick(new Date(lastMinute * MINUTE_MS));
+    arm();
+  }
+  arm();
+
   logger.log('info', 'scheduler started', {
-    jobs: schedulesFor(deps.config, 'local').map((def) => `${def.name} "${def.cron}" ${def.timezone}`),
+    jobs: defs.map((def) => `${def.name} "${def.cron}" ${def.timezone}`),
+    now: deps.clock.now().toISOString(),
   });
   if (options.pollAtStart ?? true) void run('poll');
 
   return {
     run,
+    tick,
     busy: (job) => running.has(job),
     async stop() {
       stopped = true;
-      await Promise.all(tasks.map((task) => task.destroy()));
+      clearTimeout(tickTimer);
+      await Promise.all(matchers.map(({ task }) => task.destroy()));
       if (running.size === 0) return true;
       logger.log('info', 'waiting for running jobs', { jobs: [...running.keys()] });
       const timeoutMs = options.stopTimeoutMs ?? 30_000;
@@ -106,15 +141,5 @@ export function startScheduler(deps: ServiceDeps, options: SchedulerOptions = {}
       if (!finished) logger.log('warn', 'jobs still running at shutdown', { jobs: [...running.keys()] });
       return finished;
     },
-  };
-}
-
-/** node-cron's own messages (missed executions after a sleep, …) go to our log at debug. */
-function cronLogger(logger: Logger) {
-  return {
-    info: (message: string) => logger.log('debug', message),
-    warn: (message: string) => logger.log('debug', message),
-    error: (message: string | Error) => logger.log('warn', String(message)),
-    debug: (message: string | Error) => logger.log('debug', String(message)),
   };
 }

@@ -1,12 +1,15 @@
 /**
  * The local scheduler's guarantees, with the use cases replaced by controllable fakes: poll at
  * start, immediate digest only after a poll that created alerts, no overlapping runs of a job,
- * and a shutdown that waits (bounded) for the running step.
+ * a shutdown that waits (bounded) for the running step, and crons read on the process clock
+ * (`POLICY_WATCH_NOW`) in `digests.timezone`.
  */
 import cron from 'node-cron';
-import { describe, expect, it } from 'vitest';
-import { startScheduler } from '../../functions/local/scheduler.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type JobName, startScheduler } from '../../functions/local/scheduler.ts';
+import { clockStartingAt, systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
+import type { Clock } from '../../shared/ports.ts';
 import type { ServiceDeps } from '../../shared/services/deps.ts';
 import type { DigestOptions, DigestReport } from '../../shared/services/digest.ts';
 import type { PollReport } from '../../shared/services/poll.ts';
@@ -19,10 +22,10 @@ const config = configFrom({
   digests: { from: 'alerts@example.org', timezone: 'Europe/London' },
 });
 
-function harness() {
+function harness(clock: Clock = systemClock) {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line)) });
-  const deps = { config, logger } as unknown as ServiceDeps;
+  const deps = { config, logger, clock } as unknown as ServiceDeps;
   const polls: { resolve(report: PollReport): void; options: unknown }[] = [];
   const digests: DigestOptions[] = [];
   const services = {
@@ -100,5 +103,47 @@ describe('local scheduler', () => {
     await settle();
     expect(await scheduler.stop()).toBe(false);
     expect(h.lines.some((line) => line.msg === 'jobs still running at shutdown')).toBe(true);
+  });
+});
+
+describe('local scheduler: crons on the process clock', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // digests.timezone is Europe/London: 07:00 is 07:00Z in winter and 06:00Z in summer.
+  it.each<[string, JobName[]]>([
+    ['2026-11-26T07:00:00.000Z', ['poll', 'digest-daily']],
+    ['2026-11-30T07:00:00.000Z', ['poll', 'digest-daily', 'digest-weekly']],
+    ['2026-07-01T06:00:00.000Z', ['poll', 'digest-daily']],
+    ['2026-07-01T07:00:00.000Z', ['poll']],
+    ['2026-11-26T07:01:00.000Z', ['poll']],
+  ])('the minute %s starts %j', async (minute, jobs) => {
+    const h = harness();
+    const scheduler = startScheduler(h.deps, { services: h.services, pollAtStart: false });
+    expect(scheduler.tick(new Date(minute))).toEqual(jobs);
+    await settle();
+    h.polls[0]?.resolve(report([]));
+    await scheduler.stop();
+  });
+
+  it('runs the daily digest at 07:00 of a POLICY_WATCH_NOW clock, not of the wall clock', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'Date'],
+      now: new Date('2020-03-03T12:00:30Z'),
+    });
+    const h = harness(clockStartingAt(new Date('2026-11-26T06:59:30Z')));
+    const scheduler = startScheduler(h.deps, { services: h.services, pollAtStart: false });
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(h.digests).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(h.digests).toEqual([{ frequency: 'daily' }]);
+    expect(h.polls).toHaveLength(1);
+    h.polls[0]?.resolve(report([]));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(h.digests).toEqual([{ frequency: 'daily' }]);
+    expect(h.polls).toHaveLength(2);
+    h.polls[1]?.resolve(report([]));
+    await scheduler.stop();
   });
 });
