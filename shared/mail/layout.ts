@@ -19,9 +19,13 @@ export const STYLE = {
   h2: 'font-size:18px;margin:24px 0 8px;padding-top:8px;border-top:2px solid #1d70b8',
   h3: 'font-size:16px;margin:16px 0 4px',
   p: 'margin:0 0 8px',
+  list: 'margin:0 0 8px;padding-left:24px',
   meta: 'margin:0 0 4px;color:#505a5f;font-size:14px',
   link: 'color:#1d70b8',
-  diff: 'margin:4px 0 8px;padding:8px;background:#f3f2f1;font-family:Consolas,Menlo,monospace;font-size:13px;white-space:pre-wrap;word-break:break-word',
+  diff: 'margin:4px 0 8px;padding:8px;background:#f3f2f1;font-size:14px;word-break:break-word',
+  diffLabel: 'margin:0;font-weight:bold;font-size:13px;color:#505a5f',
+  diffAdded: 'margin:0 0 2px;padding-left:8px;border-left:3px solid #00703c',
+  diffRemoved: 'margin:0 0 2px;padding-left:8px;border-left:3px solid #d4351c;color:#505a5f',
   footer: 'margin-top:32px;padding-top:8px;border-top:1px solid #b1b4b6;color:#505a5f;font-size:13px',
   button:
     'display:inline-block;padding:10px 16px;background:#00703c;color:#ffffff;text-decoration:none;font-weight:bold',
@@ -63,9 +67,32 @@ export interface FooterInput {
   unsubscribeUrl: string;
 }
 
+// "You subscribed" would be untrue for people staff subscribed (SPEC §6 POST /api/subscribers).
 function why(input: FooterInput): string {
   const topics = input.topicTitles.map(oneLine).join(', ');
-  return `You subscribed to ${topics} (${FREQUENCY_LABEL[input.frequency]}) from ${oneLine(input.organisation)}.`;
+  return `You get this email because you are subscribed to policy alerts from ${oneLine(input.organisation)} on: ${topics} (${FREQUENCY_LABEL[input.frequency]}).`;
+}
+
+/** An instant in `zone` with the zone's abbreviation (`14 Oct 2026, 11:12 BST`), so no one guesses. */
+export function formatWhen(instant: string | Date, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(new Date(instant));
+}
+
+function contactHtml(contact: string): string {
+  const address = oneLine(contact);
+  // Only a plain address becomes a mailto: link; anything else stays text.
+  return /^[^\s@<>"]+@[^\s@<>"]+$/.test(address)
+    ? `<a href="mailto:${escapeHtml(address)}" style="${STYLE.link}">${escapeHtml(address)}</a>`
+    : escapeHtml(address);
 }
 
 export function footerText(input: FooterInput): string {
@@ -84,7 +111,7 @@ export function footerHtml(input: FooterInput): string {
     `<div style="${STYLE.footer}">`,
     `<p style="${STYLE.p}">${escapeHtml(why(input))}</p>`,
     `<p style="${STYLE.p}">${htmlLink(input.manageUrl, 'Change topics or frequency')} · ${htmlLink(input.unsubscribeUrl, 'Unsubscribe')}</p>`,
-    `<p style="${STYLE.p}">Questions: ${escapeHtml(oneLine(input.contact))}</p>`,
+    `<p style="${STYLE.p}">Questions: ${contactHtml(input.contact)}</p>`,
     '</div>',
   ].join('\n');
 }

@@ -4,10 +4,17 @@
  * question, and a footer saying why the person gets it. Pure; every fetched value escaped.
  */
 import type { TopicConfig } from '../config.ts';
-import { formatInZone } from '../domain/time.ts';
 import type { Alert, Frequency } from '../domain/types.ts';
 import { escapeHtml, oneLine, safeHttpUrl, shorten } from './escape.ts';
-import { type FooterInput, footerHtml, footerText, htmlDocument, htmlLink, STYLE } from './layout.ts';
+import {
+  type FooterInput,
+  footerHtml,
+  footerText,
+  formatWhen,
+  htmlDocument,
+  htmlLink,
+  STYLE,
+} from './layout.ts';
 
 export const MAX_SUBJECT_LENGTH = 150;
 /** Lines of a page diff shown per side: the link has the rest. */
@@ -94,60 +101,74 @@ export function renderDigest(input: DigestRenderInput): RenderedEmail {
   const footer: FooterInput = {
     organisation: input.organisation.name,
     contact: input.organisation.contact,
-    topicTitles: input.subscriber.topics.map((id) => titleOf.get(id) ?? id),
+    // Topics since removed from the config are no longer followed in any useful sense.
+    topicTitles: input.subscriber.topics.flatMap((id) => titleOf.get(id) ?? []),
     frequency: input.subscriber.frequency,
     manageUrl: input.links.manage,
     unsubscribeUrl: input.links.unsubscribe,
   };
   return {
     subject,
-    text: digestText(input, groups, subject, footer),
+    text: digestText(input, groups, footer),
     html: digestHtml(input, groups, subject, footer),
   };
 }
 
-function diffExcerpt(alert: Alert): { sign: '+' | '-'; line: string }[] {
-  if (!alert.diff) return [];
-  const take = (lines: string[], sign: '+' | '-') =>
-    lines
-      .slice(0, DIFF_EXCERPT_LINES)
-      .map((line) => ({ sign, line: shorten(oneLine(line), DIFF_LINE_LENGTH) }));
-  return [...take(alert.diff.removed, '-'), ...take(alert.diff.added, '+')];
-}
-
-function moreDiffLines(alert: Alert): number {
-  if (!alert.diff) return 0;
-  return (
+/** The first lines of a page diff per side, removed then added, each cleaned to one line. */
+function diffExcerpt(alert: Alert): { removed: string[]; added: string[]; more: number } {
+  if (!alert.diff) return { removed: [], added: [], more: 0 };
+  const take = (lines: string[]) =>
+    lines.slice(0, DIFF_EXCERPT_LINES).map((line) => shorten(oneLine(line), DIFF_LINE_LENGTH));
+  const more =
     Math.max(0, alert.diff.added.length - DIFF_EXCERPT_LINES) +
-    Math.max(0, alert.diff.removed.length - DIFF_EXCERPT_LINES)
-  );
+    Math.max(0, alert.diff.removed.length - DIFF_EXCERPT_LINES);
+  return { removed: take(alert.diff.removed), added: take(alert.diff.added), more };
 }
 
-function digestText(
-  input: DigestRenderInput,
-  groups: TopicGroup[],
-  subject: string,
-  footer: FooterInput,
-): string {
-  const out: string[] = [subject, ''];
+const moreLines = (more: number) => `(${more} more changed ${more === 1 ? 'line' : 'lines'}: see the page)`;
+
+/** `8 new alerts on the topics you follow`: the email's own heading (the subject names the sender). */
+function heading(count: number): string {
+  return `${count} new ${count === 1 ? 'alert' : 'alerts'} on the topics you follow`;
+}
+
+/** What the email holds, for a quick scan: alerts per topic, then the factsheets. */
+function contents(input: DigestRenderInput, groups: TopicGroup[]): string[] {
+  if (groups.length < 2 && input.factsheets.length === 0) return [];
+  return [
+    ...groups.map((group) => `${oneLine(group.topic.title)}: ${group.alerts.length}`),
+    ...(input.factsheets.length > 0 ? [`${FACTSHEETS_HEADING}: ${input.factsheets.length}`] : []),
+  ];
+}
+
+const FACTSHEETS_HEADING = 'Factsheets that may need revising';
+const FACTSHEETS_LEAD =
+  'Alerts in this email are on the topics of these factsheets and came after their last review:';
+
+function digestText(input: DigestRenderInput, groups: TopicGroup[], footer: FooterInput): string {
+  const count = groups.reduce((sum, group) => sum + group.alerts.length, 0);
+  const out: string[] = [heading(count), ''];
+  const toc = contents(input, groups);
+  if (toc.length > 0) out.push('In this email:', ...toc.map((line) => `  ${line}`), '');
   for (const group of groups) {
-    const heading = oneLine(group.topic.title);
-    out.push(heading, '='.repeat(Math.min(Array.from(heading).length, 72)), '');
+    const title = oneLine(group.topic.title);
+    out.push(title, '='.repeat(Math.min(Array.from(title).length, 72)), '');
     for (const alert of group.alerts) {
       out.push(`* ${oneLine(alert.title) || '(untitled)'}`);
-      out.push(`  ${oneLine(alert.source.title)}, ${formatInZone(alert.changedAt, input.timezone)}`);
+      out.push(`  ${oneLine(alert.source.title)}, ${formatWhen(alert.changedAt, input.timezone)}`);
       const url = safeHttpUrl(alert.url);
       if (url) out.push(`  ${url}`);
       const what = oneLine(alert.whatChanged);
       if (what) out.push(`  ${what}`);
-      for (const { sign, line } of diffExcerpt(alert)) out.push(`    ${sign} ${line}`);
-      const more = moreDiffLines(alert);
-      if (more > 0) out.push(`    (${more} more changed ${more === 1 ? 'line' : 'lines'})`);
+      const { removed, added, more } = diffExcerpt(alert);
+      if (removed.length > 0) out.push('  Removed:', ...removed.map((line) => `    - ${line}`));
+      if (added.length > 0) out.push('  Added:', ...added.map((line) => `    + ${line}`));
+      if (more > 0) out.push(`    ${moreLines(more)}`);
       out.push('');
     }
   }
   if (input.factsheets.length > 0) {
-    out.push('Factsheets that may need revising', '=================================', '');
+    out.push(FACTSHEETS_HEADING, '='.repeat(FACTSHEETS_HEADING.length), '', FACTSHEETS_LEAD, '');
     for (const sheet of input.factsheets) {
       const url = sheet.url ? safeHttpUrl(sheet.url) : null;
       out.push(`* ${oneLine(sheet.title)}${url ? `\n  ${url}` : ''}`);
@@ -158,33 +179,62 @@ function digestText(
   return out.join('\n');
 }
 
+function diffHtml(alert: Alert): string | null {
+  const { removed, added, more } = diffExcerpt(alert);
+  if (removed.length + added.length === 0) return null;
+  // One block element per line: no reliance on white-space styles, which some clients drop.
+  const block = (label: string, lines: string[], style: string) =>
+    lines.length === 0
+      ? []
+      : [
+          `<p style="${STYLE.diffLabel}">${label}</p>`,
+          ...lines.map((line) => `<p style="${style}">${escapeHtml(line)}</p>`),
+        ];
+  return [
+    `<div style="${STYLE.diff}">`,
+    ...block('Removed', removed, STYLE.diffRemoved),
+    ...block('Added', added, STYLE.diffAdded),
+    ...(more > 0 ? [`<p style="${STYLE.diffLabel}">${escapeHtml(moreLines(more))}</p>`] : []),
+    '</div>',
+  ].join('\n');
+}
+
 function digestHtml(
   input: DigestRenderInput,
   groups: TopicGroup[],
   subject: string,
   footer: FooterInput,
 ): string {
-  const out: string[] = [`<h1 style="${STYLE.h1}">${escapeHtml(subject)}</h1>`];
+  const count = groups.reduce((sum, group) => sum + group.alerts.length, 0);
+  const out: string[] = [
+    `<p style="${STYLE.meta}">${escapeHtml(oneLine(input.organisation.name))} · policy alerts</p>`,
+    `<h1 style="${STYLE.h1}">${escapeHtml(heading(count))}</h1>`,
+  ];
+  const toc = contents(input, groups);
+  if (toc.length > 0) {
+    out.push(`<p style="${STYLE.p}">In this email:</p>`, `<ul style="${STYLE.list}">`);
+    for (const line of toc) out.push(`<li>${escapeHtml(line)}</li>`);
+    out.push('</ul>');
+  }
   for (const group of groups) {
     out.push(`<h2 style="${STYLE.h2}">${escapeHtml(oneLine(group.topic.title))}</h2>`);
     for (const alert of group.alerts) {
       out.push(`<h3 style="${STYLE.h3}">${htmlLink(alert.url, oneLine(alert.title) || '(untitled)')}</h3>`);
       out.push(
-        `<p style="${STYLE.meta}">${escapeHtml(oneLine(alert.source.title))} · ${escapeHtml(formatInZone(alert.changedAt, input.timezone))}</p>`,
+        `<p style="${STYLE.meta}">${escapeHtml(oneLine(alert.source.title))} · ${escapeHtml(formatWhen(alert.changedAt, input.timezone))}</p>`,
       );
       const what = oneLine(alert.whatChanged);
       if (what) out.push(`<p style="${STYLE.p}">${escapeHtml(what)}</p>`);
-      const excerpt = diffExcerpt(alert);
-      if (excerpt.length > 0) {
-        const more = moreDiffLines(alert);
-        const lines = excerpt.map(({ sign, line }) => escapeHtml(`${sign} ${line}`));
-        if (more > 0) lines.push(escapeHtml(`(${more} more changed ${more === 1 ? 'line' : 'lines'})`));
-        out.push(`<div style="${STYLE.diff}">${lines.join('<br>\n')}</div>`);
-      }
+      const diff = diffHtml(alert);
+      if (diff) out.push(diff);
     }
   }
   if (input.factsheets.length > 0) {
-    out.push(`<h2 style="${STYLE.h2}">Factsheets that may need revising</h2>`, '<ul>');
+    out.push(
+      `<h2 style="${STYLE.h2}">${FACTSHEETS_HEADING}</h2>`,
+      `<p style="${STYLE.p}">${escapeHtml(FACTSHEETS_LEAD)}</p>`,
+      `<ul style="${STYLE.list}">`,
+    );
     for (const sheet of input.factsheets) {
       out.push(`<li>${sheet.url ? htmlLink(sheet.url, sheet.title) : escapeHtml(oneLine(sheet.title))}</li>`);
     }

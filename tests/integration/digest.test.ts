@@ -149,7 +149,9 @@ describe('digests', () => {
     expect(email?.body.text).toContain(b.title);
     expect(email?.body.text).not.toContain(c.title);
     expect(email?.body.text).toContain('Factsheets that may need revising');
-    expect(email?.body.text).toContain('You subscribed to Localism Act 2011, Charity law (daily digest)');
+    expect(email?.body.text).toContain(
+      'subscribed to policy alerts from Test Org on: Localism Act 2011, Charity law (daily digest).',
+    );
 
     const immediate = await runDigest(deps, { frequency: 'immediate' });
     expect(immediate.sent).toEqual([

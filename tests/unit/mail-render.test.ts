@@ -147,7 +147,7 @@ describe('digest rendering', () => {
     // The javascript: link is not shown anywhere, not even as text.
     expect(email.text).not.toContain('javascript:');
     const hrefs = [...email.html.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
-    for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
+    for (const href of hrefs) expect(href).toMatch(/^(https?:\/\/|mailto:)/);
   });
 
   it('keeps a CR/LF in a title from starting a new line', () => {
@@ -157,19 +157,21 @@ describe('digest rendering', () => {
 
   it('shows dates in the digest time zone and a short diff excerpt', () => {
     // 2026-06-30T23:30Z is 1 July 00:30 in London (BST).
-    expect(email.text).toContain('1 Jul 2026, 00:30');
+    expect(email.text).toContain('1 Jul 2026, 00:30 BST');
     expect(email.text).toContain('    + Five');
     expect(email.text).not.toContain('+ Six');
-    expect(email.text).toContain('(2 more changed lines)');
+    expect(email.text).toContain('(2 more changed lines: see the page)');
     expect(email.text).toContain('    - Another old line');
   });
 
   it('lists the factsheets the alerts put in question, then the footer', () => {
-    const factsheets = email.text.indexOf('Factsheets that may need revising');
+    const factsheets = email.text.indexOf('Factsheets that may need revising\n=');
     expect(factsheets).toBeGreaterThan(email.text.indexOf('Charity Commission guidance'));
     expect(email.text).toContain('* Local strategic partnerships\n  https://example.org/factsheets/lsp');
     expect(email.text).not.toContain('Reviewed after everything');
-    expect(email.text).toContain('You subscribed to Localism Act 2011, Charity law (daily digest)');
+    expect(email.text).toContain(
+      "You get this email because you are subscribed to policy alerts from Women's Voluntary Sector <Resource> Centre on: Localism Act 2011, Charity law (daily digest).",
+    );
     expect(email.text).toContain('Unsubscribe: http://localhost:3000/unsubscribe?token=UNSUB.TOKEN');
   });
 });
