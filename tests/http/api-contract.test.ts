@@ -2,6 +2,7 @@
  * SPEC §6 contract details found in the pre-release audit: exact Alert documents, 404 for ids that
  * cannot exist, an empty JSON review body, unencoded `+` offsets, cross-site staff writes.
  */
+import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/domain/types.ts';
 import { isCrossSiteWrite } from '../../shared/http/auth.ts';
@@ -199,5 +200,21 @@ describe('/openapi.json', () => {
     };
     const limit = doc.paths['/api/alerts']!.get.parameters.find((p) => p.name === 'limit')!;
     expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
+  });
+});
+
+describe('/docs without the CDN', () => {
+  it('says which parameters each route takes', async () => {
+    const html = await (await t.app.request('/docs')).text();
+    const $ = cheerio.load(html);
+    const alerts = $('#operations .card')
+      .filter((_, card) => $(card).find('h3 code').text() === '/api/alerts')
+      .first();
+    const names = alerts
+      .find('li code')
+      .map((_, el) => $(el).text())
+      .get();
+    expect(names).toEqual(['topic', 'source', 'since', 'until', 'limit', 'cursor']);
+    expect(alerts.text()).toContain('page size, 1 to 100');
   });
 });

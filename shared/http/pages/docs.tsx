@@ -17,7 +17,11 @@ interface Operation {
   tag: string;
   secured: boolean;
   responses: string[];
+  /** Path and query parameters, so the offline page says how to call the route. */
+  parameters: { name: string; in: string; description: string }[];
 }
+
+type RawParameter = { name?: string; in?: string; description?: string };
 
 type Doc = { paths?: object };
 
@@ -36,6 +40,7 @@ export function operationsOf(document: Doc): Operation[] {
             tags?: string[];
             security?: unknown[];
             responses?: object;
+            parameters?: RawParameter[];
           }
         | undefined;
       if (!op) continue;
@@ -47,6 +52,11 @@ export function operationsOf(document: Doc): Operation[] {
         tag: op.tags?.[0] ?? 'other',
         secured: (op.security?.length ?? 0) > 0,
         responses: Object.keys(op.responses ?? {}),
+        parameters: (op.parameters ?? []).map((parameter) => ({
+          name: parameter.name ?? '',
+          in: parameter.in ?? '',
+          description: parameter.description ?? '',
+        })),
       });
     }
   }
@@ -80,6 +90,16 @@ export function DocsPage(props: { organisation: string; document: Doc }) {
                     {op.secured ? ' (staff key)' : ''}
                   </p>
                   {op.description ? <p class="meta">{op.description}</p> : null}
+                  {op.parameters.length > 0 ? (
+                    <ul class="meta">
+                      {op.parameters.map((parameter) => (
+                        <li>
+                          <code>{parameter.name}</code> ({parameter.in})
+                          {parameter.description ? `: ${parameter.description}` : ''}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
                   <p class="meta">Responses: {op.responses.join(', ')}</p>
                 </div>
               ))}

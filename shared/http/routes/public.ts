@@ -60,7 +60,7 @@ const alertsQuery = z.object({
     .min(1)
     .max(100)
     .default(20)
-    .openapi({ type: 'integer', default: 20, minimum: 1, maximum: 100 }),
+    .openapi({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'page size, 1 to 100' }),
   cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page' }),
 });
 
