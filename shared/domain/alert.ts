@@ -14,18 +14,20 @@ export function alertId(sourceId: string, itemKey: string, version: string): str
 }
 
 /**
- * `changedAt` = the item's date (`updated`, else `published`), else `detectedAt`; an update whose
- * item date did not change uses `detectedAt`; dates after `detectedAt` are clamped to it.
+ * `changedAt` = the item's date (`updated`, else `published`), else `detectedAt`; an `updated`
+ * alert (the item was alerted before) whose item date did not change uses `detectedAt`; dates
+ * after `detectedAt` are clamped to it. A `new` alert keeps the item's own date even when an
+ * earlier, unalerted version was recorded (SPEC §3 scopes the exception to `updated` alerts).
  */
 export function changedAtFor(input: {
   itemDate: string | null;
   previousItemDate: string | null | undefined;
-  seenBefore: boolean;
+  alertedBefore: boolean;
   detectedAt: string;
 }): string {
   const { itemDate, detectedAt } = input;
   if (itemDate === null) return detectedAt;
-  if (input.seenBefore && input.previousItemDate === itemDate) return detectedAt;
+  if (input.alertedBefore && input.previousItemDate === itemDate) return detectedAt;
   return Date.parse(itemDate) > Date.parse(detectedAt) ? detectedAt : new Date(itemDate).toISOString();
 }
 
@@ -36,8 +38,9 @@ export function itemDate(item: ParsedItem): string | null {
 
 /**
  * On a source's first poll, whether a change gets an alert: `all` always, `none` never, a
- * duration when the item's own date falls inside that window before now (undated items and
- * whole pages are recorded without alerts).
+ * duration when the item's `changedAt` falls inside that window before now (undated items and
+ * whole pages are recorded without alerts). A date after now counts as now, as `changedAt`
+ * clamps it: a feed whose clock runs ahead must not lose its newest items to backfill.
  */
 export function backfillAllows(
   backfill: string,
@@ -47,8 +50,8 @@ export function backfillAllows(
 ): boolean {
   if (backfill === 'all') return true;
   if (backfill === 'none' || wholePage || date === null) return false;
-  const time = Date.parse(date);
-  return time >= now.getTime() - durationMs(backfill) && time <= now.getTime();
+  const time = Math.min(Date.parse(date), now.getTime());
+  return time >= now.getTime() - durationMs(backfill);
 }
 
 export function alertKind(input: { pageRegion: boolean; alertedBefore: boolean }): AlertKind {

@@ -10,6 +10,7 @@ import { isEmptyDiff, lineDiff } from '../domain/line-diff.ts';
 import type { TopicMatcher } from '../domain/match.ts';
 import type { LineDiff, ParsedItem, SourceState, StoredItem } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
+import { ParseError } from '../sources/errors.ts';
 import { ACCEPT_HEADER, ACCEPT_TYPES, parseSourceBody } from '../sources/parse.ts';
 import type { ServiceDeps } from './deps.ts';
 import { enrichmentBudget, fetchGovukContent } from './govuk-content.ts';
@@ -137,7 +138,11 @@ async function fetchAll(
       url: first.url,
     },
     { timezone: deps.config.digests.timezone },
-  );
+  ).catch((error: unknown) => {
+    // The fetch itself worked: reports show the status of the response that could not be read.
+    if (error instanceof ParseError) error.httpStatus = first.httpStatus;
+    throw error;
+  });
   result.items.push(...page.items);
   const seenUrls = new Set([source.url, first.url]);
   for (let pages = 1; source.kind === 'feed' && page.nextUrl && pages < source.maxPages; pages++) {
@@ -216,7 +221,7 @@ async function detectChanges(
     const changedAt = changedAtFor({
       itemDate: date,
       previousItemDate: previous?.itemDate,
-      seenBefore: previous !== undefined,
+      alertedBefore: previous?.alerted === true,
       detectedAt,
     });
     const allowed = !firstPoll || backfillAllows(source.backfill, pageRegion ? null : date, now, pageRegion);

@@ -13,6 +13,7 @@ export type FetchErrorCode =
   | 'bad-redirect'
   | 'bad-url'
   | 'bad-content-type'
+  | 'content-encoding'
   | 'dns'
   | 'connect'
   | 'tls'
@@ -50,6 +51,7 @@ export class FetchError extends Error {
 }
 
 export type ParseErrorCode =
+  | 'empty'
   | 'not-a-feed'
   | 'html-instead-of-feed'
   | 'unsafe-xml'
@@ -62,6 +64,8 @@ export type ParseErrorCode =
 export class ParseError extends Error {
   override readonly name = 'ParseError';
   readonly code: ParseErrorCode;
+  /** The status of the response that could not be read, set by the poller for reports. */
+  httpStatus?: number;
 
   constructor(code: ParseErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

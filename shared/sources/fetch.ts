@@ -223,7 +223,8 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
         response.body.destroy();
         throw tooLarge(maxBytes, url, status);
       }
-      const body = await readCapped(response.body, maxBytes, url, status);
+      const encoding = header(response.headers['content-encoding']);
+      const body = await readCapped(response.body, maxBytes, url, status, encoding);
       return {
         kind: 'done',
         result: {

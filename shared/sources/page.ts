@@ -23,6 +23,14 @@ export function parsePage(html: string, source: PageSourceConfig, baseUrl: strin
   }
   if (!source.items) {
     const lines = nodeLines(regions);
+    // An empty region (a script-only shell, a broken template) would read as "every line
+    // removed"; like a selector that matches nothing, it fails and keeps the stored version.
+    if (lines.length === 0) {
+      throw new ParseError(
+        'selector',
+        `selector matched nothing visible: ${selectors.join(', ')} has no text (the page may need JavaScript)`,
+      );
+    }
     return [
       {
         key: source.url,

@@ -63,6 +63,10 @@ export async function parseSourceBody(
 ): Promise<ParsedBody> {
   const decoded = decodeBody(body, KIND_DOCUMENT[source.kind], meta.charset);
   const text = decoded.text;
+  // A 200 with nothing in it is a server hiccup, not a source whose items were all removed.
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    throw new ParseError('empty', `empty response from ${meta.url}: the server sent no content`);
+  }
   const result = (items: ParsedItem[], nextUrl: string | null = null, title: string | null = null) => ({
     items,
     nextUrl,

@@ -10,47 +10,54 @@ describe('changedAtFor (SPEC §3)', () => {
       name: 'no item date: detection time',
       itemDate: null,
       previous: undefined,
-      seen: false,
+      alerted: false,
       want: DETECTED,
     },
     {
       name: 'new item: its own date',
       itemDate: '2026-09-25T14:19:14.000Z',
       previous: undefined,
-      seen: false,
+      alerted: false,
       want: '2026-09-25T14:19:14.000Z',
     },
     {
       name: 'updated with a new date: that date',
       itemDate: '2026-09-30T00:00:00.000Z',
       previous: '2026-09-25T14:19:14.000Z',
-      seen: true,
+      alerted: true,
       want: '2026-09-30T00:00:00.000Z',
     },
     {
       name: 'updated, same item date: detection time',
       itemDate: '2026-09-25T14:19:14.000Z',
       previous: '2026-09-25T14:19:14.000Z',
-      seen: true,
+      alerted: true,
       want: DETECTED,
+    },
+    {
+      name: 'new alert for an earlier unalerted item, same date: its own date',
+      itemDate: '2026-09-25T14:19:14.000Z',
+      previous: '2026-09-25T14:19:14.000Z',
+      alerted: false,
+      want: '2026-09-25T14:19:14.000Z',
     },
     {
       name: 'future date: clamped to detection',
       itemDate: '2027-01-01T00:00:00.000Z',
       previous: undefined,
-      seen: false,
+      alerted: false,
       want: DETECTED,
     },
     {
       name: 'offset form normalised to UTC',
       itemDate: '2026-09-25T15:19:14+01:00',
       previous: undefined,
-      seen: false,
+      alerted: false,
       want: '2026-09-25T14:19:14.000Z',
     },
-  ])('$name', ({ itemDate, previous, seen, want }) => {
+  ])('$name', ({ itemDate, previous, alerted, want }) => {
     expect(
-      changedAtFor({ itemDate, previousItemDate: previous, seenBefore: seen, detectedAt: DETECTED }),
+      changedAtFor({ itemDate, previousItemDate: previous, alertedBefore: alerted, detectedAt: DETECTED }),
     ).toBe(want);
   });
 });
@@ -67,6 +74,10 @@ describe('backfillAllows (first poll)', () => {
     { backfill: '30d', date: '2026-10-01T11:00:00.000Z', page: true, want: false },
     { backfill: '2w', date: '2026-09-20T00:00:00.000Z', page: false, want: true },
     { backfill: '15m', date: '2026-10-01T11:50:00.000Z', page: false, want: true },
+    // Ahead of our clock: changedAt is clamped to now, which is inside every window.
+    { backfill: '30d', date: '2026-10-01T12:05:00.000Z', page: false, want: true },
+    { backfill: '15m', date: '2027-01-01T00:00:00.000Z', page: false, want: true },
+    { backfill: 'none', date: '2027-01-01T00:00:00.000Z', page: false, want: false },
   ])('$backfill, dated $date, whole page $page → $want', ({ backfill, date, page, want }) => {
     expect(backfillAllows(backfill, date, now, page)).toBe(want);
   });
