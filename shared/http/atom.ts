@@ -38,13 +38,17 @@ export interface AtomFeed {
   alerts: readonly Alert[];
   /** Used for `<updated>` when there are no alerts. */
   now: Date;
+  /** The alert's own API URL: the alternate link of an entry whose `url` is not http(s). */
+  alertUrl: (id: string) => string;
 }
 
-function entry(alert: Alert): string {
+function entry(alert: Alert, alertUrl: AtomFeed['alertUrl']): string {
   const summary = [alert.whatChanged, alert.summary].filter((part) => part.trim() !== '').join('\n\n');
+  // RFC 4287 §4.1.1: an entry without content needs an alternate link, so one that came without
+  // a usable web address points at its API document instead of dropping the link.
   const link = isHttpUrl(alert.url)
     ? `\n    <link rel="alternate" type="text/html" href="${xmlEscape(alert.url)}"/>`
-    : '';
+    : `\n    <link rel="alternate" type="application/json" href="${xmlEscape(alertUrl(alert.id))}"/>`;
   const published = alert.publishedAt ? `\n    <published>${xmlEscape(alert.publishedAt)}</published>` : '';
   const categories = alert.topics.map((topic) => `\n    <category term="${xmlEscape(topic)}"/>`).join('');
   return `  <entry>
@@ -73,7 +77,7 @@ export function renderAtom(feed: AtomFeed): string {
   <updated>${xmlEscape(updated)}</updated>
   <author><name>${xmlEscape(feed.organisation)}</name></author>
   <generator>policy-watch</generator>
-${feed.alerts.map(entry).join('\n')}
+${feed.alerts.map((alert) => entry(alert, feed.alertUrl)).join('\n')}
 </feed>
 `;
 }

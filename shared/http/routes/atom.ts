@@ -41,6 +41,7 @@ export function atomRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
       alternateUrl: `${deps.publicUrl}/`,
       alerts: page.items,
       now: deps.clock.now(),
+      alertUrl: (alertId) => `${deps.publicUrl}/api/alerts/${encodeURIComponent(alertId)}`,
     });
     return c.body(xml, 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' });
   });
