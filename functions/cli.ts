@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { runCheck, runDigestCommand, runPollCommand } from './cli/commands.ts';
 import { COMMANDS, type CommandName, HELP } from './cli/help.ts';
 import { CliError, type Output, processOutput } from './cli/output.ts';
+import { EnvError } from './deps.ts';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -25,7 +26,8 @@ export async function main(argv: readonly string[], out: Output): Promise<number
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    return usage(out, (error as Error).message, undefined, argv.includes('--json'));
+    // Best effort: the first word that names a command picks the help shown.
+    return usage(out, (error as Error).message, argv.find(isCommand), argv.includes('--json'));
   }
   const { values, positionals } = parsed;
   const [command, ...extra] = positionals;
@@ -100,11 +102,25 @@ function usage(
   return 2;
 }
 
+/** The errors users can act on get their own code; anything else is `internal`. */
+export function toCliError(error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  if (error instanceof EnvError) {
+    return new CliError(
+      'invalid_environment',
+      error.message,
+      error.issues.map((issue) => ({ path: issue.variable, message: issue.message })),
+    );
+  }
+  // By name: importing the embedded store here would load dynalite for `check` too.
+  if (error instanceof Error && error.name === 'StoreLockedError') {
+    return new CliError('store_locked', error.message);
+  }
+  return new CliError('internal', error instanceof Error ? error.message : String(error));
+}
+
 function fail(out: Output, json: boolean | undefined, error: unknown): number {
-  const cliError =
-    error instanceof CliError
-      ? error
-      : new CliError('internal', error instanceof Error ? error.message : String(error));
+  const cliError = toCliError(error);
   if (json) {
     const body: Record<string, unknown> = { code: cliError.code, message: cliError.message };
     if (cliError.details !== undefined) body.details = cliError.details;

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Mailer } from '../../shared/ports.ts';
+import { CliError } from '../cli/output.ts';
 
 export interface EmbeddedMail {
   /** SES API endpoint for an `SESClient`. */
@@ -33,8 +34,19 @@ async function loadServer(): Promise<StartServer> {
 /** Starts the emulator on 127.0.0.1:`port` (0 picks a free port). */
 export async function startEmbeddedMail(options: { port?: number } = {}): Promise<EmbeddedMail> {
   const start = await loadServer();
-  const server = await start({ host: '127.0.0.1', port: options.port ?? 8005 });
-  const { port } = server.address() as AddressInfo;
+  const wanted = options.port ?? 8005;
+  const server = await start({ host: '127.0.0.1', port: wanted });
+  // Express 5 hands a listen error to the callback the emulator resolves with, so a busy port
+  // shows up only as a server that is not listening.
+  const address = server.address() as AddressInfo | null;
+  if (!address) {
+    server.close(() => {});
+    throw new CliError(
+      'port_in_use',
+      `the mail sink cannot listen on 127.0.0.1:${wanted} (port in use?); set MAIL_PORT to another (0 picks a free one)`,
+    );
+  }
+  const { port } = address;
   const base = `http://127.0.0.1:${port}`;
   return {
     endpoint: base,
