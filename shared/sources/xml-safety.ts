@@ -1,7 +1,9 @@
 /**
- * @module XML safety: documents whose DOCTYPE declares entities or names an external DTD are
- * refused before any parser sees them, so "billion laughs" expansion and XXE cannot happen
- * whatever the parser does with a DTD. Feeds in the wild carry no DOCTYPE at all.
+ * @module XML safety: documents whose DOCTYPE declares entities are refused before any parser
+ * sees them, so "billion laughs" expansion and XXE cannot happen whatever the parser does with a
+ * DTD. A bare reference to an external DTD is allowed: RSS 0.91 feeds still carry Netscape's
+ * `<!DOCTYPE rss PUBLIC … "http://my.netscape.com/publish/formats/rss-0.91.dtd">`, and the
+ * parser (sax, through xml2js) never loads external DTDs, so the reference is inert.
  */
 import { ParseError } from './errors.ts';
 
@@ -13,14 +15,6 @@ export function assertSafeXml(xml: string): void {
     throw new ParseError(
       'unsafe-xml',
       'XML entity declarations are not allowed (the document declares <!ENTITY>, as entity-expansion attacks do)',
-    );
-  }
-  // Only the part before an internal subset can name an external DTD.
-  const head = doctype.split('[')[0] ?? doctype;
-  if (/\s(SYSTEM|PUBLIC)\s/i.test(`${head} `)) {
-    throw new ParseError(
-      'unsafe-xml',
-      'XML documents referring to an external DTD (SYSTEM/PUBLIC) are not allowed',
     );
   }
 }

@@ -328,10 +328,19 @@ describe('hostile and broken documents fail with a ParseError', () => {
     expect((error as ParseError).message).toMatch(message);
   });
 
-  it('refuses an external DTD', async () => {
+  it('reads an RSS 0.91 feed naming its external DTD, without loading it', async () => {
     const xml =
-      '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="2.0"><channel/></rss>';
-    await expect(parseFeed(xml, 'https://example.org/')).rejects.toThrow(/external DTD/);
+      '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel><title>Old</title><item><title>One</title><link>https://example.org/1</link></item></channel></rss>';
+    const feed = await parseFeed(xml, 'https://example.org/');
+    expect(feed.items.map((item) => [item.key, item.title])).toEqual([['https://example.org/1', 'One']]);
+  });
+
+  it('still refuses an external entity declared in the internal subset', async () => {
+    const xml =
+      '<!DOCTYPE rss SYSTEM "http://example.org/rss.dtd" [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]><rss version="2.0"><channel><title>&x;</title></channel></rss>';
+    await expect(parseFeed(xml, 'https://example.org/')).rejects.toThrow(
+      /entity declarations are not allowed/,
+    );
   });
 
   it('allows a DOCTYPE without entities or external ids', async () => {
