@@ -51,7 +51,7 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
       const index = next++;
       const subscriber = subscribers[index]!;
       try {
-        outcomes[index] = await digestFor(deps, subscriber, sheets, options.dryRun === true);
+        outcomes[index] = await digestFor(deps, subscriber, sheets, options);
       } catch (error) {
         // One subscriber's trouble (store or render) never stops the others.
         outcomes[index] = { kind: 'failed', error: errorMessage(error) };
@@ -115,10 +115,18 @@ async function pendingAlerts(
 
 async function digestFor(
   deps: ServiceDeps,
-  subscriber: Subscriber,
+  listed: Subscriber,
   sheets: SheetState[],
-  dryRun: boolean,
+  options: DigestOptions,
 ): Promise<Outcome> {
+  const dryRun = options.dryRun === true;
+  // The list is as old as the run (a long run takes minutes) and comes from an index that may
+  // lag: the record itself decides, so someone who just left or changed frequency gets nothing
+  // and the links carry the current subscription version.
+  const subscriber = await deps.store.subscribers.get(listed.email);
+  if (subscriber?.status !== 'confirmed' || subscriber.frequency !== options.frequency) {
+    return { kind: 'skipped' };
+  }
   const now = deps.clock.now();
   const at = now.toISOString();
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
