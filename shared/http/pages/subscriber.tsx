@@ -2,7 +2,7 @@
  * @module Subscriber pages: subscribe, confirm, manage, unsubscribe. Every action is a form POST
  * (a GET never changes anything, because mail scanners prefetch links). Pure rendering.
  */
-import type { Frequency } from '../../domain/types.ts';
+import type { Frequency, SubscriberStatus } from '../../domain/types.ts';
 import { Layout, Notice } from './layout.tsx';
 
 export interface TopicOption {
@@ -193,7 +193,26 @@ export function ManagePage(props: ManageProps) {
   );
 }
 
-export function UnsubscribePage(props: { organisation: string; action: string; email: string }) {
+export function UnsubscribePage(props: {
+  organisation: string;
+  action: string;
+  email: string;
+  status: SubscriberStatus;
+}) {
+  // Someone who already left (or whose address bounced) is told so, not offered the button again.
+  if (props.status === 'unsubscribed' || props.status === 'suppressed') {
+    return (
+      <Layout title="Already unsubscribed" organisation={props.organisation} narrow>
+        <h1>Already unsubscribed</h1>
+        <p class="lead">
+          We send nothing to <strong>{props.email}</strong>.
+        </p>
+        <p>
+          <a href="/subscribe">Subscribe again</a>
+        </p>
+      </Layout>
+    );
+  }
   return (
     <Layout title="Unsubscribe" organisation={props.organisation} narrow>
       <h1>Unsubscribe</h1>

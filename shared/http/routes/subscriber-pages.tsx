@@ -271,7 +271,12 @@ export function subscriberPageRoutes(deps: ServiceDeps, clientAddress: ClientAdd
     if (!check.ok) return tokenFailure(c, check.reason);
     const action = actionFor('/unsubscribe', tokenOf(c));
     return c.html(
-      `<!doctype html>${UnsubscribePage({ organisation, action, email: check.subscriber.email })}`,
+      `<!doctype html>${UnsubscribePage({
+        organisation,
+        action,
+        email: check.subscriber.email,
+        status: check.subscriber.status,
+      })}`,
     );
   });
   app.post('/unsubscribe', async (c) => {

@@ -1,0 +1,57 @@
+/** Subscriber pages after the audit: what an unsubscribe link shows once the person has left. */
+import * as cheerio from 'cheerio';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { subscriberLinks } from '../../shared/services/subscriptions.ts';
+import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { bearer, createTestApp, postJson, type TestApp } from '../support/http-app.ts';
+
+let dynalite: TestDynalite;
+let t: TestApp;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.close();
+});
+beforeEach(async () => {
+  t = await createTestApp({ dynalite });
+});
+
+function local(link: string): string {
+  const url = new URL(link);
+  return `${url.pathname}${url.search}`;
+}
+
+async function unsubscribeLink(email: string): Promise<string> {
+  const created = await t.app.request(
+    '/api/subscribers',
+    postJson({ email, topics: ['housing'], frequency: 'daily' }, bearer()),
+  );
+  expect(created.status).toBe(201);
+  return local(subscriberLinks(t.deps, (await t.store.subscribers.get(email))!).unsubscribe);
+}
+
+describe('GET /unsubscribe', () => {
+  it('offers the button while subscribed, and says "already unsubscribed" afterwards', async () => {
+    const link = await unsubscribeLink('fay@example.org');
+    const initial = cheerio.load(await (await t.app.request(link)).text());
+    expect(initial('h1').text()).toBe('Unsubscribe');
+    expect(initial('form[method=post] button')).toHaveLength(1);
+
+    const post = await t.app.request(link, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(post.status).toBe(200);
+
+    const after = await t.app.request(link);
+    expect(after.status).toBe(200);
+    const $ = cheerio.load(await after.text());
+    expect($('h1').text()).toBe('Already unsubscribed');
+    expect($('main').text()).toContain('fay@example.org');
+    expect($('form')).toHaveLength(0);
+    expect($('main a[href="/subscribe"]')).toHaveLength(1);
+  });
+});
