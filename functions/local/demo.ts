@@ -16,7 +16,7 @@ import { createConfirmedSubscriber } from '../../shared/services/subscriptions.t
 import { CliError, type Output } from '../cli/output.ts';
 import { type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../deps.ts';
 import { readLiveRuntime } from './runtime.ts';
-import { type LocalServer, runUntilSignal, startLocal } from './start.ts';
+import { type LocalServer, readyText, runUntilSignal, startLocal } from './start.ts';
 
 export const DEMO_SUBSCRIBER = 'demo@example.org';
 
@@ -56,16 +56,20 @@ export interface DemoOptions {
   /** The shipped config (topics and factsheets come from it). */
   configPath: string;
   out: Output;
+  /** `--json`: one document, the ready report of `start` plus `demo` (the loop's results). */
+  json?: boolean;
 }
 
 /** The `demo` command: the loop at once, then serving until SIGINT/SIGTERM; exit code 0. */
 export async function runDemoCommand(context: {
   configArg: string | undefined;
+  json: boolean;
   env: EnvInput;
   out: Output;
 }): Promise<number> {
   const configPath = resolveConfigPath(context.configArg, context.env);
-  return runUntilSignal(await startDemo({ env: context.env, configPath, out: context.out }));
+  const { env, out, json } = context;
+  return runUntilSignal(await startDemo({ env, configPath, out, json }));
 }
 
 export async function startDemo(options: DemoOptions): Promise<LocalServer> {
@@ -88,9 +92,15 @@ export async function startDemo(options: DemoOptions): Promise<LocalServer> {
       config,
       out: options.out,
       scheduler: { pollAtStart: false },
+      announce: false,
     });
     try {
-      await runLoop(server, options.out);
+      const demo = await runLoop(server);
+      options.out.stdout(
+        options.json
+          ? `${JSON.stringify({ ...server.ready, demo })}\n`
+          : `${readyText(server.ready)}${demoText(server, demo)}`,
+      );
     } catch (error) {
       await server.close();
       throw error;
@@ -108,8 +118,18 @@ export async function startDemo(options: DemoOptions): Promise<LocalServer> {
   }
 }
 
+interface DemoReport {
+  /** Alerts created (at most 100 counted). */
+  alerts: number;
+  staleFactsheets: number;
+  factsheets: number;
+  /** Alerts sent to demo@example.org in the immediate digest. */
+  digestAlerts: number;
+  subscriber: string;
+}
+
 /** Seeds the subscriber first: digests only carry alerts detected after confirmation. */
-async function runLoop(server: LocalServer, out: Output): Promise<void> {
+async function runLoop(server: LocalServer): Promise<DemoReport> {
   const { deps } = server.runtime;
   await createConfirmedSubscriber(deps, {
     email: DEMO_SUBSCRIBER,
@@ -121,12 +141,22 @@ async function runLoop(server: LocalServer, out: Output): Promise<void> {
   const alerts = await deps.store.alerts.list({ limit: 100 });
   const stale = await listFactsheets(deps, { stale: true });
   const delivered = (await deps.store.deliveries.list(DEMO_SUBSCRIBER)).filter((d) => d.messageId);
-  const lines = [
-    `demo alerts ${alerts.items.length}${alerts.nextCursor ? '+' : ''} (${server.url}/api/alerts)`,
-    `demo stale-factsheets ${stale.length} of ${deps.config.factsheets.length} (${server.url}/staff)`,
-    `demo digest ${delivered.length} alert(s) sent to ${DEMO_SUBSCRIBER}${server.runtime.inboxUrl ? ` (${server.runtime.inboxUrl})` : ''}`,
-  ];
-  out.stdout(`${lines.join('\n')}\n`);
+  return {
+    alerts: alerts.items.length,
+    staleFactsheets: stale.length,
+    factsheets: deps.config.factsheets.length,
+    digestAlerts: delivered.length,
+    subscriber: DEMO_SUBSCRIBER,
+  };
+}
+
+function demoText(server: LocalServer, demo: DemoReport): string {
+  const inbox = server.runtime.inboxUrl;
+  return `${[
+    `demo alerts ${demo.alerts} (${server.url}/api/alerts)`,
+    `demo stale-factsheets ${demo.staleFactsheets} of ${demo.factsheets} (${server.url}/staff)`,
+    `demo digest ${demo.digestAlerts} alert(s) sent to ${demo.subscriber}${inbox ? ` (${inbox})` : ''}`,
+  ].join('\n')}\n`;
 }
 
 /** The shipped topics and factsheets, with the sources that have a local document rewired. */

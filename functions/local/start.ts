@@ -28,10 +28,16 @@ export interface StartLocalOptions {
   /** The demo passes its own config and clock-shifted env. */
   config?: Config;
   scheduler?: SchedulerOptions;
+  /** `--json`: the ready report is one JSON document (`readyReport`) instead of lines. */
+  json?: boolean;
+  /** Print the ready report; the demo prints its own, with the loop's results. Default true. */
+  announce?: boolean;
 }
 
 export interface LocalServer {
   url: string;
+  /** What `start` prints once ready. */
+  ready: ReadyReport;
   runtime: LocalRuntime;
   scheduler: Scheduler | null;
   logger: Logger;
@@ -84,11 +90,14 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
   });
   const scheduler =
     (options.mode ?? 'start') === 'start' ? startScheduler(runtime.deps, options.scheduler) : null;
-  printReady(options.out, { url, env, runtime });
+  const ready = readyReport(url, env, runtime);
+  if (options.announce ?? true)
+    options.out.stdout(options.json ? `${JSON.stringify(ready)}\n` : readyText(ready));
 
   let closing: Promise<void> | null = null;
   return {
     url,
+    ready,
     runtime,
     scheduler,
     logger,
@@ -109,10 +118,11 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
 /** The `start` and `serve` commands: ready, then running until SIGINT/SIGTERM; exit code 0. */
 export async function runStartCommand(
   mode: 'start' | 'serve',
-  context: { configArg: string | undefined; env: EnvInput; out: Output },
+  context: { configArg: string | undefined; json: boolean; env: EnvInput; out: Output },
 ): Promise<number> {
   const configPath = resolveConfigPath(context.configArg, context.env);
-  return runUntilSignal(await startLocal({ env: context.env, configPath, out: context.out, mode }));
+  const { env, out, json } = context;
+  return runUntilSignal(await startLocal({ env, configPath, out, mode, json }));
 }
 
 /** Runs until SIGINT/SIGTERM, then closes cleanly; the exit code of `start`/`serve`. */
@@ -156,10 +166,31 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-function printReady(out: Output, { url, env, runtime }: { url: string; env: Env; runtime: LocalRuntime }) {
-  const lines = [`listening ${url}`];
-  if (runtime.generatedStaffKey) lines.push(`staff-key ${runtime.generatedStaffKey}`);
-  if (runtime.inboxUrl) lines.push(`inbox ${runtime.inboxUrl}`);
-  lines.push(`dashboard ${url}/staff`, `api-docs ${url}/docs`, `data ${resolve(env.DATA_DIR)}`);
-  out.stdout(`${lines.join('\n')}\n`);
+/** The ready report: `listening`, `staff-key` (when generated), `inbox` (embedded sink), …. */
+export interface ReadyReport {
+  listening: string;
+  staffKey: string | null;
+  inbox: string | null;
+  dashboard: string;
+  docs: string;
+  dataDir: string;
+}
+
+function readyReport(url: string, env: Env, runtime: LocalRuntime): ReadyReport {
+  return {
+    listening: url,
+    staffKey: runtime.generatedStaffKey,
+    inbox: runtime.inboxUrl,
+    dashboard: `${url}/staff`,
+    docs: `${url}/docs`,
+    dataDir: resolve(env.DATA_DIR),
+  };
+}
+
+export function readyText(ready: ReadyReport): string {
+  const lines = [`listening ${ready.listening}`];
+  if (ready.staffKey) lines.push(`staff-key ${ready.staffKey}`);
+  if (ready.inbox) lines.push(`inbox ${ready.inbox}`);
+  lines.push(`dashboard ${ready.dashboard}`, `api-docs ${ready.docs}`, `data ${ready.dataDir}`);
+  return `${lines.join('\n')}\n`;
 }
