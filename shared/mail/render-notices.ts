@@ -51,7 +51,7 @@ export function renderConfirmation(input: ConfirmationRenderInput): RenderedEmai
   const html = htmlDocument(
     subject,
     [
-      `<h1 style="${STYLE.h1}">${escapeHtml(subject)}</h1>`,
+      ...heading(org, subject),
       `<p style="${STYLE.p}">${escapeHtml(lead)}</p>`,
       `<p style="${STYLE.p}"><a href="${escapeHtml(input.confirmUrl)}" style="${STYLE.button}">${input.replacesExisting ? 'Confirm the change' : 'Confirm subscription'}</a></p>`,
       `<p style="${STYLE.meta}">The link works until ${escapeHtml(until)}. If the button does not work, copy this address into your browser: ${escapeHtml(input.confirmUrl)}</p>`,
@@ -60,6 +60,14 @@ export function renderConfirmation(input: ConfirmationRenderInput): RenderedEmai
     ].join('\n'),
   );
   return { subject, text, html };
+}
+
+/** The sender above, the subject without its `[organisation]` tag as the heading. */
+function heading(org: string, subject: string): string[] {
+  return [
+    `<p style="${STYLE.meta}">${escapeHtml(org)} · policy alerts</p>`,
+    `<h1 style="${STYLE.h1}">${escapeHtml(subject.slice(org.length + 3))}</h1>`,
+  ];
 }
 
 export interface StaffNoticeRenderInput {
@@ -87,7 +95,7 @@ export function renderStaffNotice(input: StaffNoticeRenderInput): RenderedEmail 
   const html = htmlDocument(
     subject,
     [
-      `<h1 style="${STYLE.h1}">${escapeHtml(subject)}</h1>`,
+      ...heading(org, subject),
       `<p style="${STYLE.p}">${escapeHtml(lead)}</p>`,
       `<p style="${STYLE.p}">${escapeHtml(next)}</p>`,
       `<p style="${STYLE.p}">${htmlLink(input.links.manage, 'Change topics or frequency')} · ${htmlLink(input.links.unsubscribe, 'Unsubscribe')}</p>`,
