@@ -85,6 +85,8 @@ export function staffApi(keys: readonly string[]): MiddlewareHandler<{ Variables
     }
     c.set('staffKey', key!);
     await next();
+    // Subscriber addresses and review state are private: no browser or proxy keeps a copy.
+    c.res.headers.set('Cache-Control', 'no-store');
   };
 }
 

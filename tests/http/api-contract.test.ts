@@ -218,3 +218,11 @@ describe('/docs without the CDN', () => {
     expect(alerts.text()).toContain('page size, 1 to 100');
   });
 });
+
+describe('staff API responses', () => {
+  it.each(['/api/subscribers', '/api/factsheets'])('%s is never cached', async (path) => {
+    const res = await t.app.request(path, { headers: bearer() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+  });
+});
