@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { runCheck, runDigestCommand, runPollCommand } from './cli/commands.ts';
 import { COMMANDS, type CommandName, HELP } from './cli/help.ts';
 import { CliError, type Output, processOutput } from './cli/output.ts';
-import { EnvError } from './deps.ts';
+import { EnvError, StoreUnavailableError } from './deps.ts';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -112,6 +112,7 @@ export function toCliError(error: unknown): CliError {
       error.issues.map((issue) => ({ path: issue.variable, message: issue.message })),
     );
   }
+  if (error instanceof StoreUnavailableError) return new CliError('store_unavailable', error.message);
   // By name: importing the embedded store here would load dynalite for `check` too.
   if (error instanceof Error && error.name === 'StoreLockedError') {
     return new CliError('store_locked', error.message);

@@ -61,6 +61,17 @@ export class EnvError extends Error {
   }
 }
 
+/** The store could not be reached (or its table not created) when a command opened it. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(endpoint: string, tableName: string, cause: unknown) {
+    super(
+      `cannot open table ${tableName} at ${endpoint}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
 /** Reads the variables once; every invalid one is reported, not only the first. */
 export function loadEnv(env: EnvInput): Env {
   const parsed = EnvSchema.safeParse(env);
@@ -168,7 +179,17 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
     ...(options.storeEndpoint ? { endpoint: options.storeEndpoint } : {}),
   });
   const tableName = options.tableName ?? env.TABLE_NAME;
-  if (options.ensureTable) await ensureTable(client, tableName);
+  if (options.ensureTable) {
+    try {
+      await ensureTable(client, tableName);
+    } catch (error) {
+      throw new StoreUnavailableError(
+        options.storeEndpoint ?? `DynamoDB in ${env.AWS_REGION}`,
+        tableName,
+        error,
+      );
+    }
+  }
   const ses = new SESClient({
     region: env.AWS_REGION,
     ...(options.sesEndpoint

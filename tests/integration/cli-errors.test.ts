@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HELP } from '../../functions/cli/help.ts';
 import { CliError, type Output } from '../../functions/cli/output.ts';
 import { main, toCliError } from '../../functions/cli.ts';
-import { EnvError } from '../../functions/deps.ts';
+import { EnvError, StoreUnavailableError } from '../../functions/deps.ts';
 import { startEmbeddedMail } from '../../functions/local/embedded-mail.ts';
 import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 
@@ -58,6 +58,11 @@ describe('toCliError', () => {
       new StoreLockedError('/x/dynamodb', 42),
       { code: 'store_locked', exitCode: 1 },
     ],
+    [
+      'an unreachable store',
+      new StoreUnavailableError('http://127.0.0.1:1', 'policy-watch', new Error('ECONNREFUSED')),
+      { code: 'store_unavailable', exitCode: 1 },
+    ],
     ['a CLI error', new CliError('port_in_use', 'busy'), { code: 'port_in_use', exitCode: 1 }],
     ['anything else', new Error('boom'), { code: 'internal', exitCode: 1 }],
   ])('%s', (_name, error, expected) => {
@@ -93,6 +98,21 @@ describe('policy-watch failures', () => {
     } finally {
       await held.close();
     }
+  });
+
+  it('an unreachable DYNAMODB_ENDPOINT is store_unavailable, naming the endpoint', async () => {
+    const closed = createServer();
+    await new Promise<void>((ready) => closed.listen(0, '127.0.0.1', ready));
+    const { port } = closed.address() as { port: number };
+    await new Promise((done) => closed.close(done));
+    vi.stubEnv('DATA_DIR', join(dir, 'unreachable'));
+    vi.stubEnv('DYNAMODB_ENDPOINT', `http://127.0.0.1:${port}`);
+    vi.stubEnv('AWS_MAX_ATTEMPTS', '1');
+    const { out, text } = capture();
+    expect(await main(['digest', '--frequency', 'daily', '--json', '--config', config], out)).toBe(1);
+    const body = JSON.parse(text.stdout) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('store_unavailable');
+    expect(body.error.message).toContain(`http://127.0.0.1:${port}`);
   });
 
   it('a busy MAIL_PORT is port_in_use, not a crash', async () => {
