@@ -5,10 +5,12 @@
  * Decisions: a request always answers the same and always sends a confirmation (no address
  * enumeration). A pending address keeps its version; a confirmed one keeps its record until the
  * link is followed, which then replaces topics and frequency (keeping `confirmedAt`). An
- * unsubscribed or suppressed address may opt in again: its record is untouched until the link is
- * followed, which re-creates the subscription under the `nextVersion` carried by the token (old
- * manage/unsubscribe links die, `confirmedAt` restarts so no backlog is sent). Manage links change
- * the choice (and re-join an unsubscribed address) but never lift a suppression.
+ * unsubscribed address may opt in again: its record is untouched until the link is followed, which
+ * re-creates the subscription under the `nextVersion` carried by the token (old manage/unsubscribe
+ * links die, `confirmedAt` restarts so no backlog is sent). A suppressed address (permanent bounce
+ * or complaint) gets no email at all, not even a confirmation: anyone could otherwise make us
+ * mail it again and harm delivery for everyone; the answer is the same 202, and staff lift a
+ * suppression by deleting the record. Manage links never lift a suppression.
  */
 import type { Subscriber } from '../domain/types.ts';
 import { processSnsNotification, type SnsResult } from '../mail/feedback.ts';
@@ -95,7 +97,13 @@ export async function requestSubscription(
         : { ...subscriber, pending: { ...choice, requestedAt: at }, updatedAt: at };
     await deps.store.subscribers.update(next, subscriber);
   }
-  const revive = subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed';
+  if (subscriber.status === 'suppressed') {
+    deps.logger.log('info', 'subscription request for a suppressed address: no email sent', {
+      reason: subscriber.suppressedReason ?? null,
+    });
+    return { status: 'pending' };
+  }
+  const revive = subscriber.status === 'unsubscribed';
   const payload: TokenPayload = {
     purpose: 'confirm',
     email,

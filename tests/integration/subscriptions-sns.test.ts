@@ -11,6 +11,7 @@ import {
   createConfirmedSubscriber,
   handleSnsNotification,
   listSubscribers,
+  requestSubscription,
 } from '../../shared/services/subscriptions.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { makeTestCertificate, startTestSes, type TestSes } from '../support/ses.ts';
@@ -129,6 +130,19 @@ describe('SES feedback through SNS', () => {
       status: 'suppressed',
       suppressedReason: 'bounce: Permanent/General',
     });
+
+    // Nobody can make us mail a suppressed address again, not even a confirmation; the answer
+    // is the same as for any other address.
+    await ses.clear();
+    const again = await requestSubscription(deps, {
+      email: 'hal@example.org',
+      topics: ['localism-act'],
+      frequency: 'daily',
+      client: '192.0.2.1',
+    });
+    expect(again).toEqual({ status: 'pending' });
+    expect(await ses.emailsTo('hal@example.org')).toEqual([]);
+    expect((await listSubscribers(deps))[0]?.status).toBe('suppressed');
   });
 
   it('ignores a forged notification and a transient bounce', async () => {
