@@ -26,6 +26,16 @@ export interface FactsheetView {
   evidence: Alert[];
 }
 
+/**
+ * SPEC §6: `reviewedAt` keeps its form (a config date stays `YYYY-MM-DD`), but an instant is
+ * output like every instant, in UTC with milliseconds, even when the config wrote it with an
+ * offset or none (read in the config zone).
+ */
+export function reviewedAtOutput(display: string, zone: string): string {
+  if (DATE_ONLY.test(display)) return display;
+  return parseInstant(display.trim(), zone)?.toISOString() ?? display;
+}
+
 function earliestDetection(from: number): string {
   return new Date(Number.isFinite(from) ? from : 0).toISOString();
 }
@@ -46,7 +56,7 @@ async function view(
     title: sheet.title,
     url: sheet.url ?? null,
     topics: [...sheet.topics],
-    reviewedAt: state.display,
+    reviewedAt: reviewedAtOutput(state.display, deps.config.digests.timezone),
     stale: result.stale,
     staleSince: result.staleSince,
     evidenceCount: result.evidence.length,
