@@ -48,6 +48,8 @@ export async function main(argv: readonly string[], out: Output): Promise<number
     return 0;
   }
   if (extra.length > 0) return usage(out, `unexpected argument "${extra[0]}"`, command, values.json);
+  // An empty value (`--config=`, an unset shell variable) would silently fall back to the default.
+  if (values.config === '') return usage(out, '--config needs a path', command, values.json);
   const misplaced = misplacedOption(command, values);
   if (misplaced) return usage(out, misplaced, command, values.json);
 

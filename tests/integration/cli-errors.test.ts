@@ -126,6 +126,12 @@ describe('policy-watch failures', () => {
     }
   });
 
+  it('an empty --config is a usage error, not the default config', async () => {
+    const { out, text } = capture();
+    expect(await main(['check', '--config=', '--json'], out)).toBe(2);
+    expect(JSON.parse(text.stdout)).toEqual({ error: { code: 'usage', message: '--config needs a path' } });
+  });
+
   it('a usage error the parser finds shows the help of the command named', async () => {
     const { out, text } = capture();
     expect(await main(['poll', '--config'], out)).toBe(2);
