@@ -55,3 +55,14 @@ describe('GET /unsubscribe', () => {
     expect($('main a[href="/subscribe"]')).toHaveLength(1);
   });
 });
+
+describe('GET /', () => {
+  it('links every topic to its Atom feed, and each link works', async () => {
+    const $ = cheerio.load(await (await t.app.request('/')).text());
+    const hrefs = $('main a[type="application/atom+xml"]')
+      .map((_, el) => $(el).attr('href'))
+      .get();
+    expect(hrefs).toEqual(t.deps.config.topics.map((topic) => `/api/topics/${topic.id}/alerts.atom`));
+    for (const href of hrefs) expect((await t.app.request(href)).status).toBe(200);
+  });
+});

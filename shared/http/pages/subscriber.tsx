@@ -130,6 +130,17 @@ export function SubscribePage(props: SubscribeProps) {
         />
         <button type="submit">Subscribe</button>
       </form>
+      <h2>Or follow a topic in a feed reader</h2>
+      <p>Each topic is an Atom feed of its newest alerts; no email needed.</p>
+      <ul>
+        {props.topics.map((topic) => (
+          <li>
+            <a href={`/api/topics/${encodeURIComponent(topic.id)}/alerts.atom`} type="application/atom+xml">
+              {topic.title}
+            </a>
+          </li>
+        ))}
+      </ul>
     </Layout>
   );
 }
