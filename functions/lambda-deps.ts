@@ -6,6 +6,7 @@
 import { Resource } from 'sst';
 import { z } from 'zod';
 import { createLogger } from '../shared/logger.ts';
+import type { LogLevel } from '../shared/ports.ts';
 import type { ServiceDeps } from '../shared/services/deps.ts';
 import { buildDeps, loadConfigFile, loadEnv, resolveConfigPath } from './deps.ts';
 
@@ -63,10 +64,29 @@ async function build(requestUrl: string | undefined): Promise<LambdaRuntime> {
     },
     tableName: links.Table.name,
     mailFrom: env.MAIL_FROM ?? links.Email.sender,
-    logger: createLogger({ fields: { fn: process.env.AWS_LAMBDA_FUNCTION_NAME } }),
+    logger: createLogger({
+      level: logLevel(process.env.AWS_LAMBDA_LOG_LEVEL),
+      fields: { fn: process.env.AWS_LAMBDA_FUNCTION_NAME },
+    }),
     ...(env.DYNAMODB_ENDPOINT ? { storeEndpoint: env.DYNAMODB_ENDPOINT } : {}),
     ...(env.SES_ENDPOINT ? { sesEndpoint: env.SES_ENDPOINT } : {}),
     ...(publicUrl ? { publicUrl } : {}),
   });
   return { deps, pollQueueUrl: links.PollQueue?.url ?? null };
+}
+
+/** Lambda's advanced logging controls set `AWS_LAMBDA_LOG_LEVEL` (TRACE…FATAL); default info. */
+function logLevel(value: string | undefined): LogLevel {
+  switch (value?.toUpperCase()) {
+    case 'TRACE':
+    case 'DEBUG':
+      return 'debug';
+    case 'WARN':
+      return 'warn';
+    case 'ERROR':
+    case 'FATAL':
+      return 'error';
+    default:
+      return 'info';
+  }
 }

@@ -124,6 +124,8 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: db.endpoint,
     SES_ENDPOINT: ses.endpoint,
     POLICY_WATCH_CONFIG: configPath,
+    // Quiet: the handlers log JSON lines, which would otherwise fill the test run's output.
+    AWS_LAMBDA_LOG_LEVEL: 'FATAL',
   });
   handlers = {
     api: await import('../../functions/api.ts'),
