@@ -109,6 +109,35 @@ export function nodeLines(nodes: readonly AnyNode[]): string[] {
 /** An HTML fragment as one line of plain text. */
 export function htmlToText(html: string): string {
   if (!/[<&]/.test(html)) return collapse(html);
+  // Too deep to hand to a parser (see tooDeep): the tags are dropped and the text kept.
+  if (tooDeep(html)) return collapse(html.replace(/<[^>]*>/g, ' '));
   const $ = cheerio.load(html, null, false);
   return nodeLines($.root().toArray()).join(' ');
+}
+
+/** Browsers stop nesting at 512 (Chromium's parser limit); no real page goes deeper. */
+export const MAX_HTML_DEPTH = 512;
+const VOID_OR_OPTIONAL_END = new Set(
+  (
+    'area base br col embed hr img input link meta param source track wbr keygen ' +
+    'p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rb rt rp html head body'
+  ).split(' '),
+);
+const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(\/?)>/g;
+
+/**
+ * Whether markup nests deeper than `max`, judged from its tags alone in one linear pass. The
+ * HTML parsers (parse5, htmlparser2) take time quadratic in nesting depth: 200,000 nested
+ * `<div>`s, 1 MB, block the process for minutes, so such a document is refused (pages) or
+ * reduced without parsing (summaries). Tags whose end tag is optional are not counted, so
+ * sloppy but real markup (`<li>` and `<p>` left open) never trips it.
+ */
+export function tooDeep(html: string, max = MAX_HTML_DEPTH): boolean {
+  let depth = 0;
+  for (const match of html.matchAll(TAG)) {
+    if (match[3] === '/' || VOID_OR_OPTIONAL_END.has(match[2]!.toLowerCase())) continue;
+    if (match[1] === '/') depth = Math.max(0, depth - 1);
+    else if (++depth > max) return true;
+  }
+  return false;
 }

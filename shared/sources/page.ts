@@ -9,9 +9,15 @@ import type { AnyNode } from 'domhandler';
 import { type PageSourceConfig, sourceTitle } from '../config.ts';
 import type { ParsedItem } from '../domain/types.ts';
 import { ParseError } from './errors.ts';
-import { collapse, nodeLines } from './html-text.ts';
+import { collapse, MAX_HTML_DEPTH, nodeLines, tooDeep } from './html-text.ts';
 
 export function parsePage(html: string, source: PageSourceConfig, baseUrl: string): ParsedItem[] {
+  if (tooDeep(html)) {
+    throw new ParseError(
+      'malformed',
+      `page nests elements more than ${MAX_HTML_DEPTH} deep, which no browser renders; refused rather than parsed`,
+    );
+  }
   const $ = cheerio.load(html);
   const base = documentBase($, baseUrl);
   const selectors = Array.isArray(source.select) ? source.select : [source.select];
