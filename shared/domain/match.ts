@@ -119,31 +119,49 @@ function evaluate(node: QueryNode, doc: ItemIndex): boolean {
   }
 }
 
-/** Terms outside any `NOT`: the only ones that can explain a match. */
-function positiveTerms(node: QueryNode): QueryTerm[] {
-  if (node.kind === 'not') return [];
-  if (node.kind === 'and' || node.kind === 'or') return node.children.flatMap(positiveTerms);
-  return [node];
+/**
+ * The terms that explain a match: every matching term of every satisfied branch (an `OR` lists
+ * each branch that holds, an `AND` all of its parts, a satisfied `NOT` nothing); null when the
+ * node does not hold. Terms of branches that failed are never reported as reasons.
+ */
+function explain(node: QueryNode, doc: ItemIndex): QueryTerm[] | null {
+  switch (node.kind) {
+    case 'and': {
+      const parts: QueryTerm[] = [];
+      for (const child of node.children) {
+        const found = explain(child, doc);
+        if (!found) return null;
+        parts.push(...found);
+      }
+      return parts;
+    }
+    case 'or': {
+      const parts = node.children.map((child) => explain(child, doc)).filter((found) => found !== null);
+      return parts.length > 0 ? parts.flat() : null;
+    }
+    case 'not':
+      return evaluate(node.child, doc) ? null : [];
+    default:
+      return termMatches(node, doc) ? [node] : null;
+  }
 }
 
 interface CompiledQuery {
   root: QueryNode;
-  positive: QueryTerm[];
 }
 
 function compile(query: string | QueryNode): CompiledQuery {
-  const root = typeof query === 'string' ? parseQuery(query) : query;
-  return { root, positive: positiveTerms(root) };
+  return { root: typeof query === 'string' ? parseQuery(query) : query };
 }
 
 /**
- * The positive terms that matched (labels as written, e.g. `localism act`,
+ * The terms that explain the match (labels as written, e.g. `localism act`,
  * `legislation:ukpga/2011/20`), or null when the query does not match. A `source:` term is
  * listed only when nothing else explains the match.
  */
 function run(query: CompiledQuery, doc: ItemIndex): string[] | null {
-  if (!evaluate(query.root, doc)) return null;
-  const found = query.positive.filter((term) => termMatches(term, doc));
+  const found = explain(query.root, doc);
+  if (!found) return null;
   const specific = found.filter((term) => term.kind !== 'source');
   const terms = (specific.length > 0 ? specific : found).map((term) => term.label);
   return [...new Set(terms)];

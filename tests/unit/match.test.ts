@@ -43,6 +43,24 @@ const effectItem = item({
 
 const cases: Array<[string, string, MatchInput, string[] | null]> = [
   [
+    'reasons come only from branches that hold: a failed AND lends no terms',
+    'privatisation OR ("standards committee" AND council)',
+    { sourceId: 's', item: item({ title: 'Privatisation of council services' }) },
+    ['privatisation'],
+  ],
+  [
+    'every OR branch that holds is a reason',
+    'outsourcing OR (council AND services)',
+    { sourceId: 's', item: item({ title: 'Outsourcing council services' }) },
+    ['outsourcing', 'council', 'services'],
+  ],
+  [
+    'a satisfied NOT lends no terms',
+    'councillors AND NOT pension',
+    { sourceId: 's', item: item({ title: 'Support for councillors' }) },
+    ['councillors'],
+  ],
+  [
     'a word, any case',
     'Localism',
     { sourceId: 's', item: item({ title: 'LOCALISM in practice' }) },
