@@ -59,9 +59,10 @@ export function describePageDiff(diff: LineDiff): string {
     counts.push(counts.length > 0 ? `${removed.length} removed` : lines(removed.length, 'removed'));
   if (counts.length === 0) return 'Page changed';
   const head = counts.join(', ');
-  const sample = (
-    added.find((line) => line.trim() !== '') ?? removed.find((line) => line.trim() !== '')
-  )?.trim();
+  // A lone heading word ("News") says little: quote the first line that reads like a headline.
+  const telling = (list: readonly string[]) =>
+    list.find((line) => line.trim().split(/\s+/).length >= 3) ?? list.find((line) => line.trim() !== '');
+  const sample = (telling(added) ?? telling(removed))?.trim();
   if (!sample) return head;
   const room = MAX_LINE - head.length - ': ""'.length;
   return `${head}: "${clip(sample, room)}"`;

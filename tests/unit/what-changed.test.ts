@@ -115,6 +115,10 @@ describe('describeEffect', () => {
 describe('describePageDiff', () => {
   it.each([
     [
+      { added: ['News', 'New support offer for ward councillors', 'c'], removed: [] },
+      '3 lines added: "New support offer for ward councillors"',
+    ],
+    [
       { added: ['Community rights update', 'b', 'c'], removed: ['old'] },
       '3 lines added, 1 removed: "Community rights update"',
     ],
