@@ -1,0 +1,71 @@
+/**
+ * @module The per-source poll state recorded after each poll (SPEC §6 `/api/sources`): status,
+ * HTTP status, failures in a row, last error and the validators of the first page.
+ */
+import type { SourceConfig } from '../config.ts';
+import type { SourceState } from '../domain/types.ts';
+
+/** What a successful fetch leaves behind for the next conditional request. */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string;
+}
+
+export function okState(
+  source: SourceConfig,
+  state: SourceState | null,
+  at: string,
+  status: 'changed' | 'unchanged' | 'not-modified',
+  httpStatus: number,
+  fetched: Validators | null,
+): SourceState {
+  return {
+    sourceId: source.id,
+    url: source.url,
+    lastPolledAt: at,
+    lastStatus: status,
+    httpStatus,
+    consecutiveFailures: 0,
+    lastError: null,
+    etag: fetched ? fetched.etag : (state?.etag ?? null),
+    lastModified: fetched ? fetched.lastModified : (state?.lastModified ?? null),
+    bodyHash: fetched ? fetched.bodyHash : (state?.bodyHash ?? null),
+    firstPolledAt: state?.firstPolledAt ?? at,
+  };
+}
+
+export function failedState(
+  source: SourceConfig,
+  state: SourceState | null,
+  at: string,
+  message: string,
+  httpStatus: number | null,
+): SourceState {
+  return {
+    sourceId: source.id,
+    url: source.url,
+    lastPolledAt: at,
+    lastStatus: 'failed',
+    httpStatus,
+    consecutiveFailures: (state?.consecutiveFailures ?? 0) + 1,
+    lastError: message,
+    etag: state?.etag ?? null,
+    lastModified: state?.lastModified ?? null,
+    bodyHash: state?.bodyHash ?? null,
+    firstPolledAt: state?.firstPolledAt ?? null,
+  };
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+export function httpStatusOf(error: unknown): number | null {
+  if (typeof error === 'object' && error !== null && 'httpStatus' in error) {
+    const status = (error as { httpStatus?: unknown }).httpStatus;
+    return typeof status === 'number' ? status : null;
+  }
+  return null;
+}
