@@ -1,39 +1,31 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/clock.ts';
-import { type Config, parseConfig } from '../../shared/config.ts';
 import type { Alert, Frequency, Subscriber } from '../../shared/domain/types.ts';
-import { silentLogger } from '../../shared/logger.ts';
 import { headerLineLengths } from '../../shared/mail/mime.ts';
 import { createSesMailer, MailSendError } from '../../shared/mail/ses-mailer.ts';
-import type { Fetcher, Mailer, RawEmail } from '../../shared/ports.ts';
+import type { Mailer, RawEmail } from '../../shared/ports.ts';
 import type { ServiceDeps } from '../../shared/services/deps.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { mailDeps, mailTestConfig } from '../support/mail-harness.ts';
 import { startTestSes, type TestSes } from '../support/ses.ts';
 
-function testConfig(): Config {
-  const result = parseConfig({
-    organisation: { name: 'Test Org', contact: 'policy@example.org' },
-    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
-    topics: [
-      { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
-      { id: 'charity-law', title: 'Charity law', query: 'charity' },
-      { id: 'procurement', title: 'Procurement', query: 'procurement' },
-    ],
-    factsheets: [
-      {
-        id: 'lsp',
-        title: 'Local strategic partnerships',
-        url: 'https://example.org/lsp',
-        topics: ['localism-act'],
-        reviewedAt: '2026-01-01',
-      },
-    ],
-    digests: { from: 'alerts@example.org' },
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.config;
-}
+const CONFIG = mailTestConfig({
+  topics: [
+    { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
+    { id: 'charity-law', title: 'Charity law', query: 'charity' },
+    { id: 'procurement', title: 'Procurement', query: 'procurement' },
+  ],
+  factsheets: [
+    {
+      id: 'lsp',
+      title: 'Local strategic partnerships',
+      url: 'https://example.org/lsp',
+      topics: ['localism-act'],
+      reviewedAt: '2026-01-01',
+    },
+  ],
+});
 
 const START = '2026-11-26T07:00:00.000Z';
 let dynalite: TestDynalite;
@@ -66,18 +58,7 @@ beforeEach(async () => {
       return ses_.sendRaw(email);
     },
   };
-  deps = {
-    config: testConfig(),
-    store,
-    fetcher: {} as Fetcher,
-    mailer,
-    clock,
-    logger: silentLogger,
-    publicUrl: 'http://localhost:3999',
-    signingSecret: 'integration-secret',
-    staffKeys: [],
-    mailFrom: 'alerts@example.org',
-  };
+  deps = mailDeps({ store, mailer, clock, config: CONFIG });
 });
 
 let alertCounter = 0;

@@ -1,11 +1,8 @@
 import { createSign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/clock.ts';
-import { type Config, parseConfig } from '../../shared/config.ts';
-import { silentLogger } from '../../shared/logger.ts';
 import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
 import { type SnsMessage, snsStringToSign } from '../../shared/mail/sns.ts';
-import type { Fetcher, FetchRequest } from '../../shared/ports.ts';
 import type { ServiceDeps } from '../../shared/services/deps.ts';
 import {
   createConfirmedSubscriber,
@@ -14,21 +11,8 @@ import {
   requestSubscription,
 } from '../../shared/services/subscriptions.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { mailDeps, recordingFetcher } from '../support/mail-harness.ts';
 import { makeTestCertificate, startTestSes, type TestSes } from '../support/ses.ts';
-
-function testConfig(): Config {
-  const result = parseConfig({
-    organisation: { name: 'Test Org', contact: 'policy@example.org' },
-    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
-    topics: [
-      { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
-      { id: 'charity-law', title: 'Charity law', query: 'charity' },
-    ],
-    digests: { from: 'alerts@example.org' },
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.config;
-}
 
 let dynalite: TestDynalite;
 let ses: TestSes;
@@ -48,33 +32,12 @@ beforeEach(async () => {
   await ses.clear();
   visited.length = 0;
   clock = fixedClock(new Date());
-  const fetcher: Fetcher = {
-    async fetch(request: FetchRequest) {
-      visited.push(request.url);
-      return {
-        status: 'ok',
-        httpStatus: 200,
-        url: request.url,
-        body: Buffer.from('<ConfirmSubscriptionResponse/>'),
-        contentType: 'text/xml',
-        charset: null,
-        etag: null,
-        lastModified: null,
-      };
-    },
-  };
-  deps = {
-    config: testConfig(),
+  deps = mailDeps({
     store,
-    fetcher,
     mailer: createSesMailer({ client: ses.client, maxSendRate: 1000 }),
     clock,
-    logger: silentLogger,
-    publicUrl: 'http://localhost:3999',
-    signingSecret: 'integration-secret',
-    staffKeys: [],
-    mailFrom: 'alerts@example.org',
-  };
+    fetcher: recordingFetcher(visited),
+  });
 });
 
 describe('SES feedback through SNS', () => {
