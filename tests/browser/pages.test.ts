@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriberLinks } from '../../shared/services/subscriptions.ts';
+import { subscriberLinks } from '#shared/services/subscriptions.ts';
 import { createTestApp, makeAlert, STAFF_KEY, type TestApp } from '../support/http-app.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -4,9 +4,9 @@
  */
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/domain/types.ts';
-import { isCrossSiteWrite } from '../../shared/http/auth.ts';
-import { restorePlus } from '../../shared/http/routes/public.ts';
+import type { Alert } from '#shared/domain/types.ts';
+import { isCrossSiteWrite } from '#shared/http/auth.ts';
+import { restorePlus } from '#shared/http/routes/public.ts';
 import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { basic, bearer, createTestApp, makeAlert, type TestApp } from '../support/http-app.ts';
 

@@ -4,7 +4,7 @@
  */
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import { renderAtom } from '../../shared/http/atom.ts';
+import { renderAtom } from '#shared/http/atom.ts';
 import { makeAlert } from '../support/http-app.ts';
 
 function linksOf(url: string) {

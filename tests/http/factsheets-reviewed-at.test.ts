@@ -3,7 +3,7 @@
  * config or a review, is output in UTC with milliseconds like every instant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reviewedAtOutput } from '../../shared/services/factsheets.ts';
+import { reviewedAtOutput } from '#shared/services/factsheets.ts';
 import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { bearer, createTestApp, TEST_CONFIG, testConfig } from '../support/http-app.ts';
 

@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/domain/types.ts';
+import type { Alert } from '#shared/domain/types.ts';
 import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { createTestApp, makeAlert, type TestApp } from '../support/http-app.ts';
 

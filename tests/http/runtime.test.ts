@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientAddress } from '../../shared/http/client-address.ts';
+import { createClientAddress } from '#shared/http/client-address.ts';
 import { createTestApp, type TestApp } from '../support/http-app.ts';
 
 function fakeContext(env: unknown, headers: Record<string, string> = {}): Context {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/domain/types.ts';
+import type { Alert } from '#shared/domain/types.ts';
 import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import {
   basic,

@@ -1,7 +1,7 @@
 /** Subscriber pages after the audit: what an unsubscribe link shows once the person has left. */
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { subscriberLinks } from '../../shared/services/subscriptions.ts';
+import { subscriberLinks } from '#shared/services/subscriptions.ts';
 import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { bearer, createTestApp, postJson, type TestApp } from '../support/http-app.ts';
 

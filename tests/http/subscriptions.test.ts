@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { subscriberLinks } from '../../shared/services/subscriptions.ts';
+import { subscriberLinks } from '#shared/services/subscriptions.ts';
 import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { createTestApp, postJson, type TestApp } from '../support/http-app.ts';
 

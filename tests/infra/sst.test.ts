@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_DEFINITION } from '../../shared/store/keys.ts';
+import { TABLE_DEFINITION } from '#shared/store/keys.ts';
 
 interface Created {
   type: string;

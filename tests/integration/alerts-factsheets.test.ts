@@ -4,9 +4,9 @@
  * review clears a factsheet and a newer matching item flags it again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/domain/types.ts';
-import { listFactsheets, reviewFactsheet } from '../../shared/services/factsheets.ts';
-import { runPollCycle } from '../../shared/services/poll.ts';
+import type { Alert } from '#shared/domain/types.ts';
+import { listFactsheets, reviewFactsheet } from '#shared/services/factsheets.ts';
+import { runPollCycle } from '#shared/services/poll.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';

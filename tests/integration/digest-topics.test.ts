@@ -4,10 +4,10 @@
  * "current topics" (SPEC §4), so it neither fills nor empties an email.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert, Subscriber } from '../../shared/domain/types.ts';
-import type { Store } from '../../shared/ports.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
-import { runDigest } from '../../shared/services/digest.ts';
+import type { Alert, Subscriber } from '#shared/domain/types.ts';
+import type { Store } from '#shared/ports.ts';
+import type { ServiceDeps } from '#shared/services/deps.ts';
+import { runDigest } from '#shared/services/digest.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { configFrom, MemoryMailer, serviceDeps } from '../support/service-deps.ts';
 

@@ -5,9 +5,9 @@
  * fails the source and keeps the stored page, so no alert says every line was removed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/domain/types.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
-import { type PollReport, runPollCycle } from '../../shared/services/poll.ts';
+import type { Alert } from '#shared/domain/types.ts';
+import type { ServiceDeps } from '#shared/services/deps.ts';
+import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';

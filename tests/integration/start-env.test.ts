@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '#shared/clock.ts';
 import {
   clockFor,
   EnvError,
@@ -15,7 +16,6 @@ import {
   localSecrets,
   resolveConfigPath,
 } from '../../functions/deps.ts';
-import { fixedClock } from '../../shared/clock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

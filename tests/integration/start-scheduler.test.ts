@@ -6,13 +6,13 @@
  */
 import cron from 'node-cron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { clockStartingAt, systemClock } from '#shared/clock.ts';
+import { createLogger } from '#shared/logger.ts';
+import type { Clock } from '#shared/ports.ts';
+import type { ServiceDeps } from '#shared/services/deps.ts';
+import type { DigestOptions, DigestReport } from '#shared/services/digest.ts';
+import type { PollReport } from '#shared/services/poll.ts';
 import { type JobName, startScheduler } from '../../functions/local/scheduler.ts';
-import { clockStartingAt, systemClock } from '../../shared/clock.ts';
-import { createLogger } from '../../shared/logger.ts';
-import type { Clock } from '../../shared/ports.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
-import type { DigestOptions, DigestReport } from '../../shared/services/digest.ts';
-import type { PollReport } from '../../shared/services/poll.ts';
 import { configFrom } from '../support/service-deps.ts';
 
 const config = configFrom({

@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Alert } from '../../shared/domain/types.ts';
-import type { AlertQuery, Store } from '../../shared/ports.ts';
-import { InvalidCursorError } from '../../shared/store/index.ts';
-import { topicAlertKey } from '../../shared/store/keys.ts';
+import type { Alert } from '#shared/domain/types.ts';
+import type { AlertQuery, Store } from '#shared/ports.ts';
+import { InvalidCursorError } from '#shared/store/index.ts';
+import { topicAlertKey } from '#shared/store/keys.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 
 let db: TestDynalite;

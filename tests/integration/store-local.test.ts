@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 import {
   openLocalStore,
@@ -13,7 +14,6 @@ import {
   removeRuntime,
   writeRuntime,
 } from '../../functions/local/runtime.ts';
-import { createDocumentClient, createDynamoStore, ensureTable } from '../../shared/store/index.ts';
 
 let dataDir: string;
 const cleanups: (() => Promise<void>)[] = [];

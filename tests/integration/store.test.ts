@@ -1,8 +1,8 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SourceState, StoredItem, Subscriber } from '../../shared/domain/types.ts';
-import type { Store } from '../../shared/ports.ts';
-import { createDynamoStore, ensureTable } from '../../shared/store/index.ts';
+import type { SourceState, StoredItem, Subscriber } from '#shared/domain/types.ts';
+import type { Store } from '#shared/ports.ts';
+import { createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 
 let db: TestDynalite;

@@ -1,15 +1,15 @@
 import { createSign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../shared/clock.ts';
-import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
-import { type SnsMessage, snsStringToSign } from '../../shared/mail/sns.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
+import { fixedClock } from '#shared/clock.ts';
+import { createSesMailer } from '#shared/mail/ses-mailer.ts';
+import { type SnsMessage, snsStringToSign } from '#shared/mail/sns.ts';
+import type { ServiceDeps } from '#shared/services/deps.ts';
 import {
   createConfirmedSubscriber,
   handleSnsNotification,
   listSubscribers,
   requestSubscription,
-} from '../../shared/services/subscriptions.ts';
+} from '#shared/services/subscriptions.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { mailDeps, recordingFetcher } from '../support/mail-harness.ts';
 import { makeTestCertificate, startTestSes, type TestSes } from '../support/ses.ts';

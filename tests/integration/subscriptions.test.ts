@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../shared/clock.ts';
-import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
+import { fixedClock } from '#shared/clock.ts';
+import { createSesMailer } from '#shared/mail/ses-mailer.ts';
+import type { ServiceDeps } from '#shared/services/deps.ts';
 import {
   checkToken,
   confirmSubscription,
@@ -14,7 +14,7 @@ import {
   subscriberLinks,
   unsubscribe,
   updateSubscription,
-} from '../../shared/services/subscriptions.ts';
+} from '#shared/services/subscriptions.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { mailDeps, recordingFetcher } from '../support/mail-harness.ts';
 import { startTestSes, type TestSes } from '../support/ses.ts';

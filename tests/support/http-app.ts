@@ -2,13 +2,13 @@
  * @module The HTTP app over a real (dynalite) store, with a fixed clock, a mailer that records
  * messages and a fetcher that refuses everything: what `tests/http` and `tests/browser` drive.
  */
-import { fixedClock } from '../../shared/clock.ts';
-import { type Config, parseConfig } from '../../shared/config.ts';
-import type { Alert } from '../../shared/domain/types.ts';
-import { createApp } from '../../shared/http/app.ts';
+import { fixedClock } from '#shared/clock.ts';
+import { type Config, parseConfig } from '#shared/config.ts';
+import type { Alert } from '#shared/domain/types.ts';
+import { createApp } from '#shared/http/app.ts';
 
-import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '../../shared/ports.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
+import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '#shared/ports.ts';
+import type { ServiceDeps } from '#shared/services/deps.ts';
 import { createTestStore, type TestDynalite, type TestStore } from './dynalite.ts';
 
 export const STAFF_KEY = 'staff-key-0123456789abcdef';

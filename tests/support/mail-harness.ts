@@ -3,11 +3,11 @@
  * one small config, a fetcher that records the URLs it was asked for, and ServiceDeps over a
  * dynalite store and the SES emulator.
  */
-import type { fixedClock } from '../../shared/clock.ts';
-import { type Config, parseConfig } from '../../shared/config.ts';
-import { silentLogger } from '../../shared/logger.ts';
-import type { Fetcher, FetchRequest, Mailer, Store } from '../../shared/ports.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
+import type { fixedClock } from '#shared/clock.ts';
+import { type Config, parseConfig } from '#shared/config.ts';
+import { silentLogger } from '#shared/logger.ts';
+import type { Fetcher, FetchRequest, Mailer, Store } from '#shared/ports.ts';
+import type { ServiceDeps } from '#shared/services/deps.ts';
 
 export const PUBLIC_URL = 'http://localhost:3999';
 

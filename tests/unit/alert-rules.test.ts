@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertId, alertKind, backfillAllows, changedAtFor, truncate } from '../../shared/domain/alert.ts';
-import { isEmptyDiff, lineDiff, MAX_DIFF_LINES } from '../../shared/domain/line-diff.ts';
+import { alertId, alertKind, backfillAllows, changedAtFor, truncate } from '#shared/domain/alert.ts';
+import { isEmptyDiff, lineDiff, MAX_DIFF_LINES } from '#shared/domain/line-diff.ts';
 
 const DETECTED = '2026-10-01T12:00:00.000Z';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ConfigError, parseConfig, parseConfigText } from '../../shared/config.ts';
+import { type ConfigError, parseConfig, parseConfigText } from '#shared/config.ts';
 
 type Doc = Record<string, unknown> & {
   sources: Record<string, unknown>[];

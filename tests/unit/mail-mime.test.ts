@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMime, foldHeader, headerLineLengths } from '../../shared/mail/mime.ts';
+import { buildMime, foldHeader, headerLineLengths } from '#shared/mail/mime.ts';
 
 const unfold = (text: string) => text.replace(/\r\n(?=[ \t])/g, '');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderConfirmation, renderStaffNotice } from '../../shared/mail/render-notices.ts';
+import { renderConfirmation, renderStaffNotice } from '#shared/mail/render-notices.ts';
 
 const organisation = { name: 'Org & <Friends>', contact: 'policy@example.org' };
 const links = { manage: 'http://h/manage?token=M', unsubscribe: 'http://h/unsubscribe?token=U' };

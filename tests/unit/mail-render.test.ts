@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type Config, parseConfig } from '../../shared/config.ts';
-import { reviewState } from '../../shared/domain/staleness.ts';
-import type { Alert } from '../../shared/domain/types.ts';
-import { buildMime, headerLineLengths } from '../../shared/mail/mime.ts';
+import { type Config, parseConfig } from '#shared/config.ts';
+import { reviewState } from '#shared/domain/staleness.ts';
+import type { Alert } from '#shared/domain/types.ts';
+import { buildMime, headerLineLengths } from '#shared/mail/mime.ts';
 import {
   type DigestRenderInput,
   digestSubject,
   groupByTopic,
   renderDigest,
-} from '../../shared/mail/render-digest.ts';
-import { renderConfirmation, renderStaffNotice } from '../../shared/mail/render-notices.ts';
+} from '#shared/mail/render-digest.ts';
+import { renderConfirmation, renderStaffNotice } from '#shared/mail/render-notices.ts';
 
 function testConfig(): Config {
   const result = parseConfig({

@@ -1,6 +1,6 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import { describe, expect, it } from 'vitest';
-import { classify, createSesMailer, MailSendError } from '../../shared/mail/ses-mailer.ts';
+import { classify, createSesMailer, MailSendError } from '#shared/mail/ses-mailer.ts';
 
 /** Virtual time: sleeping advances the clock, so pacing is observable without waiting. */
 function virtualTime() {

@@ -8,7 +8,7 @@ import {
   sesSuppressions,
   snsStringToSign,
   verifySnsSignature,
-} from '../../shared/mail/sns.ts';
+} from '#shared/mail/sns.ts';
 import { makeTestCertificate } from '../support/ses.ts';
 
 const pair = makeTestCertificate();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, normalise, stem, TextIndex, tokenize } from '../../shared/domain/text.ts';
+import { analyse, normalise, stem, TextIndex, tokenize } from '#shared/domain/text.ts';
 
 describe('normalise and tokenize', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileTopics, legislationId, type MatchInput, matchQuery } from '../../shared/domain/match.ts';
-import type { LegislationEffect, ParsedItem } from '../../shared/domain/types.ts';
+import { compileTopics, legislationId, type MatchInput, matchQuery } from '#shared/domain/match.ts';
+import type { LegislationEffect, ParsedItem } from '#shared/domain/types.ts';
 
 function item(overrides: Partial<ParsedItem> = {}): ParsedItem {
   return {

@@ -5,7 +5,7 @@ import {
   querySourceIds,
   queryTerms,
   tokenizeQuery,
-} from '../../shared/domain/query.ts';
+} from '#shared/domain/query.ts';
 
 function errorOf(query: string): { message: string; column: number } {
   try {

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '#shared/config.ts';
+import { matchQuery } from '#shared/domain/match.ts';
+import { parseQuery } from '#shared/domain/query.ts';
+import type { ParsedItem } from '#shared/domain/types.ts';
 import { COMMANDS } from '../../functions/cli/help.ts';
-import { parseConfig } from '../../shared/config.ts';
-import { matchQuery } from '../../shared/domain/match.ts';
-import { parseQuery } from '../../shared/domain/query.ts';
-import type { ParsedItem } from '../../shared/domain/types.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
-import { type Config, ConfigSchema } from '../../shared/config.ts';
-import { AWS_POLL_CRON, schedulesFor, toEventBridge, toNodeCron } from '../../shared/schedules.ts';
+import { type Config, ConfigSchema } from '#shared/config.ts';
+import { AWS_POLL_CRON, schedulesFor, toEventBridge, toNodeCron } from '#shared/schedules.ts';
 
 function config(digests: Partial<Config['digests']> = {}, tick?: string): Config {
   return ConfigSchema.parse({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SourceSchema } from '../../shared/config.ts';
-import { decodeBody } from '../../shared/sources/decode.ts';
-import { ParseError } from '../../shared/sources/errors.ts';
-import { ACCEPT_HEADER, ACCEPT_TYPES, parseSourceBody } from '../../shared/sources/parse.ts';
+import { SourceSchema } from '#shared/config.ts';
+import { decodeBody } from '#shared/sources/decode.ts';
+import { ParseError } from '#shared/sources/errors.ts';
+import { ACCEPT_HEADER, ACCEPT_TYPES, parseSourceBody } from '#shared/sources/parse.ts';
 import { fixture } from '../support/fixture-server.ts';
 
 const cp1252 = fixture('rss-windows-1252.xml');

@@ -3,9 +3,9 @@
  * item (or line) was removed": the stored version stays, so no alert lists everything as gone.
  */
 import { describe, expect, it } from 'vitest';
-import { SourceSchema } from '../../shared/config.ts';
-import { ParseError } from '../../shared/sources/errors.ts';
-import { parseSourceBody } from '../../shared/sources/parse.ts';
+import { SourceSchema } from '#shared/config.ts';
+import { ParseError } from '#shared/sources/errors.ts';
+import { parseSourceBody } from '#shared/sources/parse.ts';
 
 const meta = { contentType: null, charset: null, url: 'https://example.org/x' };
 const sources = {

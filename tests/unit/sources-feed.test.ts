@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../shared/sources/errors.ts';
-import { parseFeed } from '../../shared/sources/feed.ts';
-import { legislationIdFromUri } from '../../shared/sources/legislation.ts';
+import { ParseError } from '#shared/sources/errors.ts';
+import { parseFeed } from '#shared/sources/feed.ts';
+import { legislationIdFromUri } from '#shared/sources/legislation.ts';
 import { fixture } from '../support/fixture-server.ts';
 
 const read = (name: string) => fixture(name).toString('utf8');

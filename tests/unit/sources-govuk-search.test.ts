@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../shared/sources/errors.ts';
-import { parseGovukSearch } from '../../shared/sources/govuk-search.ts';
+import { ParseError } from '#shared/sources/errors.ts';
+import { parseGovukSearch } from '#shared/sources/govuk-search.ts';
 import { fixture } from '../support/fixture-server.ts';
 
 const SOURCE = 'https://www.gov.uk/api/search.json?q=tax&order=-public_timestamp';

@@ -4,10 +4,10 @@
  * minutes): a page fails, a feed summary is reduced to its text without parsing.
  */
 import { describe, expect, it } from 'vitest';
-import { PageSourceSchema } from '../../shared/config.ts';
-import { ParseError } from '../../shared/sources/errors.ts';
-import { htmlToText, MAX_HTML_DEPTH, tooDeep } from '../../shared/sources/html-text.ts';
-import { parsePage } from '../../shared/sources/page.ts';
+import { PageSourceSchema } from '#shared/config.ts';
+import { ParseError } from '#shared/sources/errors.ts';
+import { htmlToText, MAX_HTML_DEPTH, tooDeep } from '#shared/sources/html-text.ts';
+import { parsePage } from '#shared/sources/page.ts';
 
 const nested = (depth: number, tag = 'div') => `${`<${tag}>`.repeat(depth)}x${`</${tag}>`.repeat(depth)}`;
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  legislationIdFromUri,
-  legislationPageUrl,
-  provisionPageUrl,
-} from '../../shared/sources/legislation.ts';
+import { legislationIdFromUri, legislationPageUrl, provisionPageUrl } from '#shared/sources/legislation.ts';
 
 describe('legislationIdFromUri', () => {
   it.each([

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { userAgent } from '../../shared/sources/fetch.ts';
-import { HostGate } from '../../shared/sources/host-gate.ts';
-import {
-  describeTypes,
-  formatBytes,
-  parseContentType,
-  parseRetryAfter,
-} from '../../shared/sources/http-util.ts';
-import { ipLiteral, privateRange } from '../../shared/sources/private-network.ts';
+import { userAgent } from '#shared/sources/fetch.ts';
+import { HostGate } from '#shared/sources/host-gate.ts';
+import { describeTypes, formatBytes, parseContentType, parseRetryAfter } from '#shared/sources/http-util.ts';
+import { ipLiteral, privateRange } from '#shared/sources/private-network.ts';
 
 describe('privateRange', () => {
   it.each([

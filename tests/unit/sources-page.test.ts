@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type PageSourceConfig, PageSourceSchema } from '../../shared/config.ts';
-import { ParseError } from '../../shared/sources/errors.ts';
-import { parsePage } from '../../shared/sources/page.ts';
+import { type PageSourceConfig, PageSourceSchema } from '#shared/config.ts';
+import { ParseError } from '#shared/sources/errors.ts';
+import { parsePage } from '#shared/sources/page.ts';
 import { fixture } from '../support/fixture-server.ts';
 
 const page = (extra: Record<string, unknown>): PageSourceConfig =>

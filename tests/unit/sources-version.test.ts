@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ParsedItem } from '../../shared/domain/types.ts';
-import { canonicalContent, itemVersion } from '../../shared/domain/version.ts';
+import type { ParsedItem } from '#shared/domain/types.ts';
+import { canonicalContent, itemVersion } from '#shared/domain/version.ts';
 
 const base: ParsedItem = {
   key: 'k',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '../../shared/store/cursor.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '#shared/store/cursor.ts';
 import {
   alertKey,
   alertPosition,
@@ -15,7 +15,7 @@ import {
   subscribersByStatusIndex,
   TABLE_DEFINITION,
   topicAlertKey,
-} from '../../shared/store/keys.ts';
+} from '#shared/store/keys.ts';
 
 describe('key builders', () => {
   test.each([

@@ -6,7 +6,7 @@ import {
   type TokenPurpose,
   verifyToken,
   verifyTokenFor,
-} from '../../shared/mail/tokens.ts';
+} from '#shared/mail/tokens.ts';
 
 const SECRET = 'test-secret-0123456789';
 const NOW = new Date('2026-11-26T07:00:00.000Z');

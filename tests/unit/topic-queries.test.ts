@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../shared/config.ts';
-import { compileTopics, type MatchInput } from '../../shared/domain/match.ts';
-import type { ParsedItem } from '../../shared/domain/types.ts';
+import { parseConfigText } from '#shared/config.ts';
+import { compileTopics, type MatchInput } from '#shared/domain/match.ts';
+import type { ParsedItem } from '#shared/domain/types.ts';
 
 interface LabelledItem extends Omit<ParsedItem, 'publishedAt' | 'updatedAt'> {
   id: string;

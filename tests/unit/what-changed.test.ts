@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import type { LegislationEffect } from '../../shared/domain/types.ts';
+import type { LegislationEffect } from '#shared/domain/types.ts';
 import {
   clip,
   describeBill,
@@ -9,7 +9,7 @@ import {
   describeGovuk,
   describePageDiff,
   MAX_LINE,
-} from '../../shared/domain/what-changed.ts';
+} from '#shared/domain/what-changed.ts';
 
 /** The effects of the recorded changes feed, read straight from its XML attributes. */
 function fixtureEffects(): LegislationEffect[] {
