@@ -3,17 +3,16 @@
  * public sources, so these need no key and allow any origin (CORS is set in app.ts).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { sourceTitle } from '../../config.ts';
 import { parseInstant } from '../../domain/time.ts';
 import type { AlertQuery } from '../../ports.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
+import { DEGRADED_AFTER_FAILURES, sourceHealth } from '../../services/source-health.ts';
 import { alertView } from '../alert-view.ts';
 import { apiError, type ErrorDetail, invalid, MAX_ID_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, json, newApi } from '../openapi.ts';
 import { AlertPageSchema, AlertSchema, HealthSchema, listOf, SourceSchema, TopicSchema } from '../schemas.ts';
 
 /** SPEC §6: a source is degraded from its third consecutive failure. */
-export const DEGRADED_AFTER_FAILURES = 3;
 
 const health = createRoute({
   method: 'get',
@@ -118,33 +117,16 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
         deps.logger.log('error', 'health: store unreachable', { error });
         return c.json({ error: { code: 'internal' as const, message: 'the store is unreachable' } }, 503);
       }
-      const byId = new Map(states.map((state) => [state.sourceId, state]));
-      const items = deps.config.sources.map((source) => {
-        const state = byId.get(source.id);
-        return {
-          id: source.id,
-          lastStatus: state?.lastStatus ?? null,
-          consecutiveFailures: state?.consecutiveFailures ?? 0,
-        };
-      });
+      const items = (await sourceHealth(deps, states)).map(({ id, lastStatus, consecutiveFailures }) => ({
+        id,
+        lastStatus,
+        consecutiveFailures,
+      }));
       const degraded = items.some((item) => item.consecutiveFailures >= DEGRADED_AFTER_FAILURES);
       return c.json({ status: degraded ? ('degraded' as const) : ('ok' as const), sources: items }, 200);
     })
     .openapi(sources, async (c) => {
-      const byId = new Map((await deps.store.sources.list()).map((state) => [state.sourceId, state]));
-      const items = deps.config.sources.map((source) => {
-        const state = byId.get(source.id);
-        return {
-          id: source.id,
-          title: sourceTitle(source),
-          kind: source.kind,
-          url: source.url,
-          lastPolledAt: state?.lastPolledAt ?? null,
-          lastStatus: state?.lastStatus ?? null,
-          consecutiveFailures: state?.consecutiveFailures ?? 0,
-          lastError: state?.lastError ?? null,
-        };
-      });
+      const items = (await sourceHealth(deps)).map(({ httpStatus: _httpStatus, ...source }) => source);
       return c.json({ items }, 200);
     })
     .openapi(topics, (c) =>

@@ -3,10 +3,10 @@
  * back (303) with a confirmation. Basic auth with the staff key as password; forms carry CSRF.
  */
 import { Hono } from 'hono';
-import { sourceTitle } from '../../config.ts';
 import type { Alert } from '../../domain/types.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import { listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
+import { sourceHealth } from '../../services/source-health.ts';
 import { staffPages } from '../auth.ts';
 import { issueCsrf, verifyCsrf } from '../csrf.ts';
 import type { AppEnv } from '../openapi.ts';
@@ -66,11 +66,10 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
     } catch (error) {
       if (!(error instanceof Error && error.name === 'InvalidCursorError')) throw error;
     }
-    const [factsheets, states] = await Promise.all([listFactsheets(deps), deps.store.sources.list()]);
+    const [factsheets, sources] = await Promise.all([listFactsheets(deps), sourceHealth(deps)]);
     const now = deps.clock.now();
     const csrf: Record<string, string> = {};
     for (const sheet of factsheets) csrf[sheet.id] = await issueCsrf(scope(key, sheet.id), now);
-    const byId = new Map(states.map((state) => [state.sourceId, state]));
     const props: DashboardProps = {
       organisation,
       zone,
@@ -80,20 +79,7 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
       nextCursor: page.nextCursor,
       filters: { topic, source },
       topics: deps.config.topics.map(({ id, title }) => ({ id, title })),
-      sources: deps.config.sources.map((config) => {
-        const state = byId.get(config.id);
-        return {
-          id: config.id,
-          title: sourceTitle(config),
-          kind: config.kind,
-          url: config.url,
-          lastPolledAt: state?.lastPolledAt ?? null,
-          lastStatus: state?.lastStatus ?? null,
-          httpStatus: state?.httpStatus ?? null,
-          consecutiveFailures: state?.consecutiveFailures ?? 0,
-          lastError: state?.lastError ?? null,
-        };
-      }),
+      sources,
       flash: flashFrom(deps, query),
     };
     return c.html(`<!doctype html>${Dashboard(props)}`);

@@ -1,0 +1,44 @@
+/**
+ * @module Source health: each configured source joined with its recorded poll state (nulls where
+ * never polled), for `/api/health`, `/api/sources` and the staff dashboard.
+ */
+import { sourceTitle } from '../config.ts';
+import type { PollStatus, SourceKind, SourceState } from '../domain/types.ts';
+import type { ServiceDeps } from './deps.ts';
+
+/** `/api/health` reports `degraded` when a source has failed this many times in a row. */
+export const DEGRADED_AFTER_FAILURES = 3;
+
+export interface SourceHealth {
+  id: string;
+  title: string;
+  kind: SourceKind;
+  url: string;
+  lastPolledAt: string | null;
+  lastStatus: PollStatus | null;
+  httpStatus: number | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+}
+
+/** In config order; `states` defaults to the store's (pass them when already read). */
+export async function sourceHealth(
+  deps: ServiceDeps,
+  states?: readonly SourceState[],
+): Promise<SourceHealth[]> {
+  const byId = new Map((states ?? (await deps.store.sources.list())).map((state) => [state.sourceId, state]));
+  return deps.config.sources.map((source) => {
+    const state = byId.get(source.id);
+    return {
+      id: source.id,
+      title: sourceTitle(source),
+      kind: source.kind,
+      url: source.url,
+      lastPolledAt: state?.lastPolledAt ?? null,
+      lastStatus: state?.lastStatus ?? null,
+      httpStatus: state?.httpStatus ?? null,
+      consecutiveFailures: state?.consecutiveFailures ?? 0,
+      lastError: state?.lastError ?? null,
+    };
+  });
+}
