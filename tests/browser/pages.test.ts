@@ -113,6 +113,25 @@ describe.skipIf(!available)('pages in Chromium', () => {
     await context.close();
   });
 
+  it('staff add a subscriber from the subscribers page, then remove them after confirming', async () => {
+    const context = await browser.newContext({ httpCredentials: { username: 'staff', password: STAFF_KEY } });
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await page.goto(`${base}/staff`);
+    await page.getByRole('link', { name: 'Subscribers' }).click();
+    await page.getByLabel('Email address').fill('zoe@example.org');
+    await page.getByLabel('Planning').check();
+    await page.getByRole('button', { name: 'Add subscriber' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Subscriber added');
+    await page.screenshot({ path: `${ARTIFACTS}staff-subscribers.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Remove zoe@example.org' }).click();
+    await page.getByRole('button', { name: 'Yes, remove zoe@example.org' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Subscriber removed');
+    expect(await t.store.subscribers.get('zoe@example.org')).toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('/docs lists the operations even when the Swagger UI CDN is unreachable', async () => {
     const context = await browser.newContext();
     await context.route('https://cdn.jsdelivr.net/**', (route) => route.abort());

@@ -48,6 +48,9 @@ export function Layout(props: LayoutProps) {
                       <a href="/staff#sources">Sources</a>
                     </li>
                     <li>
+                      <a href="/staff/subscribers">Subscribers</a>
+                    </li>
+                    <li>
                       <a href="/docs">API</a>
                     </li>
                   </>

@@ -33,6 +33,10 @@ h3 { font-size: 1.1rem; margin: 0 0 .25rem; }
 .badge.stale, .badge.failed { background: var(--warn); }
 .badge.ok, .badge.changed, .badge.unchanged, .badge.not-modified { background: var(--ok); }
 .badge.never { background: var(--muted); }
+.badge.confirmed { background: var(--ok); }
+.badge.pending { background: var(--warn); }
+.badge.suppressed { background: var(--bad); }
+ul.counts { list-style: none; display: flex; gap: 1.25rem; flex-wrap: wrap; padding: 0; margin: 0 0 1rem; }
 .notice { border: 3px solid var(--ok); background: #fff; padding: .75rem 1rem; margin: 1rem 0; }
 .notice.error { border-color: var(--bad); }
 ul.evidence { list-style: none; padding: 0; margin: .5rem 0 1rem; }

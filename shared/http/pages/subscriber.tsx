@@ -23,7 +23,7 @@ export interface FieldErrors {
   form?: string;
 }
 
-function ErrorSummary(props: { errors: FieldErrors }) {
+export function ErrorSummary(props: { errors: FieldErrors }) {
   const entries = Object.entries(props.errors).filter(([, message]) => message);
   if (entries.length === 0) return null;
   return (
@@ -38,7 +38,8 @@ function ErrorSummary(props: { errors: FieldErrors }) {
   );
 }
 
-function Choices(props: {
+/** Topic checkboxes and frequency radios (one form per page: the ids are fixed). */
+export function Choices(props: {
   topics: TopicOption[];
   selected: readonly string[];
   frequency: Frequency;

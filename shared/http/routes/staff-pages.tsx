@@ -1,6 +1,7 @@
 /**
  * @module Staff pages: `GET /staff` (the dashboard) and the review form's POST, which redirects
- * back (303) with a confirmation. Basic auth with the staff key as password; forms carry CSRF.
+ * back (303) with a confirmation; `/staff/subscribers` (staff-subscribers.tsx) behind the same
+ * guard. Basic auth with the staff key as password; forms carry CSRF.
  */
 import { Hono } from 'hono';
 import type { Alert } from '../../domain/types.ts';
@@ -12,6 +13,7 @@ import { issueCsrf, verifyCsrf } from '../csrf.ts';
 import type { AppEnv } from '../openapi.ts';
 import { MessagePage } from '../pages/message.tsx';
 import { Dashboard, type DashboardProps } from '../pages/staff.tsx';
+import { staffSubscriberRoutes } from './staff-subscribers.tsx';
 
 const ALERTS_PER_PAGE = 25;
 
@@ -103,5 +105,7 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
     if (!result.ok) return c.redirect('/staff?error=review#factsheets', 303);
     return c.redirect(`/staff?reviewed=${encodeURIComponent(id)}#factsheets`, 303);
   });
+  // After the guard above, so the subscribers page needs the same staff key.
+  app.route('/subscribers', staffSubscriberRoutes(deps));
   return app;
 }
