@@ -69,7 +69,7 @@ async function fetchAll(
   result.items.push(...page.items);
   const seenUrls = new Set([source.url, first.url]);
   for (let pages = 1; source.kind === 'feed' && page.nextUrl && pages < source.maxPages; pages++) {
-    const nextUrl = page.nextUrl;
+    const nextUrl = sameScheme(page.nextUrl, first.url);
     // Paging stays on the source's host (legislation.gov.uk mixes http and https in its links).
     if (seenUrls.has(nextUrl) || new URL(nextUrl).hostname !== new URL(first.url).hostname) break;
     if (!(await hasNews(deps, source.id, page.items))) break;
@@ -112,4 +112,17 @@ function hashBody(source: SourceConfig, body: Buffer): string {
   const reading =
     source.kind === 'page' ? JSON.stringify([source.select, source.items ?? null]) : source.kind;
   return createHash('sha256').update(reading).update('\0').update(body).digest('base64url');
+}
+
+/**
+ * legislation.gov.uk writes its paging links with `http://` even in feeds served over https:
+ * follow them over the scheme the feed itself came on, rather than a plain-text hop.
+ */
+export function sameScheme(link: string, pageUrl: string): string {
+  const next = new URL(link);
+  const page = new URL(pageUrl);
+  if (next.protocol === 'http:' && page.protocol === 'https:' && next.hostname === page.hostname) {
+    next.protocol = 'https:';
+  }
+  return next.toString();
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertId, alertKind, backfillAllows, changedAtFor, truncate } from '#shared/domain/alert.ts';
 import { isEmptyDiff, lineDiff, MAX_DIFF_LINES } from '#shared/domain/line-diff.ts';
+import { sameScheme } from '#shared/services/poll-fetch.ts';
 
 const DETECTED = '2026-10-01T12:00:00.000Z';
 
@@ -132,5 +133,19 @@ describe('lineDiff', () => {
   it(`keeps at most ${MAX_DIFF_LINES} lines each way`, () => {
     const many = Array.from({ length: 500 }, (_, i) => `line ${i}`);
     expect(lineDiff([], many).added).toHaveLength(MAX_DIFF_LINES);
+  });
+});
+
+describe('sameScheme (feed paging links)', () => {
+  it.each([
+    [
+      'http://www.legislation.gov.uk/changes/affected/ukpga/2011/20/data.feed?page=2',
+      'https://www.legislation.gov.uk/changes/affected/ukpga/2011/20/data.feed',
+      'https://www.legislation.gov.uk/changes/affected/ukpga/2011/20/data.feed?page=2',
+    ],
+    ['http://127.0.0.1:8080/feed?page=2', 'http://127.0.0.1:8080/feed', 'http://127.0.0.1:8080/feed?page=2'],
+    ['http://other.example/feed?page=2', 'https://www.example/feed', 'http://other.example/feed?page=2'],
+  ])('%s on %s → %s', (link, page, want) => {
+    expect(sameScheme(link, page)).toBe(want);
   });
 });
