@@ -6,6 +6,7 @@
 import type {
   Alert,
   Delivery,
+  DigestWatermark,
   FactsheetReview,
   Frequency,
   SourceState,
@@ -135,7 +136,7 @@ export interface SubscriberRepo {
   /** Replaces the record when its `version` and `updatedAt` still equal `expected`'s. */
   update(subscriber: Subscriber, expected: Pick<Subscriber, 'version' | 'updatedAt'>): Promise<boolean>;
   put(subscriber: Subscriber): Promise<void>;
-  /** Erases the subscriber and its delivery records. False when absent. */
+  /** Erases the subscriber, its delivery records and digest watermark. False when absent. */
   delete(email: string): Promise<boolean>;
 }
 
@@ -156,6 +157,9 @@ export interface DeliveryRepo {
   /** Releases claims after a failed send so the next run retries them. */
   release(email: string, alertIds: readonly string[], claimedAt: string): Promise<void>;
   list(email: string): Promise<Delivery[]>;
+  /** The subscriber's digest watermark (services/digest.ts), or null. */
+  watermark(email: string): Promise<DigestWatermark | null>;
+  setWatermark(email: string, watermark: DigestWatermark): Promise<void>;
 }
 
 export interface RateLimitRepo {

@@ -160,3 +160,14 @@ export interface Delivery {
   messageId: string | null;
   sentAt: string | null;
 }
+
+/**
+ * Where the last complete digest run left a subscriber: every alert on `topics` detected before
+ * `through` was delivered. Valid only while the subscription still has these topics and this
+ * `confirmedAt` (a changed choice brings back the backlog SPEC §4 promises).
+ */
+export interface DigestWatermark {
+  through: string;
+  topics: string[];
+  confirmedAt: string;
+}

@@ -10,7 +10,7 @@
  */
 import type { Config } from '../config.ts';
 import { isEvidence, type ReviewState, reviewState } from '../domain/staleness.ts';
-import type { Alert, FactsheetReview, Frequency, Subscriber } from '../domain/types.ts';
+import type { Alert, DigestWatermark, FactsheetReview, Frequency, Subscriber } from '../domain/types.ts';
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
 import { renderDigest } from '../mail/render-digest.ts';
@@ -92,25 +92,74 @@ function factsheetStates(config: Config, reviews: Map<string, FactsheetReview[]>
   }));
 }
 
+/**
+ * How far before its watermark a run looks again. An alert's `detectedAt` is taken when its
+ * source's poll starts and the alert is written a little later; looking back well past any poll's
+ * length means none written late is skipped, and delivery records make the overlap harmless.
+ */
+export const WATERMARK_OVERLAP_MS = 60 * 60 * 1000;
+
+/**
+ * Where to start reading alerts: the confirmation, or (while the subscriber's topics and
+ * confirmation are those the watermark was made for) the watermark less the overlap. Without it
+ * every run would re-read everything since confirmation, which grows without bound.
+ */
+export function digestFrom(
+  confirmedAt: string,
+  topics: readonly string[],
+  watermark: DigestWatermark | null,
+): string {
+  if (!watermark || watermark.confirmedAt !== confirmedAt || !sameTopics(watermark.topics, topics)) {
+    return confirmedAt;
+  }
+  const from = Date.parse(watermark.through) - WATERMARK_OVERLAP_MS;
+  return from > Date.parse(confirmedAt) ? new Date(from).toISOString() : confirmedAt;
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+}
+
 /** Alerts on the subscriber's current topics detected since confirmation and not delivered, oldest first. */
 async function pendingAlerts(
   deps: ServiceDeps,
   subscriber: Subscriber,
   staleBefore: string,
-): Promise<Alert[]> {
+): Promise<{ alerts: Alert[]; topics: string[] }> {
   // Only topics still in the config: a removed topic's alerts stay queryable (SPEC §2), but
   // the email could not place them under any heading and would go out empty or miscounted.
   const configured = new Set(deps.config.topics.map((topic) => topic.id));
   const topics = subscriber.topics.filter((id) => configured.has(id));
-  if (!subscriber.confirmedAt || topics.length === 0) return [];
-  const alerts = await deps.store.alerts.listDetectedSince(topics, subscriber.confirmedAt);
-  if (alerts.length === 0) return [];
+  if (!subscriber.confirmedAt || topics.length === 0) return { alerts: [], topics };
+  const watermark = await deps.store.deliveries.watermark(subscriber.email);
+  const from = digestFrom(subscriber.confirmedAt, topics, watermark);
+  const alerts = await deps.store.alerts.listDetectedSince(topics, from);
+  if (alerts.length === 0) return { alerts, topics };
   const delivered = await deps.store.deliveries.delivered(
     subscriber.email,
     alerts.map((alert) => alert.id),
     staleBefore,
   );
-  return alerts.filter((alert) => !delivered.has(alert.id));
+  return { alerts: alerts.filter((alert) => !delivered.has(alert.id)), topics };
+}
+
+/** After a run that left nothing behind for this subscriber; a failure only costs a re-read. */
+async function advanceWatermark(
+  deps: ServiceDeps,
+  subscriber: Subscriber,
+  topics: string[],
+  through: string,
+) {
+  if (!subscriber.confirmedAt) return;
+  try {
+    await deps.store.deliveries.setWatermark(subscriber.email, {
+      through,
+      topics,
+      confirmedAt: subscriber.confirmedAt,
+    });
+  } catch (error) {
+    deps.logger.log('warn', 'digest watermark not recorded', { email: subscriber.email, error });
+  }
 }
 
 async function digestFor(
@@ -130,11 +179,14 @@ async function digestFor(
   const now = deps.clock.now();
   const at = now.toISOString();
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
-  const candidates = (await pendingAlerts(deps, subscriber, staleBefore)).slice(
-    0,
-    deps.config.digests.maxAlertsPerEmail,
-  );
-  if (candidates.length === 0) return { kind: 'skipped' };
+  const pending = await pendingAlerts(deps, subscriber, staleBefore);
+  const candidates = pending.alerts.slice(0, deps.config.digests.maxAlertsPerEmail);
+  // Everything up to `at` is dealt with once these are sent (none left for the next email).
+  const complete = candidates.length === pending.alerts.length;
+  if (candidates.length === 0) {
+    if (!dryRun) await advanceWatermark(deps, subscriber, pending.topics, at);
+    return { kind: 'skipped' };
+  }
   if (dryRun) {
     render(deps, subscriber, candidates, sheets);
     return { kind: 'sent', messageId: null, alerts: candidates.length };
@@ -176,6 +228,8 @@ async function digestFor(
     return { kind: 'failed', error: errorMessage(error) };
   }
   await markSent(deps, subscriber.email, ids, messageId);
+  if (complete && alerts.length === candidates.length)
+    await advanceWatermark(deps, subscriber, pending.topics, at);
   return { kind: 'sent', messageId, alerts: alerts.length };
 }
 

@@ -3,12 +3,19 @@
  * before sending, the SES message id marks it sent after. An unsent claim older than the caller's
  * `staleBefore` (a crash between SES accepting and the record) may be claimed again.
  */
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery } from '../domain/types.ts';
 import type { DeliveryRepo } from '../ports.ts';
 import { batchGet, isConditionalFailure, queryAll, type TableContext } from './batch.ts';
-import { DELIVERY_PREFIX, deliveryKey, instantKey, SCHEMA_VERSION, subscriberKey } from './keys.ts';
-import { deliverySchema, parseStored } from './schemas.ts';
+import {
+  DELIVERY_PREFIX,
+  deliveryKey,
+  instantKey,
+  SCHEMA_VERSION,
+  subscriberKey,
+  watermarkKey,
+} from './keys.ts';
+import { deliverySchema, parseStored, watermarkSchema } from './schemas.ts';
 
 const parse = (item: Record<string, unknown>): Delivery => parseStored(deliverySchema, item, 'delivery');
 
@@ -111,6 +118,22 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
         ExpressionAttributeValues: { ':pk': subscriberKey(email).pk, ':prefix': DELIVERY_PREFIX },
       });
       return items.map(parse);
+    },
+
+    async watermark(email) {
+      const out = await ctx.client.send(
+        new GetCommand({ TableName: ctx.tableName, Key: watermarkKey(email) }),
+      );
+      return out.Item ? parseStored(watermarkSchema, out.Item, 'watermark') : null;
+    },
+
+    async setWatermark(email, watermark) {
+      await ctx.client.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: { ...watermark, ...watermarkKey(email), entity: 'watermark', v: SCHEMA_VERSION },
+        }),
+      );
     },
   };
 }

@@ -27,6 +27,7 @@ export type Entity =
   | 'review'
   | 'subscriber'
   | 'delivery'
+  | 'watermark'
   | 'rate-limit';
 
 export interface Key {
@@ -155,6 +156,8 @@ export const deliveryKey = (email: string, alertId: string): Key => ({
   sk: `DELIVERY#${alertId}`,
 });
 export const DELIVERY_PREFIX = 'DELIVERY#';
+/** How far the subscriber's digests have got, beside its deliveries (delete sweeps both). */
+export const watermarkKey = (email: string): Key => ({ pk: `SUB#${email}`, sk: 'WATERMARK' });
 
 // ---------------------------------------------------------------- rate limits
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type {
   Alert,
   Delivery,
+  DigestWatermark,
   FactsheetReview,
   SourceState,
   StoredItem,
@@ -95,6 +96,12 @@ export const deliverySchema = z.object({
   messageId: nullableString.default(null),
   sentAt: nullableString.default(null),
 }) satisfies z.ZodType<Delivery, unknown>;
+
+export const watermarkSchema = z.object({
+  through: z.string(),
+  topics: z.array(z.string()),
+  confirmedAt: z.string(),
+}) satisfies z.ZodType<DigestWatermark, unknown>;
 
 /** Parses a stored item, naming the entity and key in the error so a bad record is findable. */
 export function parseStored<T>(schema: z.ZodType<T>, raw: Record<string, unknown>, what: string): T {

@@ -15,6 +15,7 @@ import {
   SCHEMA_VERSION,
   subscriberKey,
   subscribersByStatusIndex,
+  watermarkKey,
 } from './keys.ts';
 import { parseStored, subscriberSchema } from './schemas.ts';
 
@@ -38,10 +39,10 @@ async function sweepDeliveries(ctx: TableContext, email: string): Promise<void> 
     ExpressionAttributeValues: { ':pk': subscriberKey(email).pk, ':prefix': DELIVERY_PREFIX },
     ProjectionExpression: 'pk, sk',
   });
-  await batchWrite(
-    ctx,
-    items.map((item) => deleteRequest({ pk: String(item.pk), sk: String(item.sk) })),
-  );
+  await batchWrite(ctx, [
+    ...items.map((item) => deleteRequest({ pk: String(item.pk), sk: String(item.sk) })),
+    deleteRequest(watermarkKey(email)),
+  ]);
 }
 
 export function createSubscriberRepo(ctx: TableContext): SubscriberRepo {
