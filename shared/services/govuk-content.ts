@@ -27,7 +27,12 @@ const ContentItem = z.object({
     .optional(),
 });
 
-/** Content API URL for a GOV.UK page URL, or null when the item is not a GOV.UK page. */
+/**
+ * Content API URL for a GOV.UK page URL, or null when the item is not a GOV.UK page. The link
+ * comes from a fetched document, so only two hosts are ever asked: www.gov.uk itself (always over
+ * https, default port), or the govuk-search source's own origin (a mirror). A hostile result
+ * linking elsewhere must not make us fetch another host's `/api/content/…`.
+ */
 export function contentApiUrl(item: ParsedItem, source: SourceConfig): string | null {
   let url: URL;
   try {
@@ -35,9 +40,19 @@ export function contentApiUrl(item: ParsedItem, source: SourceConfig): string | 
   } catch {
     return null;
   }
-  const isGovuk = url.hostname === 'www.gov.uk' || source.kind === 'govuk-search';
-  if (!isGovuk || url.pathname === '/' || url.pathname.startsWith('/api/')) return null;
-  return `${url.origin}/api/content${url.pathname}`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.pathname === '/' || url.pathname.startsWith('/api/')) return null;
+  if (url.hostname === 'www.gov.uk') return `https://www.gov.uk/api/content${url.pathname}`;
+  return isSourceOrigin(url, source) ? `${url.origin}/api/content${url.pathname}` : null;
+}
+
+function isSourceOrigin(url: URL, source: SourceConfig): boolean {
+  if (source.kind !== 'govuk-search') return false;
+  try {
+    return url.origin === new URL(source.url).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** A per-cycle allowance so enrichment never dominates a poll. */
@@ -58,7 +73,8 @@ export async function fetchGovukContent(
       url,
       accept: 'application/json',
       acceptTypes: ['application/json'],
-      allowPrivateNetwork: source.allowPrivateNetwork,
+      // The opt-in covers the source's own host, never www.gov.uk reached from its items.
+      allowPrivateNetwork: source.allowPrivateNetwork === true && isSourceOrigin(new URL(url), source),
       timeoutMs: 5_000,
       maxBytes: 2 * 1024 * 1024,
       maxRedirects: 3,
