@@ -45,6 +45,12 @@ const EnvSchema = z.object({
           .filter(Boolean),
   ),
   SIGNING_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  SES_FEEDBACK_TOPIC_ARNS: optional(z.string()).transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter(Boolean),
+  ),
   DATA_DIR: optional(z.string()).transform((v) => v ?? '.data'),
   POLICY_WATCH_NOW: optional(z.iso.datetime({ offset: true }).transform((v) => new Date(v))),
   POLICY_WATCH_CONFIG: optional(z.string()),
@@ -214,6 +220,7 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
     signingSecret: options.secrets.signingSecret,
     staffKeys: options.secrets.staffKeys,
     mailFrom: options.mailFrom ?? env.MAIL_FROM ?? config.digests.from,
+    snsTopicArns: env.SES_FEEDBACK_TOPIC_ARNS,
   };
 }
 

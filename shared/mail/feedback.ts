@@ -24,6 +24,12 @@ export interface FeedbackContext {
   subscribers: SubscriberRepo;
   clock: Clock;
   logger: Logger;
+  /**
+   * The SNS topics SES feedback comes from. Anyone can create a topic in their own AWS account
+   * and have AWS sign messages for it, so a valid signature alone proves nothing about who is
+   * bouncing: without this check a stranger could subscribe us and "bounce" any address.
+   */
+  topicArns: readonly string[];
   /** Fetches the signing certificate (PEM). */
   fetchCertificate: (url: string) => Promise<string>;
   /** GETs the SubscribeURL of a SubscriptionConfirmation. */
@@ -33,6 +39,16 @@ export interface FeedbackContext {
 export async function processSnsNotification(context: FeedbackContext, body: string): Promise<SnsResult> {
   const message = parseSnsMessage(body);
   if (!message) return { outcome: 'invalid', reason: 'not an SNS message' };
+  // Before any fetch: a message from a topic we do not know costs us nothing.
+  if (!context.topicArns.includes(message.TopicArn)) {
+    return {
+      outcome: 'invalid',
+      reason:
+        context.topicArns.length === 0
+          ? 'no SES feedback topic is configured (SES_FEEDBACK_TOPIC_ARNS)'
+          : `topic ${message.TopicArn} is not a configured SES feedback topic`,
+    };
+  }
   const badUrl = checkCertificateUrl(message.SigningCertURL, message.TopicArn);
   if (badUrl) return { outcome: 'invalid', reason: badUrl };
   let certificate: string;

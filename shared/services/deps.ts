@@ -18,6 +18,11 @@ export interface ServiceDeps {
   signingSecret: string;
   /** Staff API keys (`STAFF_API_KEYS`). */
   staffKeys: readonly string[];
+  /**
+   * SNS topics whose SES bounce/complaint notifications are accepted (`SES_FEEDBACK_TOPIC_ARNS`);
+   * none: every notification is refused.
+   */
+  snsTopicArns?: readonly string[];
   /** Sender address (`MAIL_FROM`, else `digests.from`). */
   mailFrom: string;
   /**

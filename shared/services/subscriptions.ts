@@ -311,6 +311,7 @@ export async function handleSnsNotification(
       subscribers: deps.store.subscribers,
       clock: deps.clock,
       logger: deps.logger,
+      topicArns: deps.snsTopicArns ?? [],
       fetchCertificate: options.fetchCertificate ?? get,
       visit: async (url) => {
         await get(url);

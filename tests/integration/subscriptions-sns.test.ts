@@ -19,6 +19,7 @@ let ses: TestSes;
 let deps: ServiceDeps;
 let clock: ReturnType<typeof fixedClock>;
 const visited: string[] = [];
+const TOPIC = 'arn:aws:sns:eu-west-2:123456789012:ses-feedback';
 
 beforeAll(async () => {
   [dynalite, ses] = await Promise.all([startDynalite(), startTestSes()]);
@@ -38,12 +39,12 @@ beforeEach(async () => {
     clock,
     fetcher: recordingFetcher(visited),
   });
+  deps.snsTopicArns = [TOPIC];
 });
 
 describe('SES feedback through SNS', () => {
   const pair = makeTestCertificate();
   const forger = makeTestCertificate();
-  const TOPIC = 'arn:aws:sns:eu-west-2:123456789012:ses-feedback';
   const CERT_URL = 'https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-test.pem';
   const fetchCertificate = async (url: string) => {
     expect(url).toBe(CERT_URL);
@@ -133,6 +134,43 @@ describe('SES feedback through SNS', () => {
     expect(
       await handleSnsNotification(deps, sign(bounce(['ida@example.org'], 'Transient')), { fetchCertificate }),
     ).toMatchObject({ outcome: 'ignored' });
+    expect((await listSubscribers(deps))[0]).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('refuses messages AWS signed for a topic that is not ours: anyone can own a topic', async () => {
+    await createConfirmedSubscriber(deps, {
+      email: 'jo@example.org',
+      topics: ['localism-act'],
+      frequency: 'daily',
+    });
+    const strangers = 'arn:aws:sns:eu-west-2:210987654321:ses-feedback';
+    const body = sign({ ...bounce(['jo@example.org']), TopicArn: strangers });
+    expect(await handleSnsNotification(deps, body, { fetchCertificate })).toEqual({
+      outcome: 'invalid',
+      reason: `topic ${strangers} is not a configured SES feedback topic`,
+    });
+    const confirm = sign({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 's-2',
+      Token: 'abc',
+      TopicArn: strangers,
+      Message: 'You have chosen to subscribe',
+      SubscribeURL: `https://sns.eu-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${strangers}&Token=abc`,
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '2',
+      SigningCertURL: CERT_URL,
+    });
+    expect(await handleSnsNotification(deps, confirm, { fetchCertificate })).toMatchObject({
+      outcome: 'invalid',
+    });
+    deps.snsTopicArns = [];
+    expect(await handleSnsNotification(deps, sign(bounce(['jo@example.org'])), { fetchCertificate })).toEqual(
+      {
+        outcome: 'invalid',
+        reason: 'no SES feedback topic is configured (SES_FEEDBACK_TOPIC_ARNS)',
+      },
+    );
+    expect(visited).toEqual([]);
     expect((await listSubscribers(deps))[0]).toMatchObject({ status: 'confirmed' });
   });
 
