@@ -59,10 +59,17 @@ export function alertKind(input: { pageRegion: boolean; alertedBefore: boolean }
   return input.alertedBefore ? 'updated' : 'new';
 }
 
+// Controls and the bidi embeddings, overrides and isolates: fetched text carrying U+202E could
+// make an alert title on the dashboard, in the API or in a feed reader read as something else.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
 export function truncate(text: string, max: number): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
+  const clean = text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
   if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max - 1);
+  let cut = clean.slice(0, max - 1);
+  // Never leave half a surrogate pair (an emoji) at the cut.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }

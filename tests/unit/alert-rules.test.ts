@@ -111,6 +111,10 @@ describe('truncate', () => {
     { text: '  spaced \n\n out  ', max: 20, want: 'spaced out' },
     { text: 'one two three four five', max: 16, want: 'one two three…' },
     { text: 'abcdefghijklmnop', max: 8, want: 'abcdefg…' },
+    { text: 'Act \u202egpj.exe\u202c notes', max: 50, want: 'Act gpj.exe notes' },
+    { text: 'a\u2066b\u2069c\u0000d\u001be\u0085f', max: 50, want: 'abcdef' },
+    { text: 'tab\there\u000bnow', max: 50, want: 'tab here now' },
+    { text: 'abcdef\u{1F600}gh', max: 8, want: 'abcdef…' },
   ])('$text / $max', ({ text, max, want }) => {
     const out = truncate(text, max);
     expect(out).toBe(want);
