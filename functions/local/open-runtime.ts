@@ -32,7 +32,11 @@ export interface OpenLocalRuntimeOptions {
    * reuses a live `start`'s, else runs one on a free port for its own lifetime.
    */
   role: 'server' | 'command';
-  /** Where links in emails point (the server's real URL once it listens). */
+  /**
+   * Where links in emails point (the server's real URL once it listens). A command with no
+   * `PUBLIC_URL` of its own uses the live `start`'s, so a `digest` run beside `start` with
+   * `PORT=0` links to that server rather than to the default port where nothing listens.
+   */
   publicUrl?: string;
 }
 
@@ -54,6 +58,7 @@ export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promis
       inboxUrl = mail.inboxUrl;
     }
     const outbox = join(env.DATA_DIR, 'outbox');
+    const publicUrl = options.publicUrl ?? (env.PUBLIC_URL ? undefined : (live?.publicUrl ?? live?.apiUrl));
     const deps = await buildDeps({
       env,
       config,
@@ -62,7 +67,7 @@ export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promis
       sesEndpoint: mailEndpoint,
       ensureTable: true,
       logger,
-      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
       ...(env.SES_ENDPOINT ? {} : { wrapMailer: (mailer) => withOutbox(mailer, outbox) }),
     });
     const sink = mail;

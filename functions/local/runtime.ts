@@ -17,6 +17,8 @@ const runtimeSchema = z.object({
   mailEndpoint: z.string().nullable(),
   inboxUrl: z.string().optional(),
   apiUrl: z.string().optional(),
+  /** Where the server's email links point; commands use it so their links reach that server. */
+  publicUrl: z.string().optional(),
 });
 
 export type RuntimeInfo = z.infer<typeof runtimeSchema>;

@@ -67,6 +67,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
   );
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
+  const publicUrl = env.PUBLIC_URL ?? url;
   let runtime: LocalRuntime;
   try {
     runtime = await openLocalRuntime({
@@ -74,7 +75,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
       config,
       logger,
       role: 'server',
-      publicUrl: env.PUBLIC_URL ?? url,
+      publicUrl,
     });
   } catch (error) {
     await closeServer(server);
@@ -87,6 +88,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
     mailEndpoint: runtime.mailEndpoint,
     ...(runtime.inboxUrl ? { inboxUrl: runtime.inboxUrl } : {}),
     apiUrl: url,
+    publicUrl,
   });
   const scheduler =
     (options.mode ?? 'start') === 'start' ? startScheduler(runtime.deps, options.scheduler) : null;

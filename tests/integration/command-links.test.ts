@@ -1,0 +1,73 @@
+/**
+ * A one-shot command (`digest`) beside a live `start`: its email links must point at that
+ * server (runtime.json), not at `http://localhost:3000` where nothing listens when `start` ran
+ * with `PORT=0` or a `PUBLIC_URL` of its own.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { parseConfig } from '#shared/config.ts';
+import { createLogger } from '#shared/logger.ts';
+import { loadEnv } from '../../functions/deps.ts';
+import { openLocalRuntime } from '../../functions/local/open-runtime.ts';
+import { openLocalStore, writeRuntime } from '../../functions/local/runtime.ts';
+
+const parsed = parseConfig({
+  organisation: { name: 'Test org', contact: 'policy@example.org' },
+  sources: [{ id: 's', title: 'S', kind: 'feed', url: 'https://example.org/feed' }],
+  topics: [{ id: 't', title: 'T', query: 'data' }],
+  digests: { from: 'alerts@example.org' },
+});
+if (!parsed.ok) throw new Error('test config invalid');
+const config = parsed.config;
+
+let dataDir = '';
+const cleanups: (() => Promise<void>)[] = [];
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pw-links-'));
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('links in emails sent by a command beside a live start', () => {
+  test.each([
+    {
+      name: 'the server public URL from runtime.json',
+      runtime: { apiUrl: 'http://localhost:41234', publicUrl: 'https://alerts.example.org' },
+      env: {},
+      expected: 'https://alerts.example.org',
+    },
+    {
+      name: 'the server API URL when runtime.json has no public URL',
+      runtime: { apiUrl: 'http://localhost:41234' },
+      env: {},
+      expected: 'http://localhost:41234',
+    },
+    {
+      name: "the command's own PUBLIC_URL first",
+      runtime: { apiUrl: 'http://localhost:41234', publicUrl: 'https://alerts.example.org' },
+      env: { PUBLIC_URL: 'https://mine.example.org' },
+      expected: 'https://mine.example.org',
+    },
+  ])('$name', async ({ runtime, env, expected }) => {
+    const store = await openLocalStore({ dataDir });
+    cleanups.push(() => store.close());
+    await writeRuntime(dataDir, {
+      pid: process.pid,
+      storeEndpoint: store.endpoint,
+      mailEndpoint: 'http://127.0.0.1:1',
+      ...runtime,
+    });
+    const opened = await openLocalRuntime({
+      env: loadEnv({ DATA_DIR: dataDir, ...env }),
+      config,
+      logger: createLogger({ write: () => {} }),
+      role: 'command',
+    });
+    cleanups.push(() => opened.close());
+    expect(opened.deps.publicUrl).toBe(expected);
+  });
+});
