@@ -12,6 +12,7 @@ import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
 import { clockStartingAt, systemClock } from '../shared/clock.ts';
 import { type Config, type ConfigResult, parseConfigText } from '../shared/config.ts';
+import { parseInstant } from '../shared/domain/time.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createSesMailer } from '../shared/mail/ses-mailer.ts';
 import type { Clock, Fetcher, Logger, Mailer } from '../shared/ports.ts';
@@ -52,7 +53,11 @@ const EnvSchema = z.object({
       .filter(Boolean),
   ),
   DATA_DIR: optional(z.string()).transform((v) => v ?? '.data'),
-  POLICY_WATCH_NOW: optional(z.iso.datetime({ offset: true }).transform((v) => new Date(v))),
+  // Kept as written: a date-only or offset-less value is read in `digests.timezone` (SPEC
+  // preamble), which is only known with the config (`clockFor`).
+  POLICY_WATCH_NOW: optional(
+    z.string().refine((v) => parseInstant(v, 'UTC') !== null, 'must be an ISO 8601 date or instant'),
+  ),
   POLICY_WATCH_CONFIG: optional(z.string()),
 });
 
@@ -150,9 +155,13 @@ async function readOrCreate(path: string, make: () => string): Promise<string> {
   return value;
 }
 
-/** `POLICY_WATCH_NOW` starts the clock at that instant; it runs on from there. */
-export function clockFor(env: Env, base: Clock = systemClock): Clock {
-  return env.POLICY_WATCH_NOW ? clockStartingAt(env.POLICY_WATCH_NOW, base) : base;
+/**
+ * `POLICY_WATCH_NOW` starts the clock at that instant; it runs on from there. A date-only or
+ * offset-less value is a wall-clock time in `zone` (the config's `digests.timezone`).
+ */
+export function clockFor(env: Env, base: Clock = systemClock, zone = 'UTC'): Clock {
+  const start = env.POLICY_WATCH_NOW ? parseInstant(env.POLICY_WATCH_NOW, zone) : null;
+  return start ? clockStartingAt(start, base) : base;
 }
 
 export interface BuildDepsOptions {
@@ -214,7 +223,7 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
         perHostRatePerSecond: config.polling.perHostRatePerSecond,
       }),
     mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
-    clock: options.clock ?? clockFor(env),
+    clock: options.clock ?? clockFor(env, systemClock, config.digests.timezone),
     logger: options.logger ?? createLogger(),
     publicUrl: (options.publicUrl ?? env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     signingSecret: options.secrets.signingSecret,

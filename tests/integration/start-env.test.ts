@@ -42,7 +42,7 @@ describe('loadEnv', () => {
     ['STAFF_API_KEYS', ' one , two ,, ', ['one', 'two']],
     ['DYNAMODB_ENDPOINT', 'http://127.0.0.1:8000', 'http://127.0.0.1:8000'],
     ['DYNAMODB_ENDPOINT', '', undefined],
-    ['POLICY_WATCH_NOW', '2026-11-26T07:00:00Z', new Date('2026-11-26T07:00:00Z')],
+    ['POLICY_WATCH_NOW', '2026-11-26T07:00:00Z', '2026-11-26T07:00:00Z'],
   ])('%s=%j', (name, value, expected) => {
     expect(loadEnv({ [name]: value })[name as 'PORT']).toEqual(expected);
   });
@@ -139,5 +139,18 @@ describe('clockFor', () => {
     base.advance(90_000);
     expect(clock.now().toISOString()).toBe('2026-11-26T07:01:30.000Z');
     expect(clockFor(loadEnv({}), base)).toBe(base);
+  });
+
+  // SPEC: a date-only or offset-less input is read in `digests.timezone`.
+  it.each([
+    ['2026-11-26T07:00:00Z', 'Europe/London', '2026-11-26T07:00:00.000Z'],
+    ['2026-07-01T07:00:00+02:00', 'Europe/London', '2026-07-01T05:00:00.000Z'],
+    ['2026-07-01T07:00:00', 'Europe/London', '2026-07-01T06:00:00.000Z'],
+    ['2026-11-26T07:00', 'Europe/London', '2026-11-26T07:00:00.000Z'],
+    ['2026-07-01', 'Europe/London', '2026-06-30T23:00:00.000Z'],
+    ['2026-07-01T07:00:00', 'UTC', '2026-07-01T07:00:00.000Z'],
+  ])('POLICY_WATCH_NOW=%s in %s starts at %s', (value, zone, expected) => {
+    const clock = clockFor(loadEnv({ POLICY_WATCH_NOW: value }), fixedClock('2030-01-01T00:00:00Z'), zone);
+    expect(clock.now().toISOString()).toBe(expected);
   });
 });
