@@ -110,7 +110,9 @@ export function nodeLines(nodes: readonly AnyNode[]): string[] {
 export function htmlToText(html: string): string {
   if (!/[<&]/.test(html)) return collapse(html);
   // Too deep to hand to a parser (see tooDeep): the tags are dropped and the text kept.
-  if (tooDeep(html)) return collapse(html.replace(/<[^>]*>/g, ' '));
+  // `[^<>]`, not `[^>]`: each attempt stops at the next `<`, so a run of `<` without `>` costs
+  // linear time instead of quadratic (a hostile summary could block the process for hours).
+  if (tooDeep(html)) return collapse(html.replace(/<[^<>]*>/g, ' '));
   const $ = cheerio.load(html, null, false);
   return nodeLines($.root().toArray()).join(' ');
 }
@@ -123,7 +125,10 @@ const VOID_OR_OPTIONAL_END = new Set(
     'p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rb rt rp html head body'
   ).split(' '),
 );
-const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(\/?)>/g;
+// `[^<>]` keeps the scan linear: with `[^>]`, `<a<a<a…` without a `>` made every `<` read to
+// the end of the document (quadratic: a 1 MB feed summary took minutes). A `<` inside a quoted
+// attribute then hides that tag from the count, which only makes the check more lenient.
+const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(\/?)>/g;
 
 /**
  * Whether markup nests deeper than `max`, judged from its tags alone in one linear pass. The

@@ -53,6 +53,17 @@ describe('deep documents', () => {
     expect(parsePage(html, source, 'https://example.org/')[0]?.content).toBe('x');
   });
 
+  // Both inputs took minutes when the tag patterns read past the next `<` (quadratic time);
+  // they finish at once now, well within the test timeout.
+  it('scans a long run of unclosed tags in linear time', () => {
+    expect(tooDeep('<a'.repeat(300_000))).toBe(false);
+  });
+
+  it('reduces a deep summary with a long tail of bare `<` without quadratic time', () => {
+    const html = `${'<div>'.repeat(MAX_HTML_DEPTH + 1)}x${'<'.repeat(600_000)}`;
+    expect(htmlToText(html)).toBe(`x${'<'.repeat(600_000)}`);
+  });
+
   it('reduces a deep summary to its text without parsing it', () => {
     expect(htmlToText(`<p>Lead</p>${nested(50_000, 'span')}<p>end</p>`)).toBe('Lead x end');
   });
