@@ -127,6 +127,11 @@ export interface SourceState {
   bodyHash: string | null;
   /** When the first successful poll completed (backfill applies until then). */
   firstPolledAt: string | null;
+  /**
+   * Items read at the last parse: a 304 or an unchanged body is not parsed again, yet the
+   * source still has them, so `poll` reports this count rather than 0.
+   */
+  itemCount?: number | null;
 }
 
 export interface FactsheetReview {

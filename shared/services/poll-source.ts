@@ -48,13 +48,15 @@ export async function pollOne(
   }
   if (fetched === 'not-modified') {
     await deps.store.sources.put(okState(source, state, detectedAt, 'not-modified', 304, null));
-    return { result: { ...base, status: 'not-modified', httpStatus: 304 }, alertIds: [] };
+    const items = state?.itemCount ?? 0;
+    return { result: { ...base, status: 'not-modified', httpStatus: 304, items }, alertIds: [] };
   }
   if (fetched.unchangedBody) {
     await deps.store.sources.put(
       okState(source, state, detectedAt, 'unchanged', fetched.httpStatus, fetched),
     );
-    return { result: { ...base, status: 'unchanged', httpStatus: fetched.httpStatus }, alertIds: [] };
+    const items = state?.itemCount ?? 0;
+    return { result: { ...base, status: 'unchanged', httpStatus: fetched.httpStatus, items }, alertIds: [] };
   }
 
   let detection: Awaited<ReturnType<typeof detectChanges>>;
@@ -72,7 +74,9 @@ export async function pollOne(
     };
   }
   const status = detection.newItems + detection.updatedItems > 0 ? 'changed' : 'unchanged';
-  await deps.store.sources.put(okState(source, state, detectedAt, status, fetched.httpStatus, fetched));
+  await deps.store.sources.put(
+    okState(source, state, detectedAt, status, fetched.httpStatus, fetched, fetched.items.length),
+  );
   return {
     result: {
       ...base,

@@ -19,6 +19,7 @@ export function okState(
   status: 'changed' | 'unchanged' | 'not-modified',
   httpStatus: number,
   fetched: Validators | null,
+  itemCount: number | null = state?.itemCount ?? null,
 ): SourceState {
   return {
     sourceId: source.id,
@@ -32,6 +33,7 @@ export function okState(
     lastModified: fetched ? fetched.lastModified : (state?.lastModified ?? null),
     bodyHash: fetched ? fetched.bodyHash : (state?.bodyHash ?? null),
     firstPolledAt: state?.firstPolledAt ?? at,
+    itemCount,
   };
 }
 
@@ -54,6 +56,7 @@ export function failedState(
     lastModified: state?.lastModified ?? null,
     bodyHash: state?.bodyHash ?? null,
     firstPolledAt: state?.firstPolledAt ?? null,
+    itemCount: state?.itemCount ?? null,
   };
 }
 

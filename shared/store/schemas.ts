@@ -56,6 +56,7 @@ export const sourceStateSchema = z.object({
   lastModified: nullableString,
   bodyHash: nullableString,
   firstPolledAt: nullableString,
+  itemCount: z.number().int().nullable().optional(),
 }) satisfies z.ZodType<SourceState>;
 
 export const storedItemSchema = z.object({

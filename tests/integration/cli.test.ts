@@ -193,7 +193,8 @@ describe('policy-watch poll and digest', () => {
         id: 'changes',
         status: 'not-modified',
         httpStatus: 304,
-        items: 0,
+        // Not parsed again; the count is what the source held when last read.
+        items: 3,
         newItems: 0,
         updatedItems: 0,
         alerts: 0,

@@ -136,11 +136,12 @@ describe('poll cycle over recorded feeds', () => {
     clock.advance(60 * 60 * 1000);
     const second = await runPollCycle(deps);
     expect(byId(second)).toMatchObject({
-      'leg-changes': { status: 'not-modified', httpStatus: 304, alerts: 0 },
-      'leg-new': { status: 'not-modified', httpStatus: 304 },
+      // Nothing is parsed again, but `items` still says what the source holds (as last read).
+      'leg-changes': { status: 'not-modified', httpStatus: 304, alerts: 0, items: 3 },
+      'leg-new': { status: 'not-modified', httpStatus: 304, items: 20 },
       // No validators: the unchanged body hash skips re-processing.
-      bills: { status: 'unchanged', httpStatus: 200, newItems: 0 },
-      'sector-page': { status: 'not-modified' },
+      bills: { status: 'unchanged', httpStatus: 200, newItems: 0, items: 4 },
+      'sector-page': { status: 'not-modified', items: 1 },
     });
     expect(second.alerts).toEqual([]);
     const lastRequest = server.requests('/changes.feed').at(-1);
