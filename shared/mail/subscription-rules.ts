@@ -3,6 +3,7 @@
  * frequency checked against the config, fresh subscription versions and rate-limit windows.
  */
 import { randomInt } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { Frequency } from '../domain/types.ts';
 import type { RateLimitRepo } from '../ports.ts';
@@ -105,8 +106,20 @@ export async function enforceRateLimits(
   const { windowStart, expiresAt, retryAfterSeconds } = hourWindow(now);
   const [byAddress, byClient] = await Promise.all([
     rateLimits.hit(`subscribe:address:${email}`, windowStart, expiresAt),
-    rateLimits.hit(`subscribe:client:${client}`, windowStart, expiresAt),
+    rateLimits.hit(`subscribe:client:${clientKey(client)}`, windowStart, expiresAt),
   ]);
   if (byAddress > ADDRESS_LIMIT_PER_HOUR) throw new RateLimitedError(retryAfterSeconds, 'address');
   if (byClient > CLIENT_LIMIT_PER_HOUR) throw new RateLimitedError(retryAfterSeconds, 'client');
+}
+
+/**
+ * The unit a client is counted by: an IPv4 address, or the /64 network of an IPv6 one (a single
+ * host usually holds a whole /64 and could rotate through it). Anything else is used as given.
+ */
+export function clientKey(client: string): string {
+  if (!ipaddr.isValid(client)) return client;
+  const address = ipaddr.process(client);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).toNormalizedString().split(':').slice(0, 4);
+  return `${parts.join(':')}::/64`;
 }
