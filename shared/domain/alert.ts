@@ -4,7 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { durationMs } from '../config.ts';
-import type { Alert, AlertKind, LineDiff, ParsedItem, TopicMatch } from './types.ts';
+import type {
+  Alert,
+  AlertKind,
+  LegislationEffect,
+  LegislationRef,
+  LineDiff,
+  ParsedItem,
+  TopicMatch,
+} from './types.ts';
 
 export const MAX_SUMMARY = 500;
 
@@ -64,6 +72,24 @@ export function alertKind(input: { pageRegion: boolean; alertedBefore: boolean }
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
 const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
+/** A fetched line without invisible characters (lines of a diff keep their own length limits). */
+export function cleanLine(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
+function cleanEffect(effect: LegislationEffect): LegislationEffect {
+  const ref = (value: LegislationRef | null) =>
+    value && { ...value, title: value.title === null ? null : cleanLine(value.title) };
+  const text = (value: string | null) => (value === null ? null : cleanLine(value));
+  return {
+    affected: ref(effect.affected),
+    affecting: ref(effect.affecting),
+    effect: text(effect.effect),
+    provisions: { affected: text(effect.provisions.affected), affecting: text(effect.provisions.affecting) },
+    inForce: effect.inForce.map((entry) => ({ date: entry.date, qualification: text(entry.qualification) })),
+  };
+}
+
 export function truncate(text: string, max: number): string {
   const clean = text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
   if (clean.length <= max) return clean;
@@ -109,7 +135,9 @@ export function buildAlert(input: {
     changedAt: input.changedAt,
     detectedAt: input.detectedAt,
   };
-  if (item.effect) alert.legislation = item.effect;
-  if (input.diff) alert.diff = input.diff;
+  if (item.effect) alert.legislation = cleanEffect(item.effect);
+  if (input.diff) {
+    alert.diff = { added: input.diff.added.map(cleanLine), removed: input.diff.removed.map(cleanLine) };
+  }
   return alert;
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { alertId, alertKind, backfillAllows, changedAtFor, truncate } from '#shared/domain/alert.ts';
+import {
+  alertId,
+  alertKind,
+  backfillAllows,
+  buildAlert,
+  changedAtFor,
+  truncate,
+} from '#shared/domain/alert.ts';
 import { isEmptyDiff, lineDiff, MAX_DIFF_LINES } from '#shared/domain/line-diff.ts';
 import { sameScheme } from '#shared/services/poll-fetch.ts';
 
@@ -151,5 +158,42 @@ describe('sameScheme (feed paging links)', () => {
     ['http://other.example/feed?page=2', 'https://www.example/feed', 'http://other.example/feed?page=2'],
   ])('%s on %s → %s', (link, page, want) => {
     expect(sameScheme(link, page)).toBe(want);
+  });
+});
+
+describe('buildAlert cleans every fetched string', () => {
+  it('drops bidi overrides and controls from legislation fields and diff lines', () => {
+    const rlo = '\u202e';
+    const alert = buildAlert({
+      id: 'x',
+      kind: 'page-changed',
+      source: { id: 's', title: 'S' },
+      item: {
+        key: 'k',
+        title: `Title${rlo}`,
+        url: 'https://example.org/',
+        summary: '',
+        content: '',
+        publishedAt: null,
+        updatedAt: null,
+        links: [],
+        effect: {
+          affected: { id: 'ukpga/2011/20', title: `Localism Act 2011${rlo}` },
+          affecting: null,
+          effect: `repealed\u0007`,
+          provisions: { affected: `s. 5${rlo}`, affecting: null },
+          inForce: [{ date: null, qualification: `wholly${rlo}` }],
+        },
+      },
+      matched: [{ topic: 't', terms: ['x'] }],
+      topicOrder: ['t'],
+      whatChanged: 'w',
+      changedAt: DETECTED,
+      detectedAt: DETECTED,
+      diff: { added: [`gpj.exe${rlo}`], removed: [`old\u0000line`] },
+    });
+    expect(JSON.stringify(alert)).not.toMatch(/[\u202e\u0000\u0007]/);
+    expect(alert.legislation?.affected?.title).toBe('Localism Act 2011');
+    expect(alert.diff).toEqual({ added: ['gpj.exe'], removed: ['oldline'] });
   });
 });
