@@ -129,13 +129,33 @@ export async function runStartCommand(
 
 /** Runs until SIGINT/SIGTERM, then closes cleanly; the exit code of `start`/`serve`. */
 export async function runUntilSignal(server: LocalServer): Promise<number> {
-  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once('SIGINT', resolveSignal);
-    process.once('SIGTERM', resolveSignal);
-  });
-  server.logger.log('info', 'signal received', { signal });
+  const reason = await stopRequested();
+  server.logger.log('info', 'stopping', { reason });
   await server.close();
   return 0;
+}
+
+/**
+ * SIGINT, SIGTERM or SIGHUP, or the parent going away: `npm start` does not pass SIGTERM on to
+ * its child, so a supervisor stopping npm would otherwise leave this process holding the port
+ * and the store. Being re-parented is the sign.
+ */
+export function stopRequested(checkEveryMs = 1000): Promise<string> {
+  const parent = process.ppid;
+  return new Promise((resolveStop) => {
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const done = (reason: string) => {
+      clearInterval(watch);
+      for (const signal of signals) process.off(signal, onSignal);
+      resolveStop(reason);
+    };
+    const onSignal = (signal: NodeJS.Signals) => done(signal);
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) done('parent exited');
+    }, checkEveryMs);
+    watch.unref();
+    for (const signal of signals) process.once(signal, onSignal);
+  });
 }
 
 async function requireConfig(path: string): Promise<Config> {
