@@ -193,7 +193,8 @@ describe('buildAlert cleans every fetched string', () => {
       diff: { added: [`gpj.exe${rlo}`], removed: [`old\u0000line`] },
     });
     const text = JSON.stringify(alert);
-    for (const invisible of ['\\u202e', '\\u0000', '\\u0007', '\u202e']) expect(text).not.toContain(invisible);
+    for (const invisible of ['\\u202e', '\\u0000', '\\u0007', '\u202e'])
+      expect(text).not.toContain(invisible);
     expect(alert.legislation?.affected?.title).toBe('Localism Act 2011');
     expect(alert.diff).toEqual({ added: ['gpj.exe'], removed: ['oldline'] });
   });
