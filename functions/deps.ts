@@ -185,6 +185,8 @@ export interface BuildDepsOptions {
   logger?: Logger;
   clock?: Clock;
   fetcher?: Fetcher;
+  /** SNS topics whose SES feedback is accepted; default `SES_FEEDBACK_TOPIC_ARNS`. */
+  snsTopicArns?: readonly string[];
 }
 
 export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps> {
@@ -229,7 +231,7 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
     signingSecret: options.secrets.signingSecret,
     staffKeys: options.secrets.staffKeys,
     mailFrom: options.mailFrom ?? env.MAIL_FROM ?? config.digests.from,
-    snsTopicArns: env.SES_FEEDBACK_TOPIC_ARNS,
+    snsTopicArns: options.snsTopicArns ?? env.SES_FEEDBACK_TOPIC_ARNS,
   };
 }
 

@@ -17,6 +17,7 @@ const Linked = z.object({
   SigningSecret: z.object({ value: z.string().min(16) }),
   Api: z.object({ url: z.string().min(1) }).optional(),
   PollQueue: z.object({ url: z.string().min(1) }).optional(),
+  SesFeedback: z.object({ arn: z.string().min(1) }).optional(),
 });
 
 function linked(): z.output<typeof Linked> {
@@ -71,6 +72,10 @@ async function build(requestUrl: string | undefined): Promise<LambdaRuntime> {
     ...(env.DYNAMODB_ENDPOINT ? { storeEndpoint: env.DYNAMODB_ENDPOINT } : {}),
     ...(env.SES_ENDPOINT ? { sesEndpoint: env.SES_ENDPOINT } : {}),
     ...(publicUrl ? { publicUrl } : {}),
+    // The deployment's own SES feedback topic, unless the environment names others.
+    ...(links.SesFeedback && env.SES_FEEDBACK_TOPIC_ARNS.length === 0
+      ? { snsTopicArns: [links.SesFeedback.arn] }
+      : {}),
   });
   return { deps, pollQueueUrl: links.PollQueue?.url ?? null };
 }

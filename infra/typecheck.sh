@@ -6,7 +6,7 @@
 # sources are already there. Their npm dependencies (@pulumi/pulumi, @pulumi/aws, …) come from
 # the npm registry with install scripts off (those scripts fetch provider plugins, which a type
 # check does not need). `.sst/platform/config.d.ts`, which `sst install` writes last, declares
-# `$config` and the globals; it is written here when missing.
+# `$config` and the provider globals (`aws`); it is written here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 platform=.sst/platform
@@ -22,11 +22,21 @@ fi
 if [ ! -d "$platform/node_modules/@pulumi/aws" ]; then
   npm install --prefix "$platform" --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
-if [ ! -f "$platform/config.d.ts" ]; then
+# What `sst install` would write for this app's one provider (aws): `$config` and the `aws` global.
+if ! grep -q '_aws' "$platform/config.d.ts" 2>/dev/null; then
   cat >"$platform/config.d.ts" <<'TS'
 import "./src/global.d.ts";
+import type { App, AppInput, Config } from "./src/config";
+import * as _aws from "@pulumi/aws";
 declare global {
-  export const $config: typeof import("./src/config").$config;
+  // @ts-expect-error a namespace re-exported as a global, as sst install does
+  export import aws = _aws;
+  interface Providers {
+    providers?: { aws?: (_aws.ProviderArgs & { version?: string }) | boolean | string };
+  }
+  export const $config: (
+    input: Omit<Config, "app"> & { app(input: AppInput): Omit<App, "providers"> & Providers },
+  ) => Config;
 }
 export {};
 TS

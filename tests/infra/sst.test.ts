@@ -38,7 +38,8 @@ function component(type: string) {
     subscriptions: Stub['subscriptions'] = [];
     constructor(name: string, args: Record<string, unknown> = {}) {
       this.name = `${name}-name`;
-      this.url = `https://${name}.example`;
+      // Function URLs end with a slash, as AWS returns them.
+      this.url = `https://${name}.example/`;
       this.arn = `arn:aws:test:${name}`;
       this.sender = String(args.sender ?? '');
       created.push({ type, name, args, self: this });
@@ -89,7 +90,12 @@ beforeAll(async () => {
         Function: component('Function'),
         Queue: component('Queue'),
         CronV2: component('CronV2'),
+        SnsTopic: component('SnsTopic'),
       },
+    },
+    aws: {
+      ses: { IdentityNotificationTopic: component('IdentityNotificationTopic') },
+      sns: { TopicSubscription: component('TopicSubscription') },
     },
   });
   const mod = (await import(pathToFileURL(join(root, 'sst.config.ts')).href)) as {
@@ -117,7 +123,7 @@ describe('sst.config.ts', () => {
     });
     expect(appConfig).toMatchObject({ removal: 'remove', protect: false });
     expect(app({ stage: 'production' })).toMatchObject({ removal: 'retain', protect: true });
-    expect(outputs).toMatchObject({ api: 'https://Api.example', table: 'Table-name' });
+    expect(outputs).toMatchObject({ api: 'https://Api.example/', table: 'Table-name' });
   });
 
   it('declares the table with the store keys and indexes', () => {
@@ -158,6 +164,24 @@ describe('sst.config.ts', () => {
       'StaffApiKeys',
       'SigningSecret',
     ]);
+  });
+
+  it('routes SES bounces and complaints through SNS to the API, which accepts only that topic', () => {
+    const topic = find('SnsTopic', 'SesFeedback').self;
+    for (const type of ['Bounce', 'Complaint']) {
+      expect(find('IdentityNotificationTopic', `SesFeedback${type}`).args).toEqual({
+        identity: 'alerts@example.org',
+        notificationType: type,
+        topicArn: topic.arn,
+        includeOriginalHeaders: false,
+      });
+    }
+    expect(find('TopicSubscription', 'SesFeedbackToApi').args).toMatchObject({
+      topic: topic.arn,
+      protocol: 'https',
+      endpoint: 'https://Api.example/api/ses-notifications',
+    });
+    expect((find('Function', 'Api').args.link as unknown[]).includes(topic)).toBe(true);
   });
 
   it('schedules the poll every 15 minutes and the digests at the config crons in Europe/London', () => {

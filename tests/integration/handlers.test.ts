@@ -113,6 +113,7 @@ beforeAll(async () => {
     SigningSecret: { value: 'a-signing-secret-of-enough-length' },
     Api: { url: 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-2.on.aws' },
     PollQueue: { url: `${sqs.url}/123456789012/policy-watch-test-PollQueue` },
+    SesFeedback: { arn: FEEDBACK_TOPIC },
   };
   for (const [name, value] of Object.entries(links))
     process.env[`SST_RESOURCE_${name}`] = JSON.stringify(value);
@@ -160,7 +161,15 @@ function urlRequest(path: string, query = '', headers: Record<string, string> = 
   } as unknown as LambdaEvent;
 }
 
+const FEEDBACK_TOPIC = 'arn:aws:sns:eu-west-2:123456789012:policy-watch-test-SesFeedback';
+
 describe('Lambda handlers', () => {
+  it('accept SES feedback from the linked SNS topic only', async () => {
+    const { lambdaRuntime } = await import('../../functions/lambda-deps.ts');
+    const { deps } = await lambdaRuntime();
+    expect(deps.snsTopicArns).toEqual([FEEDBACK_TOPIC]);
+  });
+
   it('poll: a scheduled event fans the due sources out, one message each', async () => {
     const result = await handlers.poll.handler(event('eventbridge-scheduled-event.json'));
     expect(result).toEqual({ queued: 2, polled: 0, alerts: 0 });
