@@ -3,24 +3,15 @@
  * cannot exist, an empty JSON review body, unencoded `+` offsets, cross-site staff writes.
  */
 import * as cheerio from 'cheerio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { isCrossSiteWrite } from '#shared/http/auth.ts';
 import { restorePlus } from '#shared/http/routes/public.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { basic, bearer, createTestApp, makeAlert, type TestApp } from '../support/http-app.ts';
+import { basic, bearer, makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
 let t: TestApp;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-beforeEach(async () => {
-  t = await createTestApp({ dynalite });
+useTestApp((app) => {
+  t = app;
 });
 
 /** An effect as the feed parser stores it: references keep the source URI for matching. */

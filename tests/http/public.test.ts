@@ -1,20 +1,11 @@
 import * as cheerio from 'cheerio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { createTestApp, makeAlert, type TestApp } from '../support/http-app.ts';
+import { createTestApp, makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
 let t: TestApp;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-beforeEach(async () => {
-  t = await createTestApp({ dynalite });
+useTestApp((app) => {
+  t = app;
 });
 
 async function json(path: string, init?: RequestInit) {
@@ -73,13 +64,17 @@ describe('health and catalogue', () => {
   });
 
   it('answers 503 when the store is unreachable', async () => {
-    const broken = await createTestApp({ dynalite });
-    broken.deps.store.ping = async () => {
-      throw new Error('connect ECONNREFUSED');
-    };
-    const res = await broken.app.request('/api/health');
-    expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('internal');
+    const broken = await createTestApp();
+    try {
+      broken.deps.store.ping = async () => {
+        throw new Error('connect ECONNREFUSED');
+      };
+      const res = await broken.app.request('/api/health');
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('internal');
+    } finally {
+      await broken.close();
+    }
   });
 
   it('lists sources with nulls when never polled, and topics', async () => {

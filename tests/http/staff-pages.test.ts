@@ -1,26 +1,10 @@
 import * as cheerio from 'cheerio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import {
-  basic,
-  bearer,
-  createTestApp,
-  makeAlert,
-  OTHER_STAFF_KEY,
-  type TestApp,
-} from '../support/http-app.ts';
+import { describe, expect, it } from 'vitest';
+import { basic, bearer, makeAlert, OTHER_STAFF_KEY, type TestApp, useTestApp } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
 let t: TestApp;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-beforeEach(async () => {
-  t = await createTestApp({ dynalite });
+useTestApp((app) => {
+  t = app;
 });
 
 async function dashboard(query = '', headers = basic()) {

@@ -1,20 +1,11 @@
 import * as cheerio from 'cheerio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '#shared/domain/types.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { basic, createTestApp, OTHER_STAFF_KEY, type TestApp } from '../support/http-app.ts';
+import { basic, OTHER_STAFF_KEY, type TestApp, useTestApp } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
 let t: TestApp;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-beforeEach(async () => {
-  t = await createTestApp({ dynalite });
+useTestApp((app) => {
+  t = app;
 });
 
 const PAGE = '/staff/subscribers';

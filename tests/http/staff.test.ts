@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import {
   basic,
   bearer,
-  createTestApp,
   makeAlert,
   OTHER_STAFF_KEY,
   postJson,
   STAFF_KEY,
   type TestApp,
+  useTestApp,
 } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
 let t: TestApp;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-beforeEach(async () => {
-  t = await createTestApp({ dynalite });
+useTestApp((app) => {
+  t = app;
 });
 
 interface FactsheetBody {

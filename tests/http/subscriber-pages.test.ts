@@ -1,21 +1,12 @@
 /** Subscriber pages after the audit: what an unsubscribe link shows once the person has left. */
 import * as cheerio from 'cheerio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscriberLinks } from '#shared/services/subscriptions.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { bearer, createTestApp, postJson, type TestApp } from '../support/http-app.ts';
+import { bearer, postJson, type TestApp, useTestApp } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
 let t: TestApp;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
-beforeEach(async () => {
-  t = await createTestApp({ dynalite });
+useTestApp((app) => {
+  t = app;
 });
 
 function local(link: string): string {

@@ -2,6 +2,7 @@
  * @module The HTTP app over a real (dynalite) store, with a fixed clock, a mailer that records
  * messages and a fetcher that refuses everything: what `tests/http` and `tests/browser` drive.
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { fixedClock } from '#shared/clock.ts';
 import { type Config, parseConfig } from '#shared/config.ts';
 import type { Alert } from '#shared/domain/types.ts';
@@ -9,7 +10,7 @@ import { createApp } from '#shared/http/app.ts';
 
 import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '#shared/ports.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
-import { createTestStore, type TestDynalite, type TestStore } from './dynalite.ts';
+import { createTestStore, startDynalite, type TestDynalite, type TestStore } from './dynalite.ts';
 
 export const STAFF_KEY = 'staff-key-0123456789abcdef';
 export const OTHER_STAFF_KEY = 'second-staff-key-xyz';
@@ -155,6 +156,23 @@ export async function createTestApp(
     logs: logger.records,
     close: () => testStore.close(),
   };
+}
+
+/**
+ * The hooks every HTTP test file needs: one dynalite for the file, a fresh app (with its own
+ * table) before each test, handed to `use`.
+ */
+export function useTestApp(use: (app: TestApp) => void): void {
+  let dynalite: TestDynalite | undefined;
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynalite?.close();
+  });
+  beforeEach(async () => {
+    use(await createTestApp({ dynalite }));
+  });
 }
 
 let counter = 0;
