@@ -7,7 +7,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { startEmbeddedMail } from '../functions/local/embedded-mail.ts';
 import { startEmbeddedStore } from '../functions/local/embedded-store.ts';
 import { fixedClock } from '../shared/clock.ts';
-import { type Config, parseConfig } from '../shared/config.ts';
+import type { Config } from '../shared/config.ts';
 import type { Alert, Subscriber } from '../shared/domain/types.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { buildMime } from '../shared/mail/mime.ts';
@@ -17,6 +17,7 @@ import type { Fetcher } from '../shared/ports.ts';
 import type { ServiceDeps } from '../shared/services/deps.ts';
 import { runDigest } from '../shared/services/digest.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/store/index.ts';
+import { configFrom } from '../tests/support/service-deps.ts';
 import type { BenchRow } from './run.ts';
 
 const SUBSCRIBERS = 200;
@@ -24,7 +25,7 @@ const ALERTS = 5;
 const START = '2026-11-26T07:00:00.000Z';
 
 function benchConfig(): Config {
-  const result = parseConfig({
+  return configFrom({
     organisation: { name: 'Bench Org', contact: 'policy@example.org' },
     sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
     topics: [
@@ -33,8 +34,6 @@ function benchConfig(): Config {
     ],
     digests: { from: 'alerts@example.org', maxSendRate: 1000 },
   });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.config;
 }
 
 function alerts(): Alert[] {

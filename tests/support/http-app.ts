@@ -4,13 +4,14 @@
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { fixedClock } from '#shared/clock.ts';
-import { type Config, parseConfig } from '#shared/config.ts';
+import type { Config } from '#shared/config.ts';
 import type { Alert } from '#shared/domain/types.ts';
 import { createApp } from '#shared/http/app.ts';
 
 import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '#shared/ports.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
 import { createTestStore, startDynalite, type TestDynalite, type TestStore } from './dynalite.ts';
+import { configFrom } from './service-deps.ts';
 
 export const STAFF_KEY = 'staff-key-0123456789abcdef';
 export const OTHER_STAFF_KEY = 'second-staff-key-xyz';
@@ -58,9 +59,7 @@ export const TEST_CONFIG = {
 };
 
 export function testConfig(overrides: Partial<typeof TEST_CONFIG> = {}): Config {
-  const result = parseConfig({ ...TEST_CONFIG, ...overrides });
-  if (!result.ok) throw new Error(`bad test config: ${JSON.stringify(result.errors)}`);
-  return result.config;
+  return configFrom({ ...TEST_CONFIG, ...overrides });
 }
 
 /** A Mailer that keeps every message (typed as the port). */

@@ -4,10 +4,11 @@
  * dynalite store and the SES emulator.
  */
 import type { fixedClock } from '#shared/clock.ts';
-import { type Config, parseConfig } from '#shared/config.ts';
+import type { Config } from '#shared/config.ts';
 import { silentLogger } from '#shared/logger.ts';
 import type { Fetcher, FetchRequest, Mailer, Store } from '#shared/ports.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
+import { configFrom } from './service-deps.ts';
 
 export const PUBLIC_URL = 'http://localhost:3999';
 
@@ -22,9 +23,7 @@ export function mailTestConfig(extra: Record<string, unknown> = {}): Config {
     ],
     digests: { from: 'alerts@example.org' },
   };
-  const result = parseConfig({ ...base, ...extra });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.config;
+  return configFrom({ ...base, ...extra });
 }
 
 /** Answers every request as SNS's SubscribeURL does, keeping the URLs asked for in `visited`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Config, parseConfig } from '#shared/config.ts';
+import type { Config } from '#shared/config.ts';
 import { reviewState } from '#shared/domain/staleness.ts';
 import type { Alert } from '#shared/domain/types.ts';
 import { buildMime, headerLineLengths } from '#shared/mail/mime.ts';
@@ -10,9 +10,10 @@ import {
   renderDigest,
 } from '#shared/mail/render-digest.ts';
 import { renderConfirmation, renderStaffNotice } from '#shared/mail/render-notices.ts';
+import { configFrom } from '../support/service-deps.ts';
 
 function testConfig(): Config {
-  const result = parseConfig({
+  return configFrom({
     organisation: { name: "Women's Voluntary Sector <Resource> Centre", contact: 'policy@example.org' },
     sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
     topics: [
@@ -37,8 +38,6 @@ function testConfig(): Config {
     ],
     digests: { from: 'alerts@example.org', timezone: 'Europe/London' },
   });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.config;
 }
 
 function alert(overrides: Partial<Alert> & Pick<Alert, 'id' | 'topics'>): Alert {
