@@ -1,7 +1,5 @@
 import { createSign } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '#shared/clock.ts';
-import { createSesMailer } from '#shared/mail/ses-mailer.ts';
+import { describe, expect, it } from 'vitest';
 import { type SnsMessage, snsStringToSign } from '#shared/mail/sns.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
 import {
@@ -10,35 +8,15 @@ import {
   listSubscribers,
   requestSubscription,
 } from '#shared/services/subscriptions.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { mailDeps, recordingFetcher } from '../support/mail-harness.ts';
-import { makeTestCertificate, startTestSes, type TestSes } from '../support/ses.ts';
+import { useMailServices } from '../support/mail-harness.ts';
+import { makeTestCertificate, type TestSes } from '../support/ses.ts';
 
-let dynalite: TestDynalite;
-let ses: TestSes;
-let deps: ServiceDeps;
-let clock: ReturnType<typeof fixedClock>;
-const visited: string[] = [];
 const TOPIC = 'arn:aws:sns:eu-west-2:123456789012:ses-feedback';
-
-beforeAll(async () => {
-  [dynalite, ses] = await Promise.all([startDynalite(), startTestSes()]);
-});
-afterAll(async () => {
-  await Promise.all([dynalite?.close(), ses?.close()]);
-});
-
-beforeEach(async () => {
-  const { store } = await createTestStore(dynalite);
-  await ses.clear();
-  visited.length = 0;
-  clock = fixedClock(new Date());
-  deps = mailDeps({
-    store,
-    mailer: createSesMailer({ client: ses.client, maxSendRate: 1000 }),
-    clock,
-    fetcher: recordingFetcher(visited),
-  });
+let deps: ServiceDeps;
+let ses: TestSes;
+let visited: string[];
+useMailServices((services) => {
+  ({ deps, ses, visited } = services);
   deps.snsTopicArns = [TOPIC];
 });
 

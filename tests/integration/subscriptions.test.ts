@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '#shared/clock.ts';
-import { createSesMailer } from '#shared/mail/ses-mailer.ts';
+import { describe, expect, it } from 'vitest';
+import type { fixedClock } from '#shared/clock.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
 import {
   checkToken,
@@ -15,34 +14,14 @@ import {
   unsubscribe,
   updateSubscription,
 } from '#shared/services/subscriptions.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { mailDeps, recordingFetcher } from '../support/mail-harness.ts';
-import { startTestSes, type TestSes } from '../support/ses.ts';
+import { useMailServices } from '../support/mail-harness.ts';
+import type { TestSes } from '../support/ses.ts';
 
-let dynalite: TestDynalite;
-let ses: TestSes;
 let deps: ServiceDeps;
+let ses: TestSes;
 let clock: ReturnType<typeof fixedClock>;
-const visited: string[] = [];
-
-beforeAll(async () => {
-  [dynalite, ses] = await Promise.all([startDynalite(), startTestSes()]);
-});
-afterAll(async () => {
-  await Promise.all([dynalite?.close(), ses?.close()]);
-});
-
-beforeEach(async () => {
-  const { store } = await createTestStore(dynalite);
-  await ses.clear();
-  visited.length = 0;
-  clock = fixedClock(new Date());
-  deps = mailDeps({
-    store,
-    mailer: createSesMailer({ client: ses.client, maxSendRate: 1000 }),
-    clock,
-    fetcher: recordingFetcher(visited),
-  });
+useMailServices((services) => {
+  ({ deps, ses, clock } = services);
 });
 
 /** The token of the single link to `path` in the newest email to `address`. */

@@ -3,12 +3,16 @@
  * one small config, a fetcher that records the URLs it was asked for, and ServiceDeps over a
  * dynalite store and the SES emulator.
  */
-import type { fixedClock } from '#shared/clock.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { fixedClock } from '#shared/clock.ts';
 import type { Config } from '#shared/config.ts';
 import { silentLogger } from '#shared/logger.ts';
+import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import type { Fetcher, FetchRequest, Mailer, Store } from '#shared/ports.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
+import { createTestStore, startDynalite, type TestDynalite } from './dynalite.ts';
 import { configFrom } from './service-deps.ts';
+import { startTestSes, type TestSes } from './ses.ts';
 
 export const PUBLIC_URL = 'http://localhost:3999';
 
@@ -64,4 +68,41 @@ export function mailDeps(input: {
     staffKeys: [],
     mailFrom: 'alerts@example.org',
   };
+}
+
+export interface MailServices {
+  deps: ServiceDeps;
+  ses: TestSes;
+  clock: ReturnType<typeof fixedClock>;
+  /** URLs the recording fetcher was asked for in this test. */
+  visited: string[];
+}
+
+/**
+ * The hooks of the email integration tests: dynalite and the SES emulator for the file, a fresh
+ * table, an empty inbox, a clock at now and deps over the real SES mailer before each test.
+ */
+export function useMailServices(use: (services: MailServices) => void): void {
+  let dynalite: TestDynalite | undefined;
+  let ses: TestSes | undefined;
+  beforeAll(async () => {
+    [dynalite, ses] = await Promise.all([startDynalite(), startTestSes()]);
+  });
+  afterAll(async () => {
+    await Promise.all([dynalite?.close(), ses?.close()]);
+  });
+  beforeEach(async () => {
+    if (!ses) throw new Error('the SES emulator did not start');
+    const { store } = await createTestStore(dynalite);
+    await ses.clear();
+    const visited: string[] = [];
+    const clock = fixedClock(new Date());
+    const deps = mailDeps({
+      store,
+      mailer: createSesMailer({ client: ses.client, maxSendRate: 1000 }),
+      clock,
+      fetcher: recordingFetcher(visited),
+    });
+    use({ deps, ses, clock, visited });
+  });
 }
