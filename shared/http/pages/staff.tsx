@@ -100,32 +100,46 @@ function FactsheetCard(props: { sheet: FactsheetView; zone: string; csrf: string
   );
 }
 
+function FilterSelect(props: {
+  name: string;
+  label: string;
+  all: string;
+  options: readonly { id: string; title: string }[];
+  selected: string | null;
+}) {
+  return (
+    <div>
+      <label for={`filter-${props.name}`}>{props.label}</label>
+      <select id={`filter-${props.name}`} name={props.name}>
+        <option value="">{props.all}</option>
+        {props.options.map((option) => (
+          <option value={option.id} selected={props.selected === option.id}>
+            {option.title}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function AlertFilters(props: DashboardProps) {
   return (
     <search aria-label="Filter alerts">
       <form class="inline" method="get" action="/staff#alerts">
-        <div>
-          <label for="filter-topic">Topic</label>
-          <select id="filter-topic" name="topic">
-            <option value="">All topics</option>
-            {props.topics.map((topic) => (
-              <option value={topic.id} selected={props.filters.topic === topic.id}>
-                {topic.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="filter-source">Source</label>
-          <select id="filter-source" name="source">
-            <option value="">All sources</option>
-            {props.sources.map((source) => (
-              <option value={source.id} selected={props.filters.source === source.id}>
-                {source.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="topic"
+          label="Topic"
+          all="All topics"
+          options={props.topics}
+          selected={props.filters.topic}
+        />
+        <FilterSelect
+          name="source"
+          label="Source"
+          all="All sources"
+          options={props.sources}
+          selected={props.filters.source}
+        />
         <button type="submit" class="secondary">
           Filter
         </button>

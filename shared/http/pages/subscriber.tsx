@@ -2,6 +2,7 @@
  * @module Subscriber pages: subscribe, confirm, manage, unsubscribe. Every action is a form POST
  * (a GET never changes anything, because mail scanners prefetch links). Pure rendering.
  */
+import type { Child } from 'hono/jsx';
 import type { Frequency, SubscriberStatus } from '../../domain/types.ts';
 import { Layout, Notice } from './layout.tsx';
 
@@ -15,6 +16,23 @@ export const FREQUENCIES: { id: Frequency; label: string; hint: string }[] = [
   { id: 'daily', label: 'Daily digest', hint: 'at most one email a day' },
   { id: 'weekly', label: 'Weekly digest', hint: 'at most one email a week' },
 ];
+
+/** A labelled checkbox or radio button; ids follow `<name>-<value>` (`topics` → `topic-…`). */
+function Choice(props: {
+  type: 'checkbox' | 'radio';
+  name: string;
+  value: string;
+  checked: boolean;
+  children: Child;
+}) {
+  const id = `${props.name === 'topics' ? 'topic' : props.name}-${props.value}`;
+  return (
+    <div class="choice">
+      <input type={props.type} id={id} name={props.name} value={props.value} checked={props.checked} />
+      <label for={id}>{props.children}</label>
+    </div>
+  );
+}
 
 export interface FieldErrors {
   email?: string;
@@ -55,33 +73,17 @@ export function Choices(props: {
           </p>
         ) : null}
         {props.topics.map((topic) => (
-          <div class="choice">
-            <input
-              type="checkbox"
-              id={`topic-${topic.id}`}
-              name="topics"
-              value={topic.id}
-              checked={props.selected.includes(topic.id)}
-            />
-            <label for={`topic-${topic.id}`}>{topic.title}</label>
-          </div>
+          <Choice type="checkbox" name="topics" value={topic.id} checked={props.selected.includes(topic.id)}>
+            {topic.title}
+          </Choice>
         ))}
       </fieldset>
       <fieldset id="field-frequency">
         <legend>How often</legend>
         {FREQUENCIES.map((option) => (
-          <div class="choice">
-            <input
-              type="radio"
-              id={`frequency-${option.id}`}
-              name="frequency"
-              value={option.id}
-              checked={props.frequency === option.id}
-            />
-            <label for={`frequency-${option.id}`}>
-              {option.label} <span class="hint">({option.hint})</span>
-            </label>
-          </div>
+          <Choice type="radio" name="frequency" value={option.id} checked={props.frequency === option.id}>
+            {option.label} <span class="hint">({option.hint})</span>
+          </Choice>
         ))}
       </fieldset>
     </>
