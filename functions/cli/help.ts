@@ -63,8 +63,11 @@ ${COMMON}`,
   check: `Usage: policy-watch check [--config PATH] [--json]
 
 Validates the configuration file and every topic query; prints each error with its JSON path
-(and column, for queries). Exit 0 when valid, 1 when not.
-With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}]}
+(and column, for queries). Also warns, without failing, about query terms that probably do not
+mean what was intended: a word starting with - or + (there is no exclusion syntax: use NOT),
+lower-case and/or/not between terms (a word, not an operator), a bare word of one or two letters
+(write ="PB" or "PB" if it is meant). Exit 0 when valid (warnings or not), 1 when not.
+With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}],"warnings":[{"path","column","message"}]}
 
 ${COMMON}`,
   demo: `Usage: policy-watch demo
