@@ -148,7 +148,7 @@ describe('query warnings', () => {
   ])('%s', (query, expected) => {
     const warnings = queryWarnings(query);
     expect(warnings.map((warning) => warning.column)).toEqual(expected.map(([column]) => column));
-    warnings.forEach((warning, index) => expect(warning.message).toMatch(expected[index]![1]));
+    for (const [index, warning] of warnings.entries()) expect(warning.message).toMatch(expected[index]![1]);
   });
 
   it('configWarnings names the topic query path and column', () => {
