@@ -58,6 +58,40 @@ const EXAMPLES = [
   { title: 'Councillors and community choices', source: 'feed', labels: ['cllr'] },
 ];
 
+describe('policy-watch check warnings', () => {
+  it('reports doubtful query terms with path and column and still exits 0', async () => {
+    const path = join(dir, 'warn.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        organisation: { name: 'Warn Test', contact: 'policy@example.org' },
+        sources: [],
+        topics: [{ id: 'pb', title: 'PB', query: 'PB and budget OR -pension' }],
+        factsheets: [],
+        digests: { from: 'alerts@example.org', timezone: 'Europe/London' },
+      }),
+    );
+    const json = await run(['check', '--config', path, '--json']);
+    expect(json.code).toBe(0);
+    const body = JSON.parse(json.stdout);
+    expect(body).toMatchObject({ valid: true, errors: [] });
+    expect(body.warnings.map((w: { path: string; column: number }) => [w.path, w.column])).toEqual([
+      ['topics[0].query', 1],
+      ['topics[0].query', 4],
+      ['topics[0].query', 18],
+    ]);
+    const human = await run(['check', '--config', path]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/valid \(0 sources, 1 topic, 0 factsheets\), 3 warnings/);
+    expect(human.stderr).toContain('warning: topics[0].query (column 4): topic "pb": lower-case "and"');
+  });
+
+  it('the shipped config has no warnings', async () => {
+    const shipped = await run(['check', '--json']);
+    expect(JSON.parse(shipped.stdout)).toMatchObject({ valid: true, errors: [], warnings: [] });
+  });
+});
+
 describe('policy-watch evaluate', () => {
   it('--json prints the report', async () => {
     const file = await labels('ok.json', EXAMPLES);
