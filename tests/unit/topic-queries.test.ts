@@ -92,9 +92,9 @@ describe('shipped topic queries on the labelled set', () => {
     for (const entry of labelled.items) for (const topic of entry.topics) expect(known).toContain(topic);
   });
 
-  it('prints precision and recall per topic (all items, then the held-out ones)', () => {
+  it('prints precision and recall per topic (items.json, tuning.json, held-out.json)', () => {
     print(`all ${labelled.items.length} items`, scores);
-    print(`held-out ${heldOut.length} items`, score(heldOut));
+    print(`items.json: ${heldOut.length} items once held out (tuned on since)`, score(heldOut));
     expect(scores).toHaveLength(5);
     for (const [label, report] of [
       ['tuning.json', tuning],
