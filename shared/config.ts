@@ -154,7 +154,6 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 export type SourceConfig = z.output<typeof SourceSchema>;
-export type FeedSourceConfig = z.output<typeof FeedSourceSchema>;
 export type PageSourceConfig = z.output<typeof PageSourceSchema>;
 export type TopicConfig = z.output<typeof TopicSchema>;
 export type FactsheetConfig = z.output<typeof FactsheetSchema>;
