@@ -3,8 +3,16 @@
  * topic queries that parse and name known sources. They read a loose view of the document so
  * they run even when the schema rejected other parts: every error is reported at once.
  */
-import type { ConfigError } from './config.ts';
 import { parseQuery, QuerySyntaxError, querySourceIds, queryWarnings } from './domain/query.ts';
+
+/** One problem with the config file, where it is and what is wrong. */
+export interface ConfigError {
+  /** JSON path such as `sources[1].url`; empty for the document itself. */
+  path: string;
+  /** 1-based column inside a topic query. */
+  column?: number;
+  message: string;
+}
 
 /** The parts of a possibly invalid document the cross-field rules read (null where unusable). */
 export interface LooseView {

@@ -7,7 +7,8 @@ import { configWarnings } from '../../shared/config-rules.ts';
 import type { Frequency } from '../../shared/domain/types.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
-import { loadConfigFile, openServiceDeps, resolveConfigPath } from '../deps.ts';
+import { loadConfigFile, resolveConfigPath } from '../deps.ts';
+import { openServiceDeps } from './command-deps.ts';
 import { CliError, type Output } from './output.ts';
 import { digestReportText, pollReportText } from './report.ts';
 

@@ -4,7 +4,7 @@
  * index. Pure.
  */
 import type { TopicConfig } from '../config.ts';
-import { parseQuery, type QueryNode, type QueryTerm, queryTerms } from './query.ts';
+import { parseQuery, type QueryNode, type QueryTerm } from './query.ts';
 import { TextIndex } from './text.ts';
 import type { LineDiff, ParsedItem, TopicMatch } from './types.ts';
 
@@ -191,9 +191,4 @@ export function compileTopics(topics: readonly Pick<TopicConfig, 'id' | 'query'>
 /** One query against one item: the matched terms, or null. For tests and `check`-style tools. */
 export function matchQuery(query: string | QueryNode, input: MatchInput): string[] | null {
   return run(compile(query), indexItem(input));
-}
-
-/** Lists every term of a query, e.g. to show what a topic looks for. */
-export function describeQueryTerms(query: string): string[] {
-  return queryTerms(parseQuery(query)).map((term) => term.label);
 }
