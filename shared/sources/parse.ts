@@ -68,7 +68,7 @@ export async function parseSourceBody(
     throw new ParseError('empty', `empty response from ${meta.url}: the server sent no content`);
   }
   const result = (items: ParsedItem[], nextUrl: string | null = null, title: string | null = null) => ({
-    items,
+    items: items.map((item) => withWebAddress(item, meta.url)),
     nextUrl,
     title,
     encoding: decoded.encoding,
@@ -96,6 +96,24 @@ export async function parseSourceBody(
     throw new ParseError('malformed', `could not read ${source.kind} document: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * Alerts link only to web pages: an item whose address is not absolute http(s) (`javascript:`,
+ * `vbscript:`, `data:`, `mailto:`…) points at the document it was found in instead.
+ */
+function withWebAddress(item: ParsedItem, documentUrl: string): ParsedItem {
+  return isWebUrl(item.url) ? item : { ...item, url: documentUrl };
+}
+
+/** An absolute http(s) URL. */
+export function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 
