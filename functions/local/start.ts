@@ -61,10 +61,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
   }
 
   // Listen first: with PORT=0 the real port is only known now, and links in emails need it.
-  let app: { fetch(request: Request): Response | Promise<Response> } | null = null;
-  const server = await listen(env, (request) =>
-    app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'Retry-After': '1' } }),
-  );
+  let app: FetchApp | null = null;
+  const server = await listen(env, () => app);
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   const publicUrl = env.PUBLIC_URL ?? url;
@@ -164,7 +162,22 @@ async function requireConfig(path: string): Promise<Config> {
   throw new CliError('invalid_config', `invalid configuration ${path}`, result.errors);
 }
 
-function listen(env: Env, fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
+/** What the node server hands requests to: the hono app (`env` carries the node bindings). */
+export interface FetchApp {
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
+}
+
+/**
+ * Serves whatever `current()` returns on `PORT` (503 until it is ready). The node server's
+ * bindings (`incoming`, the socket) go through to the app: its client address comes from them.
+ */
+export function listen(env: Pick<Env, 'PORT'>, current: () => FetchApp | null): Promise<Server> {
+  const fetch = (request: Request, bindings: unknown) => {
+    const app = current();
+    return app
+      ? app.fetch(request, bindings)
+      : new Response('starting', { status: 503, headers: { 'Retry-After': '1' } });
+  };
   return new Promise((resolveServer, reject) => {
     const server = serve({ fetch, port: env.PORT, hostname: '127.0.0.1' }) as Server;
     server.once('listening', () => resolveServer(server));
