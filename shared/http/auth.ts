@@ -37,7 +37,7 @@ function decodeUtf8(bytes: Uint8Array): string | null {
  * when they are valid UTF-8. A value already decoded (Lambda) or not UTF-8 is kept as is.
  */
 function utf8FromWire(value: string): string {
-  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  if (!/[\x80-\xff]/.test(value) || /[\u0100-\u{10ffff}]/u.test(value)) return value;
   return decodeUtf8(Uint8Array.from(value, (ch) => ch.charCodeAt(0))) ?? value;
 }
 
