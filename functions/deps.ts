@@ -15,6 +15,7 @@ import { clockStartingAt, systemClock } from '../shared/clock.ts';
 import { type Config, type ConfigResult, parseConfigText } from '../shared/config.ts';
 import { parseInstant } from '../shared/domain/time.ts';
 import { createLogger } from '../shared/logger.ts';
+import { parseMailbox } from '../shared/mail/address.ts';
 import { createSesMailer } from '../shared/mail/ses-mailer.ts';
 import type { Clock, Fetcher, Logger, Mailer } from '../shared/ports.ts';
 import type { ServiceDeps } from '../shared/services/deps.ts';
@@ -35,9 +36,13 @@ const EnvSchema = z.object({
   SES_ENDPOINT: optional(url),
   MAIL_PORT: optional(port).transform((v) => v ?? 8005),
   AWS_REGION: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/)).transform((v) => v ?? 'eu-west-2'),
-  MAIL_FROM: optional(z.email()),
+  MAIL_FROM: optional(
+    z.string().refine((v) => parseMailbox(v) !== null, 'must be an email address, optionally Name <address>'),
+  ),
   PORT: optional(port).transform((v) => v ?? 3000),
-  PUBLIC_URL: optional(url).transform((v) => v?.replace(/\/+$/, '')),
+  // Written as URLs travel: an internationalised host in punycode, a non-ASCII path
+  // percent-encoded (a List-Unsubscribe header cannot carry either as typed).
+  PUBLIC_URL: optional(url).transform((v) => (v === undefined ? v : new URL(v).href.replace(/\/+$/, ''))),
   STAFF_API_KEYS: optional(z.string()).transform((v) =>
     v === undefined
       ? undefined

@@ -4,8 +4,12 @@
  */
 import { z } from 'zod';
 import { type ConfigError, crossFieldErrors, looseView } from './config-rules.ts';
+import { DISPLAY_NAME_MAX, parseMailbox } from './mail/address.ts';
 
 export type { ConfigError } from './config-rules.ts';
+
+/** Longest organisation name: it heads every email subject and From line. */
+export const ORGANISATION_NAME_MAX = 120;
 
 const ID = /^[a-z0-9-]+$/;
 const DURATION = /^[1-9][0-9]*(m|h|d|w)$/;
@@ -38,7 +42,25 @@ const duration = z
   .string()
   .regex(DURATION, 'must be a duration like 15m, 1h, 30d or 2w')
   .describe('a whole number followed by m, h, d or w');
-const email = z.email('must be an email address');
+// Any Unicode is welcome (an internationalised domain is checked in its punycode form).
+const email = z
+  .string()
+  .refine((value) => {
+    const parsed = parseMailbox(value);
+    return parsed !== null && parsed.name === undefined;
+  }, 'must be an email address')
+  .describe('email address (an internationalised domain is fine)');
+const mailbox = z
+  .string()
+  .refine(
+    (value) => parseMailbox(value) !== null,
+    'must be an email address, optionally with a name: Name <address>',
+  )
+  .refine(
+    (value) => (parseMailbox(value)?.name?.length ?? 0) <= DISPLAY_NAME_MAX,
+    `the display name must be at most ${DISPLAY_NAME_MAX} characters`,
+  )
+  .describe('sender address, e.g. alerts@example.org or "Policy Team <alerts@example.org>"');
 const cron = z
   .string()
   .refine(isFiveFieldCron, 'must be a 5-field cron expression (minute hour day-of-month month day-of-week)');
@@ -122,7 +144,7 @@ export const FactsheetSchema = z
 
 export const DigestsSchema = z
   .object({
-    from: email,
+    from: mailbox,
     timezone: timezone.default('Europe/London'),
     daily: cron.default('0 7 * * *'),
     weekly: cron.default('0 7 * * 1'),
@@ -143,7 +165,17 @@ export const PollingSchema = z
 export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
-    organisation: z.object({ name: z.string().min(1), contact: email }).strict(),
+    organisation: z
+      .object({
+        name: z
+          .string()
+          .min(1)
+          .max(ORGANISATION_NAME_MAX, {
+            message: `must be at most ${ORGANISATION_NAME_MAX} characters: it goes into every email's From and subject`,
+          }),
+        contact: email,
+      })
+      .strict(),
     sources: z.array(SourceSchema),
     topics: z.array(TopicSchema),
     factsheets: z.array(FactsheetSchema).default([]),

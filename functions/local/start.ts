@@ -17,6 +17,7 @@ import { type Env, type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } f
 import { type LocalRuntime, openLocalRuntime } from './open-runtime.ts';
 import { readLiveRuntime, removeRuntime, writeRuntime } from './runtime.ts';
 import { type Scheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
+import { acquireServerLock, type ServerLock, ServerLockedError } from './server-lock.ts';
 
 export interface StartLocalOptions {
   env: EnvInput;
@@ -52,19 +53,51 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
     pretty: options.out.isTTY,
     write: (line) => options.out.stderr(`${line}\n`),
   });
-  const live = await readLiveRuntime(env.DATA_DIR);
-  if (live && live.pid !== process.pid) {
-    throw new CliError(
-      'already_running',
-      `policy-watch is already running on ${resolve(env.DATA_DIR)} (pid ${live.pid}${live.apiUrl ? `, ${live.apiUrl}` : ''}); stop it first or use another DATA_DIR`,
-    );
+  const lock = await lockDataDir(env.DATA_DIR);
+  try {
+    return await startLocked(options, env, config, logger, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
+}
 
+/** The data-dir lock (atomic, see server-lock.ts), or the `already_running` CLI error. */
+async function lockDataDir(dataDir: string): Promise<ServerLock> {
+  const running = (pid: number | null, apiUrl?: string) =>
+    new CliError(
+      'already_running',
+      pid === null
+        ? `another policy-watch is starting on ${resolve(dataDir)}; stop it first or use another DATA_DIR`
+        : `policy-watch is already running on ${resolve(dataDir)} (pid ${pid}${apiUrl ? `, ${apiUrl}` : ''}); stop it first or use another DATA_DIR`,
+    );
+  let lock: ServerLock;
+  try {
+    lock = await acquireServerLock(dataDir);
+  } catch (error) {
+    if (!(error instanceof ServerLockedError)) throw error;
+    const live = await readLiveRuntime(dataDir);
+    throw running(error.pid, live?.pid === error.pid ? live.apiUrl : undefined);
+  }
+  // A `start` of an older version holds no lock but leaves its runtime record.
+  const live = await readLiveRuntime(dataDir);
+  if (live && live.pid !== process.pid) {
+    await lock.release();
+    throw running(live.pid, live.apiUrl);
+  }
+  return lock;
+}
+
+async function startLocked(
+  options: StartLocalOptions,
+  env: Env,
+  config: Config,
+  logger: Logger,
+  lock: ServerLock,
+): Promise<LocalServer> {
   // Listen first: with PORT=0 the real port is only known now, and links in emails need it.
-  let app: { fetch(request: Request): Response | Promise<Response> } | null = null;
-  const server = await listen(env, (request) =>
-    app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'Retry-After': '1' } }),
-  );
+  let app: FetchApp | null = null;
+  const server = await listen(env, () => app);
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   const publicUrl = env.PUBLIC_URL ?? url;
@@ -110,6 +143,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalServe
         await closeServer(server);
         await runtime.close();
         await removeRuntime(env.DATA_DIR, process.pid);
+        await lock.release();
         logger.log('info', 'stopped');
       })();
       return closing;
@@ -164,7 +198,22 @@ async function requireConfig(path: string): Promise<Config> {
   throw new CliError('invalid_config', `invalid configuration ${path}`, result.errors);
 }
 
-function listen(env: Env, fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
+/** What the node server hands requests to: the hono app (`env` carries the node bindings). */
+export interface FetchApp {
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
+}
+
+/**
+ * Serves whatever `current()` returns on `PORT` (503 until it is ready). The node server's
+ * bindings (`incoming`, the socket) go through to the app: its client address comes from them.
+ */
+export function listen(env: Pick<Env, 'PORT'>, current: () => FetchApp | null): Promise<Server> {
+  const fetch = (request: Request, bindings: unknown) => {
+    const app = current();
+    return app
+      ? app.fetch(request, bindings)
+      : new Response('starting', { status: 503, headers: { 'Retry-After': '1' } });
+  };
   return new Promise((resolveServer, reject) => {
     const server = serve({ fetch, port: env.PORT, hostname: '127.0.0.1' }) as Server;
     server.once('listening', () => resolveServer(server));

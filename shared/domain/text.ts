@@ -37,8 +37,21 @@ export function tokenize(text: string): string[] {
 const MEMO_LIMIT = 100_000;
 const memo = new Map<string, string>();
 
+/**
+ * Longest token stemmed. Porter2's implementation is quadratic in the word's length (a
+ * 100,000-letter "word" took a minute), and no English word is near this: a longer token is
+ * cut to its first `MAX_STEMMED_LENGTH` characters and kept unstemmed. Queries go through the
+ * same rule, so a long query word still matches the same long word in a document.
+ */
+export const MAX_STEMMED_LENGTH = 64;
+
 /** Porter2 stem of one normalised token, computed once per distinct token. */
 export function stem(token: string): string {
+  if (token.length > MAX_STEMMED_LENGTH) {
+    const cut = token.slice(0, MAX_STEMMED_LENGTH);
+    // Never leave half a surrogate pair at the cut.
+    return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+  }
   let stemmed = memo.get(token);
   if (stemmed === undefined) {
     // Digits-only tokens (years, section numbers) are left as they are.

@@ -5,6 +5,7 @@
  * `legislation` / `diff` only when they apply.
  */
 import type { Alert, LegislationEffect, LegislationRef } from '../domain/types.ts';
+import { isHttpUrl } from './atom.ts';
 
 function refView(ref: LegislationRef | null): LegislationRef | null {
   return ref ? { id: ref.id, title: ref.title } : null;
@@ -28,7 +29,9 @@ export function alertView(alert: Alert): Alert {
     matched: alert.matched.map(({ topic, terms }) => ({ topic, terms: [...terms] })),
     source: { id: alert.source.id, title: alert.source.title },
     title: alert.title,
-    url: alert.url,
+    // New alerts always carry an http(s) address (see sources/parse.ts); one stored before that
+    // rule with a `javascript:`/`data:` address is shown as "" rather than handed to a client.
+    url: isHttpUrl(alert.url) ? alert.url : '',
     summary: alert.summary,
     whatChanged: alert.whatChanged,
     publishedAt: alert.publishedAt,

@@ -23,6 +23,24 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
   return diff === 0;
 }
 
+function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A header value as sent. Node hands header bytes over one character per byte (latin1), so a
+ * key with non-ASCII characters sent as UTF-8 arrives as mojibake: read those bytes as UTF-8
+ * when they are valid UTF-8. A value already decoded (Lambda) or not UTF-8 is kept as is.
+ */
+function utf8FromWire(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[\u0100-\u{10ffff}]/u.test(value)) return value;
+  return decodeUtf8(Uint8Array.from(value, (ch) => ch.charCodeAt(0))) ?? value;
+}
+
 /** The key a request presents (Bearer token, or the password of Basic credentials), if any. */
 export function presentedKey(header: string | undefined): string | null {
   if (!header) return null;
@@ -30,15 +48,15 @@ export function presentedKey(header: string | undefined): string | null {
   if (!match) return null;
   const scheme = match[1]!.toLowerCase();
   const value = match[2]!;
-  if (scheme === 'bearer') return value;
-  let decoded: string;
+  if (scheme === 'bearer') return utf8FromWire(value);
+  let bytes: Uint8Array;
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(
-      Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0)),
-    );
+    bytes = Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
   } catch {
     return null;
   }
+  // RFC 7617: UTF-8 (what browsers send today); an old client's ISO-8859-1 still reads as meant.
+  const decoded = decodeUtf8(bytes) ?? String.fromCharCode(...bytes.subarray(0, 4096));
   const colon = decoded.indexOf(':');
   return colon === -1 ? null : decoded.slice(colon + 1);
 }
@@ -71,6 +89,27 @@ export function isCrossSiteWrite(method: string, secFetchSite: string | undefine
   return site === 'cross-site' || site === 'same-site';
 }
 
+/**
+ * A write made with HTTP Basic credentials that a browser could have attached by itself: no
+ * `Sec-Fetch-Site` saying same-origin (an older browser sends none) and not JSON (a cross-site
+ * page cannot send `Content-Type: application/json` without a preflight the API refuses). A
+ * body-less POST from a form or `fetch(…, {mode: 'no-cors'})` is exactly this. Bearer keys are
+ * never attached by browsers, and page forms carry CSRF tokens, so neither is affected.
+ */
+export function isAmbientCredentialWrite(
+  method: string,
+  authorization: string | undefined,
+  secFetchSite: string | undefined,
+  contentType: string | undefined,
+): boolean {
+  // Only POST can be sent cross-site without a preflight (DELETE, PUT, PATCH always preflight).
+  if (method.toUpperCase() !== 'POST') return false;
+  if (!/^\s*basic\s/i.test(authorization ?? '')) return false;
+  const site = secFetchSite?.trim().toLowerCase();
+  if (site === 'same-origin' || site === 'none') return false;
+  return !/^\s*application\/json\s*(;|$)/i.test(contentType ?? '');
+}
+
 /** API guard: 401 JSON with `WWW-Authenticate: Bearer`. */
 export function staffApi(keys: readonly string[]): MiddlewareHandler<{ Variables: StaffVariables }> {
   return async (c, next) => {
@@ -78,6 +117,22 @@ export function staffApi(keys: readonly string[]): MiddlewareHandler<{ Variables
     if (isCrossSiteWrite(c.req.method, c.req.header('sec-fetch-site'))) {
       c.header('WWW-Authenticate', 'Bearer');
       return apiError(c, 'unauthorized', 'staff changes cannot be made from another site');
+    }
+    const authorization = c.req.header('authorization');
+    if (
+      isAmbientCredentialWrite(
+        c.req.method,
+        authorization,
+        c.req.header('sec-fetch-site'),
+        c.req.header('content-type'),
+      )
+    ) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return apiError(
+        c,
+        'unauthorized',
+        'a staff change with Basic credentials must be sent as JSON (Content-Type: application/json), or use Authorization: Bearer <key>',
+      );
     }
     if (!(await isStaffKey(key, keys))) {
       c.header('WWW-Authenticate', 'Bearer');

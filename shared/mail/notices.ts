@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import type { Subscriber } from '../domain/types.ts';
 import type { Mailer } from '../ports.ts';
+import { parseMailbox } from './address.ts';
 import { confirmUrl, manageUrl, unsubscribeUrl } from './links.ts';
 import { renderConfirmation, renderStaffNotice } from './render-notices.ts';
 import { composeAndSend, type Envelope } from './send.ts';
@@ -23,7 +24,13 @@ export function topicTitles(context: NoticeContext, ids: readonly string[]): str
 }
 
 export function envelopeTo(context: NoticeContext, to: string): Envelope {
-  return { fromName: context.config.organisation.name, fromAddress: context.mailFrom, to };
+  // `digests.from` / `MAIL_FROM` may carry its own display name, which then wins.
+  const from = parseMailbox(context.mailFrom);
+  return {
+    fromName: from?.name ?? context.config.organisation.name,
+    fromAddress: from?.address ?? context.mailFrom,
+    to,
+  };
 }
 
 export function linksFor(

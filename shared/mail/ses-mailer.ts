@@ -4,6 +4,7 @@
  */
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer, RawEmail } from '../ports.ts';
+import { mailboxAddress } from './address.ts';
 
 export class MailSendError extends Error {
   override readonly name = 'MailSendError';
@@ -55,7 +56,8 @@ export function createSesMailer(options: SesMailerOptions): Mailer {
           const result = await options.client.send(
             new SendRawEmailCommand({
               RawMessage: { Data: email.raw },
-              Source: email.from,
+              // The envelope sender is the bare address; the From header carries the name.
+              Source: mailboxAddress(email.from),
               Destinations: [email.to],
             }),
           );

@@ -105,11 +105,33 @@ export async function enforceRateLimits(
 ): Promise<void> {
   const { windowStart, expiresAt, retryAfterSeconds } = hourWindow(now);
   const [byAddress, byClient] = await Promise.all([
-    rateLimits.hit(`subscribe:address:${email}`, windowStart, expiresAt),
+    rateLimits.hit(`subscribe:address:${rateLimitAddress(email)}`, windowStart, expiresAt),
     rateLimits.hit(`subscribe:client:${clientKey(client)}`, windowStart, expiresAt),
   ]);
   if (byAddress > ADDRESS_LIMIT_PER_HOUR) throw new RateLimitedError(retryAfterSeconds, 'address');
   if (byClient > CLIENT_LIMIT_PER_HOUR) throw new RateLimitedError(retryAfterSeconds, 'client');
+}
+
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * The mailbox an address delivers to, for the per-address limit only (the subscription keeps
+ * the address as typed): lower-cased, without a `+tag` (`ann+1@` and `ann+2@` are one inbox),
+ * and for Gmail without dots and with googlemail.com as gmail.com, which Gmail ignores too.
+ */
+export function rateLimitAddress(email: string): string {
+  const address = normaliseEmail(email);
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return address;
+  let local = address.slice(0, at);
+  let domain = address.slice(at + 1);
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  if (GMAIL_DOMAINS.has(domain)) {
+    local = local.replace(/\./g, '');
+    domain = 'gmail.com';
+  }
+  return `${local}@${domain}`;
 }
 
 /**

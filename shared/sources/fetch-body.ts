@@ -6,7 +6,7 @@ import { pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { FetchError } from './errors.ts';
 import { formatBytes, privateNetworkError } from './http-util.ts';
-import { ipLiteral, privateRange } from './private-network.ts';
+import { alwaysRefusedRange, ipLiteral, privateRange } from './private-network.ts';
 
 /** Validates the URL and refuses a private IP literal (names are checked at connect time). */
 export function checkTarget(url: string, allowPrivate: boolean, trusted: ReadonlySet<string>): URL {
@@ -26,6 +26,7 @@ export function checkTarget(url: string, allowPrivate: boolean, trusted: Readonl
     );
   }
   const literal = ipLiteral(target.hostname);
+  if (literal !== null && alwaysRefusedRange(literal) !== null) throw privateNetworkError(literal, url);
   if (!allowPrivate && literal !== null && !trusted.has(literal) && privateRange(literal) !== null) {
     throw privateNetworkError(literal, url);
   }

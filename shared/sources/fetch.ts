@@ -5,6 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request as undiciRequest } from 'undici';
+import { asciiDomainEmail, toReadableAscii } from '../domain/ascii.ts';
 import type { Fetcher, FetchRequest, FetchResult } from '../ports.ts';
 import { FetchError, reasonPhrase } from './errors.ts';
 import { checkTarget, discard, header, readCapped, tooLarge } from './fetch-body.ts';
@@ -48,15 +49,21 @@ export interface HttpFetcher extends Fetcher {
   close(): Promise<void>;
 }
 
-/** `policy-watch/<version> (+mailto:<contact>; <organisation>)` (SPEC §2). */
+/** Longest organisation name and contact kept in the User-Agent (servers refuse huge headers). */
+export const USER_AGENT_NAME_MAX = 100;
+export const USER_AGENT_CONTACT_MAX = 120;
+
+/**
+ * `policy-watch/<version> (+mailto:<contact>; <organisation>)`. A header value cannot carry
+ * Unicode, so each part is rendered as readable ASCII (’ → ', é → e; see docs/contract.md,
+ * Fetching) and bounded, so any organisation name makes a valid header of a few hundred bytes.
+ */
 export function userAgent(version: string, organisation: string, contact: string): string {
-  // Header values cannot carry control characters; parentheses would end the comment early.
-  const clean = (text: string) =>
-    text
-      .replace(/[\p{Cc}()]/gu, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
-  return `policy-watch/${clean(version)} (+mailto:${clean(contact)}; ${clean(organisation)})`;
+  // Parentheses would end the comment early.
+  const clean = (text: string, max: number) => toReadableAscii(text.replace(/[()]/g, ' '), max);
+  const name = clean(organisation, USER_AGENT_NAME_MAX);
+  const mailto = clean(asciiDomainEmail(contact), USER_AGENT_CONTACT_MAX);
+  return `policy-watch/${clean(version, 40)} (+mailto:${mailto}${name ? `; ${name}` : ''})`;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -3,7 +3,7 @@
  * low-level network failures (undici, Node) into precise `FetchError`s.
  */
 import { FetchError } from './errors.ts';
-import { PrivateAddressError } from './private-network.ts';
+import { alwaysRefusedRange, PrivateAddressError } from './private-network.ts';
 
 /** `text/html; charset=UTF-8` → `{ type: 'text/html', charset: 'utf-8' }`. */
 export function parseContentType(header: string | string[] | undefined): {
@@ -68,9 +68,12 @@ function findPrivate(error: unknown): PrivateAddressError | null {
 }
 
 export function privateNetworkError(address: string, url: string, cause?: unknown): FetchError {
+  const always = alwaysRefusedRange(address);
   return new FetchError(
     'private-network',
-    `refused private address ${address} for ${url} (set allowPrivateNetwork to allow)`,
+    always
+      ? `refused ${always === 'metadata' ? 'cloud metadata' : 'link-local'} address ${address} for ${url} (never allowed, even with allowPrivateNetwork)`
+      : `refused private address ${address} for ${url} (set allowPrivateNetwork to allow)`,
     { url, cause },
   );
 }

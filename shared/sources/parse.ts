@@ -68,7 +68,7 @@ export async function parseSourceBody(
     throw new ParseError('empty', `empty response from ${meta.url}: the server sent no content`);
   }
   const result = (items: ParsedItem[], nextUrl: string | null = null, title: string | null = null) => ({
-    items,
+    items: items.map((item) => withWebAddress(item, meta.url)),
     nextUrl,
     title,
     encoding: decoded.encoding,
@@ -79,7 +79,7 @@ export async function parseSourceBody(
         if (looksLikeHtml(text))
           throw new ParseError('html-instead-of-feed', 'expected a feed but got an HTML page');
         if (/^\s*[[{]/.test(text)) throw new ParseError('not-a-feed', 'not a feed: the document is JSON');
-        const feed = await parseFeed(text, meta.url, options);
+        const feed = await parseFeed(withoutInvalidCharRefs(text), meta.url, options);
         return result(feed.items, feed.nextUrl, feed.title);
       }
       case 'govuk-search':
@@ -96,6 +96,32 @@ export async function parseSourceBody(
     throw new ParseError('malformed', `could not read ${source.kind} document: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+}
+
+// References to characters XML 1.0 forbids (&#x0B; from a word processor, &#7;): the parser
+// rejects the whole document over one of them, so each becomes a space first.
+const INVALID_CHAR_REF = /&#(?:[xX]0*(?:[0-8bBcCeE]|[fF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));/g;
+
+export function withoutInvalidCharRefs(text: string): string {
+  return text.replace(INVALID_CHAR_REF, ' ');
+}
+
+/**
+ * Alerts link only to web pages: an item whose address is not absolute http(s) (`javascript:`,
+ * `vbscript:`, `data:`, `mailto:`…) points at the document it was found in instead.
+ */
+function withWebAddress(item: ParsedItem, documentUrl: string): ParsedItem {
+  return isWebUrl(item.url) ? item : { ...item, url: documentUrl };
+}
+
+/** An absolute http(s) URL. */
+export function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 

@@ -41,6 +41,28 @@ export function privateRange(address: string): string | null {
   return range === 'unicast' ? null : range;
 }
 
+// Cloud metadata services outside the link-local ranges: Alibaba, AWS's IPv6 IMDS, Azure's
+// wire server.
+const METADATA = new Set(['100.100.100.200', 'fd00:ec2::254', '168.63.129.16']);
+
+/**
+ * Why an address is refused even for a source with `allowPrivateNetwork` (and for trusted
+ * hosts): link-local (169.254.0.0/16, fe80::/10, where cloud metadata services live) and the
+ * known metadata addresses, also when written IPv4-mapped or through NAT64. Null otherwise.
+ */
+export function alwaysRefusedRange(address: string): string | null {
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  if (isIP(bare) === 0) return null;
+  let parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+    else if (v6.range() === 'rfc6052') parsed = ipaddr.fromByteArray(v6.toByteArray().slice(12));
+  }
+  if (parsed.range() === 'linkLocal') return 'linkLocal';
+  return METADATA.has(parsed.toNormalizedString()) || METADATA.has(parsed.toString()) ? 'metadata' : null;
+}
+
 /** An IP literal in a URL host (brackets stripped), or null for a name. */
 export function ipLiteral(hostname: string): string | null {
   const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
@@ -51,7 +73,7 @@ export function ipLiteral(hostname: string): string | null {
 /**
  * A `net.connect` lookup that resolves through `resolver` and refuses private addresses
  * (every address the name has, so a mixed answer cannot smuggle one in) unless `allowPrivate`
- * or the name is one of `trustedHosts`.
+ * or the name is one of `trustedHosts`; link-local and metadata addresses are refused always.
  */
 export function guardedLookup(
   resolver: HostResolver,
@@ -73,6 +95,10 @@ export function guardedLookup(
           });
           callback(error, '', 0);
           return;
+        }
+        for (const entry of addresses) {
+          const range = alwaysRefusedRange(entry.address);
+          if (range !== null) throw new PrivateAddressError(entry.address, range);
         }
         if (!allowPrivate && !trustedHosts.has(hostname.toLowerCase())) {
           for (const entry of addresses) {

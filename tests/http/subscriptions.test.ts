@@ -82,6 +82,26 @@ describe('POST /api/subscriptions', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
+  it('counts +tag and Gmail dot variants of one inbox against the same address limit', async () => {
+    const variants = [
+      'ann+1@gmail.com',
+      'a.nn+2@gmail.com',
+      'ANN@googlemail.com',
+      'an.n+x@gmail.com',
+      'ann@gmail.com',
+    ];
+    for (const email of variants) {
+      expect((await t.app.request('/api/subscriptions', postJson({ ...request, email }))).status).toBe(202);
+    }
+    const res = await t.app.request(
+      '/api/subscriptions',
+      postJson({ ...request, email: 'a.n.n+6@gmail.com' }),
+    );
+    expect(res.status).toBe(429);
+    // The subscription itself keeps the address as typed.
+    expect(await t.store.subscribers.get('a.nn+2@gmail.com')).not.toBeNull();
+  });
+
   it('rate limits more than 20 an hour per client address', async () => {
     for (let i = 0; i < 20; i++) {
       const res = await t.app.request(

@@ -342,7 +342,7 @@ describe('private network', () => {
     );
     expect(error.code).toBe('private-network');
     expect(error.message).toMatch(
-      /^refused private address (127\.0\.0\.1|::ffff:7f00:1|169\.254\.169\.254) for http/,
+      /^refused (private|link-local) address (127\.0\.0\.1|::ffff:7f00:1|169\.254\.169\.254) for http/,
     );
   });
 });

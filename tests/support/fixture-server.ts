@@ -24,7 +24,9 @@ export type Fault =
   /** Answers `status` (429 by default) with `Retry-After: retryAfter` `times` times, then the route. */
   | { kind: 'retry-after'; retryAfter: string; times: number; status?: number }
   /** Closes the socket without answering. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Sends headers, then one byte every `intervalMs` for ever (a slow drip). */
+  | { kind: 'drip'; intervalMs: number };
 
 export interface Route {
   status?: number;
@@ -177,6 +179,12 @@ function serve(
   if (fault?.kind === 'stall-body') {
     res.writeHead(route.status ?? 200, out);
     res.write(fault.prefix ?? '<?xml version="1.0"?><rss version="2.0"><channel>');
+    return;
+  }
+  if (fault?.kind === 'drip') {
+    res.writeHead(route.status ?? 200, out);
+    const timer = setInterval(() => res.write(' '), fault.intervalMs);
+    res.on('close', () => clearInterval(timer));
     return;
   }
   if (fault?.kind === 'huge') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientKey } from '#shared/mail/subscription-rules.ts';
+import { clientKey, rateLimitAddress } from '#shared/mail/subscription-rules.ts';
 
 describe('clientKey (per-client subscription limit)', () => {
   it.each([
@@ -11,5 +11,19 @@ describe('clientKey (per-client subscription limit)', () => {
     ['unknown', 'unknown'],
   ])('%s → %s', (client, key) => {
     expect(clientKey(client)).toBe(key);
+  });
+});
+
+describe('rateLimitAddress (per-address subscription limit)', () => {
+  it.each([
+    ['Ann@Example.org', 'ann@example.org'],
+    [' ann+1@example.org ', 'ann@example.org'],
+    ['ann+news+2@example.org', 'ann@example.org'],
+    ['a.n.n@example.org', 'a.n.n@example.org'],
+    ['A.N.N+x@gmail.com', 'ann@gmail.com'],
+    ['an.n@googlemail.com', 'ann@gmail.com'],
+    ['+tag@example.org', '+tag@example.org'],
+  ])('%s → %s', (email, key) => {
+    expect(rateLimitAddress(email)).toBe(key);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, normalise, stem, TextIndex, tokenize } from '#shared/domain/text.ts';
+import { analyse, MAX_STEMMED_LENGTH, normalise, stem, TextIndex, tokenize } from '#shared/domain/text.ts';
 
 describe('normalise and tokenize', () => {
   it.each([
@@ -66,5 +66,29 @@ describe('TextIndex', () => {
   it('answers single-stem lookups', () => {
     expect(index.has('partnership')).toBe(true);
     expect(index.has('partnerships')).toBe(false);
+  });
+});
+
+describe('long tokens are bounded before stemming', () => {
+  it.each([
+    ['a 64-letter word is stemmed', `${'a'.repeat(60)}ings`.slice(0, 64), true],
+    ['a 65-letter word is cut to 64 and not stemmed', `${'b'.repeat(61)}ings`, false],
+  ])('%s', (_, word, stemmed) => {
+    const result = stem(word);
+    expect(result.length).toBeLessThanOrEqual(MAX_STEMMED_LENGTH);
+    if (stemmed) expect(result).not.toBe(word);
+    else expect(result).toBe(word.slice(0, MAX_STEMMED_LENGTH));
+  });
+
+  it('a 400,000-character word is analysed and still matches itself', () => {
+    const word = 'x'.repeat(400_000);
+    const stems = analyse(`before ${word}ing after`);
+    expect(stems).toEqual(['befor', 'x'.repeat(MAX_STEMMED_LENGTH), 'after']);
+    expect(new TextIndex([`a ${word} b`]).hasPhrase(analyse(`a ${word}`))).toBe(true);
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    const token = `${'a'.repeat(MAX_STEMMED_LENGTH - 1)}\u{20000}\u{20000}`;
+    expect(stem(token)).toBe('a'.repeat(MAX_STEMMED_LENGTH - 1));
   });
 });

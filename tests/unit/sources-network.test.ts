@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { userAgent } from '#shared/sources/fetch.ts';
 import { HostGate } from '#shared/sources/host-gate.ts';
 import { describeTypes, formatBytes, parseContentType, parseRetryAfter } from '#shared/sources/http-util.ts';
-import { ipLiteral, privateRange } from '#shared/sources/private-network.ts';
+import { alwaysRefusedRange, ipLiteral, privateRange } from '#shared/sources/private-network.ts';
 
 describe('privateRange', () => {
   it.each([
@@ -145,5 +145,27 @@ describe('HostGate', () => {
     gate.pause('other', 7000);
     (await gate.acquire('other'))();
     expect(clock.sleeps.at(-1)).toBe(7000);
+  });
+});
+
+describe('alwaysRefusedRange (even with allowPrivateNetwork)', () => {
+  it.each([
+    ['169.254.169.254', 'linkLocal'],
+    ['169.254.0.1', 'linkLocal'],
+    ['fe80::1', 'linkLocal'],
+    ['febf::1', 'linkLocal'],
+    ['[fe80::a9fe:a9fe]', 'linkLocal'],
+    ['::ffff:169.254.169.254', 'linkLocal'],
+    ['64:ff9b::a9fe:a9fe', 'linkLocal'],
+    ['100.100.100.200', 'metadata'],
+    ['fd00:ec2::254', 'metadata'],
+    ['168.63.129.16', 'metadata'],
+    ['127.0.0.1', null],
+    ['10.0.0.1', null],
+    ['fd00:ec2::253', null],
+    ['93.184.216.34', null],
+    ['not-an-ip', null],
+  ])('%s → %s', (address, range) => {
+    expect(alwaysRefusedRange(address)).toBe(range);
   });
 });

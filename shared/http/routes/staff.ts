@@ -112,6 +112,7 @@ function factsheetView(sheet: FactsheetView): FactsheetView {
 const emptyJsonIsEmptyObject: MiddlewareHandler = async (c, next) => {
   const raw = c.req.raw;
   if (
+    c.req.method === 'POST' &&
     /^application\/json/i.test(c.req.header('content-type') ?? '') &&
     (await raw.clone().text()).trim() === ''
   ) {
