@@ -111,7 +111,10 @@ export interface AlertQuery {
 }
 
 export interface AlertRepo {
-  /** Creates the alert unless its id exists (conditional write). True when it was created. */
+  /**
+   * Creates the alert unless its id is already listed (idempotent: a re-run after a crash, even
+   * with a later `detectedAt`, adds no second copy anywhere). True when this call listed it.
+   */
   create(alert: Alert): Promise<boolean>;
   get(id: string): Promise<Alert | null>;
   /** Newest detection first (`detectedAt`, then `id`, both descending), stable cursor pages. */
