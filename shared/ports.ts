@@ -121,6 +121,11 @@ export interface AlertRepo {
   list(query: AlertQuery): Promise<AlertPage>;
   /** Every alert on any of the topics detected at or after `detectedFrom`, oldest first. */
   listDetectedSince(topics: readonly string[], detectedFrom: string): Promise<Alert[]>;
+  /**
+   * Completes, once per store, the listing copies that alerts stored by an older version lack
+   * (until then `until` listings read more, never wrongly). Idempotent; the poll cycle calls it.
+   */
+  prepareListings(): Promise<void>;
 }
 
 export interface FactsheetRepo {

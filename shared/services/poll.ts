@@ -45,6 +45,7 @@ export class UnknownSourceError extends Error {
 export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {}): Promise<PollReport> {
   const started = deps.clock.now().getTime();
   const sources = await selectSources(deps, options);
+  await prepareListings(deps);
   const context = newContext(deps);
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];
@@ -73,6 +74,15 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
     durationMs: report.durationMs,
   });
   return report;
+}
+
+/** One-off store upgrades for the listings; a failure only keeps them on the slower path. */
+export async function prepareListings(deps: ServiceDeps): Promise<void> {
+  try {
+    await deps.store.alerts.prepareListings();
+  } catch (error) {
+    deps.logger.log('warn', 'alert listing index not prepared; will retry next cycle', { error });
+  }
 }
 
 /** Polls one source (the fan-out worker's unit of work). */

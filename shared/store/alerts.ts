@@ -6,7 +6,7 @@
  * (which detects the same change again, since item versions are recorded after their alerts):
  * 1. claim the id: the record without its listing keys, only if absent (the claim fixes the
  *    `detectedAt`, hence the position, of every copy);
- * 2. put the topic copies at that position (deterministic keys: a rewrite overwrites);
+ * 2. put the topic (and late) copies at that position (deterministic keys: a rewrite overwrites);
  * 3. add the listing keys to the record: from here on the alert exists (`get`, every listing).
  * A re-run that finds a listed record changes nothing. One that finds a claim a crashed run left
  * moves it to its own `detectedAt` (deleting the copies at the old position), so nothing is
@@ -27,6 +27,7 @@ import {
   topicAlertKey,
   topicPartition,
 } from './keys.ts';
+import { indexLateAlerts, lateKeys } from './late-alerts.ts';
 import { alertSchema, parseStored } from './schemas.ts';
 
 export { InvalidCursorError } from './cursor.ts';
@@ -58,8 +59,14 @@ const claimRecord = (alert: Alert) => ({
   v: SCHEMA_VERSION,
 });
 
-const copyKeys = (alert: Alert) =>
-  [...new Set(alert.topics)].map((topic) => topicAlertKey(topic, alert.detectedAt, alert.id));
+/** Every copy of the alert: one per topic, plus its late copies (late-alerts.ts). */
+const copies = (alert: Alert) => [
+  ...[...new Set(alert.topics)].map((topic) => ({
+    key: topicAlertKey(topic, alert.detectedAt, alert.id),
+    entity: 'alert-topic',
+  })),
+  ...lateKeys(alert).map((key) => ({ key, entity: 'alert-late' })),
+];
 
 async function readRecord(ctx: TableContext, id: string): Promise<Record<string, unknown> | undefined> {
   const out = await ctx.client.send(
@@ -76,7 +83,10 @@ async function claim(ctx: TableContext, alert: Alert): Promise<boolean> {
   if (stored.gsi1pk !== undefined) return false;
   const earlier = parse(stored);
   if (instantKey(earlier.detectedAt) !== instantKey(alert.detectedAt)) {
-    await batchWrite(ctx, copyKeys(earlier).map(deleteRequest));
+    await batchWrite(
+      ctx,
+      copies(earlier).map(({ key }) => deleteRequest(key)),
+    );
   }
   await ctx.client.send(new PutCommand({ TableName: ctx.tableName, Item: claimRecord(alert) }));
   return true;
@@ -87,11 +97,11 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
     async create(alert) {
       if (!(await claim(ctx, alert))) return false;
       await Promise.all(
-        copyKeys(alert).map((key) =>
+        copies(alert).map(({ key, entity }) =>
           ctx.client.send(
             new PutCommand({
               TableName: ctx.tableName,
-              Item: { ...alert, ...key, entity: 'alert-topic', v: SCHEMA_VERSION },
+              Item: { ...alert, ...key, entity, v: SCHEMA_VERSION },
             }),
           ),
         ),
@@ -124,6 +134,10 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
 
     list(query) {
       return listAlerts(ctx, query);
+    },
+
+    prepareListings() {
+      return indexLateAlerts(ctx);
     },
 
     async listDetectedSince(topics, detectedFrom) {
