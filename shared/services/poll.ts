@@ -7,6 +7,7 @@ import { compileTopics } from '../domain/match.ts';
 import type { PollStatus, SourceState } from '../domain/types.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createPollContext, type PollContext, pollOne } from './poll-source.ts';
+import { errorMessage } from './source-state.ts';
 
 export interface SourcePollResult {
   id: string;
@@ -135,7 +136,7 @@ async function pollGuarded(deps: ServiceDeps, source: SourceConfig, context: Pol
   try {
     return await pollOne(deps, source, context);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     deps.logger.log('error', 'source poll crashed', { sourceId: source.id, error });
     const result: SourcePollResult = {
       id: source.id,
