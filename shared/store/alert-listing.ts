@@ -170,6 +170,8 @@ export async function listAlerts(ctx: TableContext, query: AlertQuery): Promise<
   const readers = (await rangesFor(ctx, query, lo, hi, until)).map(
     (range) => new PartitionReader(ctx, range.partition, range.lo, range.hi, query.limit + 1),
   );
+  // The first read of every partition at once: the merge below then waits on one at a time.
+  await Promise.all(readers.map((reader) => reader.peek()));
   const found: Alert[] = [];
   let lastPosition: string | null = null;
   while (found.length <= query.limit) {
