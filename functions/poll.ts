@@ -5,7 +5,7 @@
  */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { runDigest } from '../shared/services/digest.ts';
-import { dueSources, runPollCycle } from '../shared/services/poll.ts';
+import { dueSources, prepareListings, runPollCycle } from '../shared/services/poll.ts';
 import { lambdaRuntime } from './lambda-deps.ts';
 
 const SQS_BATCH = 10;
@@ -13,6 +13,7 @@ let sqs: SQSClient | undefined;
 
 export async function handler(_event: unknown) {
   const { deps, pollQueueUrl } = await lambdaRuntime();
+  await prepareListings(deps);
   const due = dueSources(deps.config.sources, await deps.store.sources.list(), deps.clock.now());
   if (due.length === 0) return { queued: 0, polled: 0, alerts: 0 };
   if (pollQueueUrl && due.length > deps.config.polling.concurrency) {

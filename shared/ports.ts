@@ -111,13 +111,21 @@ export interface AlertQuery {
 }
 
 export interface AlertRepo {
-  /** Creates the alert unless its id exists (conditional write). True when it was created. */
+  /**
+   * Creates the alert unless its id is already listed (idempotent: a re-run after a crash, even
+   * with a later `detectedAt`, adds no second copy anywhere). True when this call listed it.
+   */
   create(alert: Alert): Promise<boolean>;
   get(id: string): Promise<Alert | null>;
   /** Newest detection first (`detectedAt`, then `id`, both descending), stable cursor pages. */
   list(query: AlertQuery): Promise<AlertPage>;
   /** Every alert on any of the topics detected at or after `detectedFrom`, oldest first. */
   listDetectedSince(topics: readonly string[], detectedFrom: string): Promise<Alert[]>;
+  /**
+   * Completes, once per store, the listing copies that alerts stored by an older version lack
+   * (until then `until` listings read more, never wrongly). Idempotent; the poll cycle calls it.
+   */
+  prepareListings(): Promise<void>;
 }
 
 export interface FactsheetRepo {

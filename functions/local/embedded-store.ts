@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
+import { fixDynaliteIterators } from './dynalite-iterators.ts';
 
 export interface EmbeddedStore {
   endpoint: string;
@@ -126,6 +127,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     await mkdir(path, { recursive: true });
     ownerFile = await claimFolder(path);
   }
+  fixDynaliteIterators();
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   let port: number;
   try {

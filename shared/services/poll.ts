@@ -7,6 +7,7 @@ import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createPollContext, type PollContext, pollOne, type SourcePollResult } from './poll-source.ts';
+import { errorMessage } from './source-state.ts';
 
 export type { SourcePollResult } from './poll-source.ts';
 
@@ -36,6 +37,7 @@ export class UnknownSourceError extends Error {
 export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {}): Promise<PollReport> {
   const started = deps.clock.now().getTime();
   const sources = await selectSources(deps, options);
+  await prepareListings(deps);
   const context = newContext(deps);
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];
@@ -64,6 +66,15 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
     durationMs: report.durationMs,
   });
   return report;
+}
+
+/** One-off store upgrades for the listings; a failure only keeps them on the slower path. */
+export async function prepareListings(deps: ServiceDeps): Promise<void> {
+  try {
+    await deps.store.alerts.prepareListings();
+  } catch (error) {
+    deps.logger.log('warn', 'alert listing index not prepared; will retry next cycle', { error });
+  }
 }
 
 /** Polls one source (the fan-out worker's unit of work). */
@@ -116,7 +127,7 @@ async function pollGuarded(deps: ServiceDeps, source: SourceConfig, context: Pol
   try {
     return await pollOne(deps, source, context);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     deps.logger.log('error', 'source poll crashed', { sourceId: source.id, error });
     const result: SourcePollResult = {
       id: source.id,

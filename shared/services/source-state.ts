@@ -61,8 +61,21 @@ export function failedState(
 }
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
+  if (error instanceof Error) return storeErrorMessage(error) ?? (error.message || error.name);
   return String(error);
+}
+
+/**
+ * An AWS SDK error from the store (it carries `$metadata`), said so: which store error, what it
+ * said, and how many attempts the client made (throttling and 5xx are retried with backoff).
+ */
+function storeErrorMessage(error: Error): string | null {
+  const metadata = (error as { $metadata?: { attempts?: unknown; httpStatusCode?: unknown } }).$metadata;
+  if (metadata === undefined || typeof metadata !== 'object') return null;
+  const attempts = typeof metadata.attempts === 'number' ? metadata.attempts : null;
+  const status = typeof metadata.httpStatusCode === 'number' ? ` HTTP ${metadata.httpStatusCode},` : '';
+  const tries = attempts === null ? '' : ` after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  return `store error (${error.name},${status}${tries}): ${error.message || 'no message'}`;
 }
 
 export function httpStatusOf(error: unknown): number | null {

@@ -1,7 +1,8 @@
 /**
  * @module The alert listing of SPEC §6: newest first over one or several time-ordered partitions
  * (topic copies, gsi1 all alerts, gsi2 per source), merged and de-duplicated by position, with
- * filters applied while reading so every page but the last is full.
+ * filters applied while reading so every page but the last is full. `since` and `until` bound
+ * the key ranges read (see late-alerts.ts for why `until` needs the late partitions).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/types.ts';
@@ -14,9 +15,11 @@ import {
   GSI1,
   GSI2,
   instantKey,
+  latePartition,
   sourceAlertsIndex,
   topicPartition,
 } from './keys.ts';
+import { hasLateIndex, lateSplit } from './late-alerts.ts';
 import { alertSchema, parseStored } from './schemas.ts';
 
 /** One time-ordered partition: base table (topic copies) or a GSI. */
@@ -102,6 +105,37 @@ function partitionsFor(query: AlertQuery): Partition[] {
   return [{ indexName: GSI1, pkName: 'gsi1pk', skName: 'gsi1sk', pkValue: allAlertsIndex('', '').gsi1pk }];
 }
 
+/** The late partitions mirroring `partitionsFor` (base table, `LATE#…`). */
+function latePartitionsFor(query: AlertQuery): Partition[] {
+  const topics = [...new Set(query.topics ?? [])];
+  const scopes =
+    topics.length > 0
+      ? topics.map((topic) => `TOPIC#${topic}`)
+      : query.source !== undefined
+        ? [`SOURCE#${query.source}`]
+        : ['ALL'];
+  return scopes.map((scope) => ({ pkName: 'pk', skName: 'sk', pkValue: latePartition(scope) }));
+}
+
+/** Each partition with the position range to read in it. */
+async function rangesFor(
+  ctx: TableContext,
+  query: AlertQuery,
+  lo: string,
+  hi: string,
+  until: string | null,
+): Promise<{ partition: Partition; lo: string; hi: string }[]> {
+  const split = until === null ? null : lateSplit(until);
+  if (split === null || split > hi || !(await hasLateIndex(ctx))) {
+    return partitionsFor(query).map((partition) => ({ partition, lo, hi }));
+  }
+  // Above the split only late alerts can have changedAt < until (late-alerts.ts). No alert sits
+  // exactly at `split` (`AT#<instant>#` with no id), so the two ranges never share an alert.
+  const late = latePartitionsFor(query).map((partition) => ({ partition, lo: split > lo ? split : lo, hi }));
+  const early = split > lo ? partitionsFor(query).map((partition) => ({ partition, lo, hi: split })) : [];
+  return [...late, ...early];
+}
+
 function matchesFilters(
   alert: Alert,
   query: AlertQuery,
@@ -133,7 +167,11 @@ export async function listAlerts(ctx: TableContext, query: AlertQuery): Promise<
   const lo = since ? alertPosition(since, '') : BOTTOM;
   if (lo > hi) return { items: [], nextCursor: null };
 
-  const readers = partitionsFor(query).map((p) => new PartitionReader(ctx, p, lo, hi, query.limit + 1));
+  const readers = (await rangesFor(ctx, query, lo, hi, until)).map(
+    (range) => new PartitionReader(ctx, range.partition, range.lo, range.hi, query.limit + 1),
+  );
+  // The first read of every partition at once: the merge below then waits on one at a time.
+  await Promise.all(readers.map((reader) => reader.peek()));
   const found: Alert[] = [];
   let lastPosition: string | null = null;
   while (found.length <= query.limit) {

@@ -1,24 +1,33 @@
 /**
  * @module Alerts (AlertRepo). One record per alert (`ALERT#<id>`, carrying the gsi1 "all" and
- * gsi2 per-source orderings) plus one full copy per topic (`TOPIC#<topic>` / `AT#…`), so each
- * listing is a single-partition range read. No transactions (dynalite has none): copies are
- * written first, each only if absent, and the main record last, so the alert exists once it is
- * fully indexed and a re-run after a crash completes what is missing.
+ * gsi2 per-source orderings) plus one full copy per topic (`TOPIC#<topic>` / `AT#<detectedAt>#<id>`),
+ * so each listing is a single-partition range read. No transactions (dynalite has none), so a
+ * create is three idempotent steps and a crash between any two is completed by the next poll
+ * (which detects the same change again, since item versions are recorded after their alerts):
+ * 1. claim the id: the record without its listing keys, only if absent (the claim fixes the
+ *    `detectedAt`, hence the position, of every copy);
+ * 2. put the topic (and late) copies at that position (deterministic keys: a rewrite overwrites);
+ * 3. add the listing keys to the record: from here on the alert exists (`get`, every listing).
+ * A re-run that finds a listed record changes nothing. One that finds a claim a crashed run left
+ * moves it to its own `detectedAt` (deleting the copies at the old position), so nothing is
+ * listed twice and the alert is not placed behind a digest watermark that passed meanwhile.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/types.ts';
 import type { AlertRepo } from '../ports.ts';
 import { listAlerts } from './alert-listing.ts';
-import { isConditionalFailure, queryAll, type TableContext } from './batch.ts';
+import { batchWrite, deleteRequest, isConditionalFailure, queryAll, type TableContext } from './batch.ts';
 import {
   alertKey,
   alertPosition,
   allAlertsIndex,
+  instantKey,
   SCHEMA_VERSION,
   sourceAlertsIndex,
   topicAlertKey,
   topicPartition,
 } from './keys.ts';
+import { indexLateAlerts, lateKeys } from './late-alerts.ts';
 import { alertSchema, parseStored } from './schemas.ts';
 
 const parse = (item: Record<string, unknown>) => parseStored(alertSchema, item, 'alert');
@@ -40,37 +49,93 @@ async function putIfAbsent(ctx: TableContext, item: Record<string, unknown>): Pr
   }
 }
 
+/** The record before it is listed: no gsi keys, so no listing or `get` shows it yet. */
+const claimRecord = (alert: Alert) => ({
+  ...alert,
+  ...alertKey(alert.id),
+  entity: 'alert',
+  v: SCHEMA_VERSION,
+});
+
+/** Every copy of the alert: one per topic, plus its late copies (late-alerts.ts). */
+const copies = (alert: Alert) => [
+  ...[...new Set(alert.topics)].map((topic) => ({
+    key: topicAlertKey(topic, alert.detectedAt, alert.id),
+    entity: 'alert-topic',
+  })),
+  ...lateKeys(alert).map((key) => ({ key, entity: 'alert-late' })),
+];
+
+async function readRecord(ctx: TableContext, id: string): Promise<Record<string, unknown> | undefined> {
+  const out = await ctx.client.send(
+    new GetCommand({ TableName: ctx.tableName, Key: alertKey(id), ConsistentRead: true }),
+  );
+  return out.Item;
+}
+
+/** Step 1: true when this call holds the claim (fresh, or taken over from a crashed run). */
+async function claim(ctx: TableContext, alert: Alert): Promise<boolean> {
+  if (await putIfAbsent(ctx, claimRecord(alert))) return true;
+  const stored = await readRecord(ctx, alert.id);
+  if (stored === undefined) throw new Error(`alert ${alert.id} vanished while being created`);
+  if (stored.gsi1pk !== undefined) return false;
+  const earlier = parse(stored);
+  if (instantKey(earlier.detectedAt) !== instantKey(alert.detectedAt)) {
+    await batchWrite(
+      ctx,
+      copies(earlier).map(({ key }) => deleteRequest(key)),
+    );
+  }
+  await ctx.client.send(new PutCommand({ TableName: ctx.tableName, Item: claimRecord(alert) }));
+  return true;
+}
+
 export function createAlertRepo(ctx: TableContext): AlertRepo {
   return {
     async create(alert) {
-      // Conditional copies never overwrite what an earlier run indexed.
+      if (!(await claim(ctx, alert))) return false;
       await Promise.all(
-        [...new Set(alert.topics)].map((topic) =>
-          putIfAbsent(ctx, {
-            ...alert,
-            ...topicAlertKey(topic, alert.detectedAt, alert.id),
-            entity: 'alert-topic',
-            v: SCHEMA_VERSION,
-          }),
+        copies(alert).map(({ key, entity }) =>
+          ctx.client.send(
+            new PutCommand({
+              TableName: ctx.tableName,
+              Item: { ...alert, ...key, entity, v: SCHEMA_VERSION },
+            }),
+          ),
         ),
       );
-      return putIfAbsent(ctx, {
-        ...alert,
-        ...alertKey(alert.id),
+      const listed = {
         ...allAlertsIndex(alert.detectedAt, alert.id),
         ...sourceAlertsIndex(alert.source.id, alert.detectedAt, alert.id),
-        entity: 'alert',
-        v: SCHEMA_VERSION,
-      });
+      };
+      await ctx.client.send(
+        new UpdateCommand({
+          TableName: ctx.tableName,
+          Key: alertKey(alert.id),
+          UpdateExpression: 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk',
+          ExpressionAttributeValues: {
+            ':g1pk': listed.gsi1pk,
+            ':g1sk': listed.gsi1sk,
+            ':g2pk': listed.gsi2pk,
+            ':g2sk': listed.gsi2sk,
+          },
+        }),
+      );
+      return true;
     },
 
     async get(id) {
       const out = await ctx.client.send(new GetCommand({ TableName: ctx.tableName, Key: alertKey(id) }));
-      return out.Item ? parse(out.Item) : null;
+      // A claim not yet listed (or left by a crash) is not an alert yet.
+      return out.Item?.gsi1pk !== undefined ? parse(out.Item) : null;
     },
 
     list(query) {
       return listAlerts(ctx, query);
+    },
+
+    prepareListings() {
+      return indexLateAlerts(ctx);
     },
 
     async listDetectedSince(topics, detectedFrom) {

@@ -18,11 +18,24 @@ export interface DocumentClientOptions {
   endpoint?: string;
   region: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Attempts per request, first included (default STORE_MAX_ATTEMPTS). */
+  maxAttempts?: number;
 }
+
+/**
+ * The SDK's standard retry mode retries throttling (ThrottlingException,
+ * ProvisionedThroughputExceededException, 429), 5xx and network errors with jittered exponential
+ * backoff (throttling from a 500 ms base). Its default of 3 attempts gives up within about a
+ * second of throttling; 6 rides out up to ~15 s. A request that still fails fails its source for
+ * this cycle (reported with the store's reason); the next cycle redoes what was not recorded.
+ */
+export const STORE_MAX_ATTEMPTS = 6;
 
 export function createDocumentClient(options: DocumentClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: options.region,
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? STORE_MAX_ATTEMPTS,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     // Local emulators accept any signature; without this the SDK would go hunting for a profile.
     ...(options.credentials

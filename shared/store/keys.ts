@@ -112,6 +112,22 @@ export const topicAlertKey = (topic: string, detectedAt: string, id: string): Ke
 /** Partition key of a topic's alert copies. */
 export const topicPartition = (topic: string): string => `TOPIC#${topic}`;
 
+/**
+ * Alerts whose `changedAt` lags their detection by at least this much (backfill, an old item
+ * first seen late) are also copied into "late" partitions, so an `until` listing can skip the
+ * detection range only late alerts can match instead of reading and dropping all of it.
+ */
+export const LATE_LAG_MS = 24 * 60 * 60 * 1000;
+/** A late partition: `ALL`, `TOPIC#<id>` or `SOURCE#<id>`, mirroring the listings. */
+export const latePartition = (scope: string): string => `LATE#${scope}`;
+/** A late alert's copy in one late partition, at its listing position. */
+export const lateAlertKey = (scope: string, detectedAt: string, id: string): Key => ({
+  pk: latePartition(scope),
+  sk: alertPosition(detectedAt, id),
+});
+/** Present once every alert stored before late copies existed has them (set by the first poll). */
+export const lateIndexMarkerKey: Key = { pk: 'META', sk: 'LATE-INDEX' };
+
 // ---------------------------------------------------------------- factsheets
 
 /** One API review of a factsheet, ordered by when it was recorded. */

@@ -184,6 +184,25 @@ describe('alerts', () => {
     expect(error.details.map((d) => d.path)).toContain(path);
   });
 
+  it('caps repeated topic filters at 20 (400 naming the cap) and checks each distinct id once', async () => {
+    await seed(3);
+    const many = Array.from({ length: 800 }, (_, i) => `topic=nope-${i}`).join('&');
+    const capped = await json(`/api/alerts?${many}`);
+    expect(capped.res.status).toBe(400);
+    const error = capped.body.error as { details: { path: string; message: string }[] };
+    expect(error.details).toEqual([
+      { path: 'topic', message: 'at most 20 topic values per request (got 800)' },
+    ]);
+    const twenty = Array.from({ length: 20 }, () => 'topic=housing').join('&');
+    expect((await json(`/api/alerts?${twenty}`)).res.status).toBe(200);
+    const odd = await json(`/api/alerts?topic=${encodeURIComponent('Not An Id!')}&topic=${'x'.repeat(300)}`);
+    expect(odd.res.status).toBe(400);
+    expect((odd.body.error as { details: { path: string }[] }).details.map((d) => d.path)).toEqual([
+      'topic[0]',
+      'topic[1]',
+    ]);
+  });
+
   it('keeps a removed topic queryable while it has alerts', async () => {
     await seed(1, () => ({ topics: ['retired-topic'] }));
     expect((await json('/api/alerts?topic=retired-topic')).res.status).toBe(200);

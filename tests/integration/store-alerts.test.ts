@@ -2,9 +2,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import type { AlertQuery, Store } from '#shared/ports.ts';
+import { queryAll } from '#shared/store/batch.ts';
 import { InvalidCursorError } from '#shared/store/index.ts';
-import { topicAlertKey } from '#shared/store/keys.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { alertKey, topicAlertKey, topicPartition } from '#shared/store/keys.ts';
+import { createTestStore, startDynalite, type TestDynalite, type TestStore } from '../support/dynalite.ts';
 
 let db: TestDynalite;
 beforeAll(async () => {
@@ -130,6 +131,52 @@ describe('alert create', () => {
       ]);
     }
     expect((await store.alerts.list({ limit: 5 })).items.map((a) => a.id)).toEqual(['crash']);
+  });
+
+  /** Every raw topic copy in the table, as `topic@detectedAt` (what listings would show). */
+  async function rawCopies(test: TestStore, topics: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const topic of topics) {
+      const items = await queryAll(test, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': topicPartition(topic) },
+      });
+      out.push(...items.map((item) => `${topic}@${String(item.detectedAt)}`));
+    }
+    return out.sort();
+  }
+
+  test('a re-run after restart with a later detectedAt adds no second topic copy', async () => {
+    const test = await createTestStore(db);
+    const alert = makeAlert({ id: 'again', topics: ['t1', 't2'] });
+    expect(await test.store.alerts.create(alert)).toBe(true);
+    // The restarted poll detects the same change again, an hour later.
+    expect(await test.store.alerts.create({ ...alert, detectedAt: at(60), changedAt: at(60) })).toBe(false);
+    expect(await rawCopies(test, ['t1', 't2'])).toEqual([`t1@${at(0)}`, `t2@${at(0)}`]);
+    expect(await test.store.alerts.get('again')).toEqual(alert);
+  });
+
+  test('a claim left by a crash is moved to the re-run: one copy per topic, listed once', async () => {
+    const test = await createTestStore(db);
+    const alert = makeAlert({ id: 'moved', topics: ['t1', 't2'] });
+    // The crashed run claimed the id and wrote one copy, then died before listing the alert.
+    for (const item of [
+      { ...alert, ...alertKey(alert.id), entity: 'alert', v: 1 },
+      { ...alert, ...topicAlertKey('t1', alert.detectedAt, alert.id), entity: 'alert-topic', v: 1 },
+    ]) {
+      await test.client.send(new PutCommand({ TableName: test.tableName, Item: item }));
+    }
+    expect(await test.store.alerts.get('moved')).toBeNull();
+    expect((await test.store.alerts.list({ limit: 5 })).items).toEqual([]);
+
+    const rerun = { ...alert, detectedAt: at(60), changedAt: at(60) };
+    expect(await test.store.alerts.create(rerun)).toBe(true);
+    expect(await rawCopies(test, ['t1', 't2'])).toEqual([`t1@${at(60)}`, `t2@${at(60)}`]);
+    expect(await test.store.alerts.get('moved')).toEqual(rerun);
+    for (const query of [{}, { topics: ['t1', 't2'] }, { source: 's1' }]) {
+      expect((await test.store.alerts.list({ ...query, limit: 5 })).items).toEqual([rerun]);
+    }
+    expect(await test.store.alerts.listDetectedSince(['t1', 't2'], at(0))).toEqual([rerun]);
   });
 });
 

@@ -41,9 +41,10 @@ const topics = createRoute({
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 
 const alertsQuery = z.object({
-  topic: stringOrList
-    .optional()
-    .openapi({ description: 'topic id; repeat for any of several', param: { style: 'form', explode: true } }),
+  topic: stringOrList.optional().openapi({
+    description: 'topic id; repeat for any of several (at most 20)',
+    param: { style: 'form', explode: true },
+  }),
   source: z.string().optional().openapi({ description: 'source id' }),
   since: z
     .string()
@@ -93,12 +94,18 @@ function isInvalidCursor(error: unknown): boolean {
   return error instanceof Error && error.name === 'InvalidCursorError';
 }
 
+/** Repeated `topic=` values accepted in one listing request. */
+export const MAX_TOPIC_FILTERS = 20;
+const TOPIC_ID = /^[a-z0-9-]+$/;
+
 export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
   const zone = deps.config.digests.timezone;
 
   /** Known = configured, or still present in stored data (removed ids stay queryable, SPEC §2). */
   async function knownTopic(id: string): Promise<boolean> {
     if (deps.config.topics.some((topic) => topic.id === id)) return true;
+    // Not an id any config could have held: no need to ask the store.
+    if (id.length > MAX_ID_LENGTH || !TOPIC_ID.test(id)) return false;
     return (await deps.store.alerts.list({ topics: [id], limit: 1 })).items.length > 0;
   }
   async function knownSource(id: string): Promise<boolean> {
@@ -135,9 +142,20 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
     .openapi(alerts, async (c) => {
       const input = c.req.valid('query');
       const topicIds = input.topic === undefined ? [] : [input.topic].flat();
+      // Each id not in the config costs a store read (removed topics stay queryable): bound them.
+      if (topicIds.length > MAX_TOPIC_FILTERS) {
+        return invalid(c, [
+          {
+            path: 'topic',
+            message: `at most ${MAX_TOPIC_FILTERS} topic values per request (got ${topicIds.length})`,
+          },
+        ]);
+      }
       const details: ErrorDetail[] = [];
+      const checks = new Map<string, Promise<boolean>>();
+      for (const id of topicIds) if (!checks.has(id)) checks.set(id, knownTopic(id));
       for (const [index, id] of topicIds.entries()) {
-        if (!(await knownTopic(id))) {
+        if (!(await checks.get(id))) {
           details.push({
             path: topicIds.length > 1 ? `topic[${index}]` : 'topic',
             message: `unknown topic "${id}"`,

@@ -1,0 +1,102 @@
+/**
+ * @module A fix for an iterator leak in dynalite 4.0.0, applied where the embedded store starts.
+ *
+ * dynalite turns LevelDB iterators into streams for Query, Scan and ListTables, and closes them
+ * with `iterator.return()`, which abstract-level 3 iterators do not have (they have `close()`).
+ * No iterator is ever closed: each stays in the database's open-resource set, with its native
+ * snapshot, for the life of the process. `serve` grew from 182 MB to 1.59 GB over ~20k paged
+ * `GET /api/alerts`. Single-item reads use `get` and never leaked.
+ *
+ * Why a runtime fix and not a patched copy of node_modules (patch-package and the like): the
+ * embedded store runs from production installs (`npm start`), so a patch tool would have to be a
+ * runtime dependency with an install script, and a skipped or failed postinstall would bring the
+ * leak back silently. Here the fix travels with the code that starts dynalite, works for every
+ * install, and fails loudly (at start) if dynalite's internals change shape on an upgrade.
+ * The soak test (tests/integration/store-soak.test.ts) proves the bound.
+ */
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+
+interface LevelIterator<T> {
+  next(): Promise<T | undefined>;
+  close(): Promise<void>;
+}
+
+interface LevelDb {
+  keys(options?: object): LevelIterator<unknown>;
+  values(options?: object): LevelIterator<unknown>;
+  createKeyStream?: (options?: object) => Readable;
+  createValueStream?: (options?: object) => Readable;
+}
+
+interface DynaliteStore {
+  db: LevelDb;
+  recreate?: (this: DynaliteStore) => void;
+}
+
+interface DynaliteDbModule {
+  create: (options?: object) => DynaliteStore;
+  [PATCHED]?: true;
+}
+
+const PATCHED = Symbol.for('policy-watch.dynalite-iterators');
+
+/** A stream over a LevelDB iterator that closes it at the end, on destroy and on error. */
+export function iteratorStream<T>(iterator: LevelIterator<T>): Readable {
+  return new Readable({
+    objectMode: true,
+    read() {
+      iterator.next().then(
+        (value) => this.push(value === undefined ? null : value),
+        (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+    // Readable's autoDestroy calls this after 'end' too, so every path closes the iterator.
+    destroy(error, callback) {
+      iterator.close().then(
+        () => callback(error),
+        (closeError: unknown) => callback(error ?? (closeError as Error)),
+      );
+    },
+  });
+}
+
+function fixStreams(store: DynaliteStore): void {
+  const db = store.db;
+  if (typeof db?.keys !== 'function' || typeof db.values !== 'function') {
+    throw new Error(
+      'dynalite internals changed: its store has no LevelDB keys()/values(); review the iterator fix',
+    );
+  }
+  db.createKeyStream = (options) => iteratorStream(db.keys(options));
+  db.createValueStream = (options) => iteratorStream(db.values(options));
+}
+
+/**
+ * Makes every dynalite started after this call close its iterators. Idempotent; throws when
+ * dynalite's internals no longer look like the version this fix was written for.
+ */
+export function fixDynaliteIterators(): void {
+  const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  // The same module instance dynalite's own index.js required, so its `db.create` call sees this.
+  const dbModule = requireFromDynalite('./db/index.js') as DynaliteDbModule;
+  if (dbModule[PATCHED]) return;
+  const create = dbModule.create;
+  if (typeof create !== 'function') {
+    throw new Error('dynalite internals changed: db.create is missing; review the iterator fix');
+  }
+  dbModule.create = (options) => {
+    const store = create(options);
+    fixStreams(store);
+    const recreate = store.recreate;
+    if (typeof recreate === 'function') {
+      // Re-listening after close builds a new LevelDB behind the same store object.
+      store.recreate = function (this: DynaliteStore) {
+        recreate.call(this);
+        fixStreams(this);
+      };
+    }
+    return store;
+  };
+  dbModule[PATCHED] = true;
+}
