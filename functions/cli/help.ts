@@ -2,7 +2,7 @@
  * @module `--help` texts. Kept beside the option parser; a test runs every documented example.
  */
 
-export const COMMANDS = ['start', 'serve', 'poll', 'digest', 'check', 'demo'] as const;
+export const COMMANDS = ['start', 'serve', 'poll', 'digest', 'check', 'evaluate', 'demo'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const COMMON = `Options for every command:
@@ -22,6 +22,7 @@ Commands:
   poll      poll every source (or those named with --source) now
   digest    send the digests of one frequency now
   check     validate the configuration and its topic queries
+  evaluate  measure the topic queries against staff feedback (--from-feedback)
   demo      run the whole loop against recorded documents served locally
 
 ${COMMON}
@@ -66,6 +67,19 @@ Validates the configuration file and every topic query; prints each error with i
 (and column, for queries). Exit 0 when valid, 1 when not.
 With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}]}
 
+${COMMON}`,
+  evaluate: `Usage: policy-watch evaluate --from-feedback [--config PATH] [--json]
+
+Turns the staff judgements (relevant / not relevant, per alert and topic) and the reported missed
+publications into labelled examples, matches them against the CURRENT topic queries, and prints
+per topic tp, fp, fn, precision, recall and F1, then every false positive (with the terms that
+matched) and false negative. Edit a query, run this, and see the change before deploying it.
+Needs the store (a live 'start', or the embedded one in $DATA_DIR). Exit 0 when it ran, 1 on
+config/store errors.
+With --json: {"topics":[{"id","tp","fp","fn","precision","recall","f1"}],
+"falsePositives":[{"title","topic","terms"}],"falseNegatives":[{"title","topic"}]}
+
+  --from-feedback  use the stored staff feedback as the labelled examples
 ${COMMON}`,
   demo: `Usage: policy-watch demo
 
