@@ -25,7 +25,7 @@ export async function feedbackExamples(store: Store): Promise<LabelledExample[]>
   for (let i = 0; i < alertIds.length; i += READS_AT_ONCE) {
     const chunk = alertIds.slice(i, i + READS_AT_ONCE);
     const found = await Promise.all(chunk.map((id) => store.alerts.get(id)));
-    chunk.forEach((id, index) => alerts.set(id, found[index] ?? null));
+    for (const [index, id] of chunk.entries()) alerts.set(id, found[index] ?? null);
   }
   const examples: LabelledExample[] = [];
   // Oldest first, so the output is stable as feedback grows.
