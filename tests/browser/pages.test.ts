@@ -138,7 +138,7 @@ describe.skipIf(!available)('pages in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${base}/docs`);
     await expect(page.locator('#operations').isVisible()).resolves.toBe(true);
-    await expect(page.locator('#operations h3').count()).resolves.toBe(13);
+    await expect(page.locator('#operations h3').count()).resolves.toBe(17);
     await page.screenshot({ path: `${ARTIFACTS}docs-offline.png`, fullPage: true });
     await context.close();
   });
