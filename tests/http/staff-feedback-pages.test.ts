@@ -56,15 +56,15 @@ describe('judging alerts on the dashboard', () => {
     const res = await t.app.request(action, form({ ...fields, relevant: 'false' }));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/staff?topic=housing&judged=${alert.id}#alert-${alert.id}`);
-    const after = await dashboard(res.headers.get('location')!.replace(/#.*$/, ''));
-    expect(after('[role=status]').text()).toContain('Judgement recorded');
+    const shown = await dashboard(res.headers.get('location')!.replace(/#.*$/, ''));
+    expect(shown('[role=status]').text()).toContain('Judgement recorded');
     expect(
-      after(`#alert-${alert.id} form.judge .badge`)
-        .map((_, b) => after(b).text())
+      shown(`#alert-${alert.id} form.judge .badge`)
+        .map((_, b) => shown(b).text())
         .get(),
     ).toEqual(['not relevant', 'not judged']);
-    expect(after('#quality-housing').text()).toContain('0%');
-    expect(after('#quality-housing a').attr('href')).toBe('/staff?topic=housing&falseTerm=housing#alerts');
+    expect(shown('#quality-housing').text()).toContain('0%');
+    expect(shown('#quality-housing a').attr('href')).toBe('/staff?topic=housing&falseTerm=housing#alerts');
   });
 
   it('refuses a forged or another key’s token, and never redirects off the dashboard', async () => {
@@ -158,9 +158,9 @@ describe('reporting a missed publication on the dashboard', () => {
     const [item] = (await t.store.feedback.all()).missed;
     expect(item).toMatchObject({ title: 'Rough sleeping strategy', topics: ['housing', 'planning'] });
     expect(item).not.toHaveProperty('summary');
-    const after = await dashboard('/staff?missed=1');
-    expect(after('#quality-housing td').eq(3).text()).toBe('1');
-    expect(after('#quality-housing td').eq(5).text()).toBe('0%');
+    const shown = await dashboard('/staff?missed=1');
+    expect(shown('#quality-housing td').eq(3).text()).toBe('1');
+    expect(shown('#quality-housing td').eq(5).text()).toBe('0%');
 
     const forged = await t.app.request(
       '/staff/feedback/missed',
