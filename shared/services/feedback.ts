@@ -132,10 +132,14 @@ export async function reportMissed(deps: ServiceDeps, input: MissedInput): Promi
   return { ok: true, missed: missedView(item) };
 }
 
-/** A topic that has feedback can be asked about: configured, or removed with judgements kept. */
+/**
+ * Known = configured, or removed but still present in stored data (its alerts stay queryable and
+ * its judgements are kept).
+ */
 export async function knownFeedbackTopic(deps: ServiceDeps, topic: string): Promise<boolean> {
   if (deps.config.topics.some((candidate) => candidate.id === topic)) return true;
-  return (await deps.store.feedback.list({ topic, limit: 1 })).items.length > 0;
+  if ((await deps.store.feedback.list({ topic, limit: 1 })).items.length > 0) return true;
+  return (await deps.store.alerts.list({ topics: [topic], limit: 1 })).items.length > 0;
 }
 
 export async function listFeedback(
@@ -152,8 +156,9 @@ export async function listFeedback(
 /** Quality of a topic (null when the topic is unknown). */
 export async function qualityOf(deps: ServiceDeps, topic: string): Promise<TopicQuality | null> {
   const { judgements, missed } = await deps.store.feedback.all(topic);
-  const configured = deps.config.topics.some((candidate) => candidate.id === topic);
-  if (!configured && judgements.length === 0 && missed.length === 0) return null;
+  if (judgements.length === 0 && missed.length === 0 && !(await knownFeedbackTopic(deps, topic))) {
+    return null;
+  }
   return topicQuality(topic, judgements, missed);
 }
 

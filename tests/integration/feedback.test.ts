@@ -48,7 +48,12 @@ describe('judgements', () => {
     const housing = await listFeedback(t.deps, { topic: 'housing', limit: 20 });
     expect(housing.items).toEqual([latest]);
     const judged = await t.store.feedback.judgementsOf([alert]);
-    expect(judged.get(alert.id)?.map((j) => [j.topic, j.relevant])).toEqual([
+    expect(
+      judged
+        .get(alert.id)
+        ?.map((j) => [j.topic, j.relevant])
+        .sort(),
+    ).toEqual([
       ['housing', false],
       ['planning', false],
     ]);
