@@ -18,6 +18,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   'from-feedback': { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
+  labels: { type: 'string' },
 } as const;
 
 export async function main(argv: readonly string[], out: Output): Promise<number> {
@@ -69,11 +70,19 @@ export async function main(argv: readonly string[], out: Output): Promise<number
         return await runDigestCommand({ ...common, frequency, dryRun: values['dry-run'] });
       }
       case 'evaluate': {
-        if (!values['from-feedback']) {
-          return usage(out, 'evaluate needs --from-feedback', command, values.json);
+        const fromFeedback = values['from-feedback'];
+        const labels = values.labels;
+        if (fromFeedback && labels !== undefined) {
+          return usage(out, '--labels and --from-feedback do not go together', command, values.json);
         }
-        const { runEvaluateFeedbackCommand } = await import('./cli/evaluate-feedback.ts');
-        return await runEvaluateFeedbackCommand(common);
+        if (!fromFeedback && (labels === undefined || labels === '')) {
+          return usage(out, '--labels FILE or --from-feedback is required', command, values.json);
+        }
+        const { runEvaluateCommand } = await import('./cli/evaluate.ts');
+        return await runEvaluateCommand({
+          ...common,
+          source: fromFeedback ? { kind: 'feedback' } : { kind: 'file', path: labels ?? '' },
+        });
       }
       case 'start':
       case 'serve':
@@ -96,6 +105,7 @@ function misplacedOption(command: CommandName, values: Record<string, unknown>):
   if (values.frequency !== undefined && command !== 'digest') return '--frequency only goes with digest';
   if (values['dry-run'] && command !== 'digest') return '--dry-run only goes with digest';
   if (values['from-feedback'] && command !== 'evaluate') return '--from-feedback only goes with evaluate';
+  if (values.labels !== undefined && command !== 'evaluate') return '--labels only goes with evaluate';
   return null;
 }
 

@@ -22,7 +22,7 @@ Commands:
   poll      poll every source (or those named with --source) now
   digest    send the digests of one frequency now
   check     validate the configuration and its topic queries
-  evaluate  measure the topic queries against staff feedback (--from-feedback)
+  evaluate  score the topic queries on labelled examples or staff feedback (precision, recall, F1)
   demo      run the whole loop against recorded documents served locally
 
 ${COMMON}
@@ -64,22 +64,33 @@ ${COMMON}`,
   check: `Usage: policy-watch check [--config PATH] [--json]
 
 Validates the configuration file and every topic query; prints each error with its JSON path
-(and column, for queries). Exit 0 when valid, 1 when not.
-With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}]}
+(and column, for queries). Also warns, without failing, about query terms that probably do not
+mean what was intended: a word starting with - or + (there is no exclusion syntax: use NOT),
+lower-case and/or/not between terms (a word, not an operator), a bare word of one or two letters
+(write ="PB" or "PB" if it is meant). Exit 0 when valid (warnings or not), 1 when not.
+With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}],"warnings":[{"path","column","message"}]}
 
 ${COMMON}`,
-  evaluate: `Usage: policy-watch evaluate --from-feedback [--config PATH] [--json]
+  evaluate: `Usage: policy-watch evaluate (--labels FILE | --from-feedback) [--config PATH] [--json]
 
-Turns the staff judgements (relevant / not relevant, per alert and topic) and the reported missed
-publications into labelled examples, matches them against the CURRENT topic queries, and prints
-per topic tp, fp, fn, precision, recall and F1, then every false positive (with the terms that
-matched) and false negative. Edit a query, run this, and see the change before deploying it.
-Needs the store (a live 'start', or the embedded one in $DATA_DIR). Exit 0 when it ran, 1 on
-config/store errors.
+Matches every labelled example against the configured topics, exactly as a poll would match an
+item of the example's source, and prints per topic precision, recall and F1, then every false
+positive (with the terms that matched) and every false negative. Nothing is fetched or stored.
+FILE is a JSON array of {"title","summary"?,"url"?,"source"?,"labels":[topic ids],"scope"?:[topic ids]}
+("source": a configured source id; "scope": the example counts only for those topics).
+With --from-feedback the examples are the staff feedback in the store (a live 'start', or the
+embedded one in $DATA_DIR): one per standing judgement (the alert's title, summary, url and
+source; positive for its topic when relevant, negative when not, scoped to that topic) and one
+per reported missed publication (positive for its topics, scoped to them). Edit a query, run
+this, and see the change before deploying it.
+Precision is "-" (null in JSON) for a topic that matched nothing, recall for one no example has.
+Exit 0 when it ran; 1 on config, label-file or store errors (each with its path); 2 on usage
+errors.
 With --json: {"topics":[{"id","tp","fp","fn","precision","recall","f1"}],
 "falsePositives":[{"title","topic","terms"}],"falseNegatives":[{"title","topic"}]}
 
-  --from-feedback  use the stored staff feedback as the labelled examples
+  --labels FILE    the labelled examples
+  --from-feedback  the staff judgements and missed items instead
 ${COMMON}`,
   demo: `Usage: policy-watch demo
 

@@ -12,7 +12,7 @@
  * page diff does not match its example; judgements on removed topics are loaded but a topic no
  * longer configured is not evaluated. An alert gone from the store yields no example.
  */
-import type { LabelledExample } from '../domain/feedback-evaluation.ts';
+import type { LabelledExample } from '../domain/evaluate.ts';
 import type { Store } from '../ports.ts';
 
 /** Alerts read at once. */

@@ -164,15 +164,19 @@ describe('evaluate --from-feedback', () => {
 
     const text = await evaluate(TEST_CONFIG, []);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('4 example(s) from staff feedback');
-    expect(text.stdout).toMatch(/housing\s+1\s+1\s+1\s+0\.50\s+0\.50\s+0\.50/);
-    expect(text.stdout).toContain('housing  Housing market statistics  [housing]');
+    expect(text.stdout).toContain('4 examples');
+    expect(text.stdout).toMatch(/housing\s+1\s+1\s+1\s+0\.500\s+0\.500\s+0\.500/);
+    expect(text.stdout).toContain('housing: Housing market statistics  [matched: housing]');
   });
 
-  it('is a usage error without --from-feedback', async () => {
+  it('is a usage error with both --from-feedback and --labels', async () => {
     let stderr = '';
-    const code = await main(['evaluate'], { stdout: () => {}, stderr: (t) => (stderr += t), isTTY: false });
+    const code = await main(['evaluate', '--from-feedback', '--labels', 'x.json'], {
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+      isTTY: false,
+    });
     expect(code).toBe(2);
-    expect(stderr).toContain('evaluate needs --from-feedback');
+    expect(stderr).toContain('--labels and --from-feedback do not go together');
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { topicQuality } from '#shared/domain/feedback.ts';
-import { evaluateExamples } from '#shared/domain/feedback-evaluation.ts';
 
 const j = (topic: string, relevant: boolean, terms: string[] = []) => ({ topic, relevant, terms });
 
@@ -37,29 +36,5 @@ describe('topicQuality', () => {
       { term: 'b', count: 2 },
       { term: 'c', count: 1 },
     ]);
-  });
-});
-
-describe('evaluateExamples (stand-in)', () => {
-  const topics = [
-    { id: 'housing', query: 'housing OR homelessness' },
-    { id: 'planning', query: 'planning' },
-  ];
-
-  it('scores only within each example scope', () => {
-    const result = evaluateExamples(topics, [
-      { title: 'Housing and planning bill', labels: ['housing'], scope: ['housing'] },
-      { title: 'Housing market statistics', labels: [], scope: ['housing'] },
-      { title: 'Rough sleeping strategy', labels: ['housing'], scope: ['housing'] },
-      { title: 'Planning inspectorate fees', labels: ['planning'] },
-    ]);
-    expect(result.topics).toEqual([
-      { id: 'housing', tp: 1, fp: 1, fn: 1, precision: 0.5, recall: 0.5, f1: 0.5 },
-      { id: 'planning', tp: 1, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1 },
-    ]);
-    expect(result.falsePositives).toEqual([
-      { title: 'Housing market statistics', topic: 'housing', terms: ['housing'] },
-    ]);
-    expect(result.falseNegatives).toEqual([{ title: 'Rough sleeping strategy', topic: 'housing' }]);
   });
 });
