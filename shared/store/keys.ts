@@ -144,7 +144,6 @@ export const judgementKey = (alertId: string, topic: string): Key => ({
   pk: `ALERT#${alertId}`,
   sk: `JUDGE#${topic}`,
 });
-export const JUDGEMENT_PREFIX = 'JUDGE#';
 /** A missed publication reported by staff. */
 export const missedKey = (id: string): Key => ({ pk: `MISSED#${id}`, sk: 'MISSED' });
 /** A missed item's copy for one of its topics, carrying that topic's feedback position (gsi2). */
