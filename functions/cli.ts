@@ -16,6 +16,7 @@ const OPTIONS = {
   source: { type: 'string', multiple: true },
   frequency: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  'from-feedback': { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
   labels: { type: 'string' },
 } as const;
@@ -69,11 +70,19 @@ export async function main(argv: readonly string[], out: Output): Promise<number
         return await runDigestCommand({ ...common, frequency, dryRun: values['dry-run'] });
       }
       case 'evaluate': {
-        if (values.labels === undefined || values.labels === '') {
-          return usage(out, '--labels FILE is required', command, values.json);
+        const fromFeedback = values['from-feedback'];
+        const labels = values.labels;
+        if (fromFeedback && labels !== undefined) {
+          return usage(out, '--labels and --from-feedback do not go together', command, values.json);
+        }
+        if (!fromFeedback && (labels === undefined || labels === '')) {
+          return usage(out, '--labels FILE or --from-feedback is required', command, values.json);
         }
         const { runEvaluateCommand } = await import('./cli/evaluate.ts');
-        return await runEvaluateCommand({ ...common, source: { kind: 'file', path: values.labels } });
+        return await runEvaluateCommand({
+          ...common,
+          source: fromFeedback ? { kind: 'feedback' } : { kind: 'file', path: labels ?? '' },
+        });
       }
       case 'start':
       case 'serve':
@@ -95,6 +104,7 @@ function misplacedOption(command: CommandName, values: Record<string, unknown>):
   if (values.source !== undefined && command !== 'poll') return '--source only goes with poll';
   if (values.frequency !== undefined && command !== 'digest') return '--frequency only goes with digest';
   if (values['dry-run'] && command !== 'digest') return '--dry-run only goes with digest';
+  if (values['from-feedback'] && command !== 'evaluate') return '--from-feedback only goes with evaluate';
   if (values.labels !== undefined && command !== 'evaluate') return '--labels only goes with evaluate';
   return null;
 }

@@ -3,6 +3,8 @@
  * and `shared/mail` hold the one real (AWS SDK / HTTP) implementation of each, and tests use
  * hand-written fakes typed as the port.
  */
+
+import type { Feedback, MissedItem, StoredJudgement } from './domain/feedback.ts';
 import type {
   Alert,
   Delivery,
@@ -178,6 +180,28 @@ export interface RateLimitRepo {
   hit(key: string, windowStart: string, expiresAt: string): Promise<number>;
 }
 
+export interface FeedbackQuery {
+  /** Judgements on this topic and missed items listing it (absent: all). */
+  topic?: string;
+  limit: number;
+  /** Opaque, from a previous page. Throws `InvalidCursorError` when malformed. */
+  cursor?: string | null;
+}
+
+export interface FeedbackRepo {
+  /** Records a judgement, replacing the standing one unless that is later. True when it stands. */
+  judge(judgement: StoredJudgement): Promise<boolean>;
+  /** The standing judgements of these alerts (on any of their topics), by alert id. */
+  judgementsOf(
+    alerts: readonly { id: string; topics: readonly string[] }[],
+  ): Promise<Map<string, StoredJudgement[]>>;
+  addMissed(item: MissedItem): Promise<void>;
+  /** Standing judgements and missed items, newest `at` first, stable cursor pages. */
+  list(query: FeedbackQuery): Promise<{ items: Feedback[]; nextCursor: string | null }>;
+  /** Every standing judgement and missed item (on one topic, or all), newest first. */
+  all(topic?: string): Promise<{ judgements: StoredJudgement[]; missed: MissedItem[] }>;
+}
+
 /** Everything the services need from storage. */
 export interface Store {
   sources: SourceStateRepo;
@@ -187,6 +211,7 @@ export interface Store {
   subscribers: SubscriberRepo;
   deliveries: DeliveryRepo;
   rateLimits: RateLimitRepo;
+  feedback: FeedbackRepo;
   /** Round-trip check for health endpoints. */
   ping(): Promise<void>;
 }

@@ -1,9 +1,8 @@
 /**
  * @module `policy-watch evaluate`: scores the configured topic queries on labelled examples
  * (see docs/contract.md, Evaluating queries). Loading examples lives in `loadExamples`, the one
- * place a new origin of examples plugs in: staff feedback (`--from-feedback`) is added there as
- * another `ExampleSource` kind whose loader is `feedbackExamples(store)`, and the option is
- * accepted by the command line only once that loader exists.
+ * place an origin of examples plugs in: a label file (`--labels`), or the staff feedback in the
+ * store (`--from-feedback`, loaded by `feedbackExamples`).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -14,12 +13,14 @@ import {
   evaluateExamples,
   type LabelledExample,
 } from '../../shared/domain/evaluate.ts';
+import { feedbackExamples } from '../../shared/services/feedback-examples.ts';
+import { openServiceDeps } from './command-deps.ts';
 import type { CommandContext } from './commands.ts';
 import { requireConfig } from './commands.ts';
 import { CliError } from './output.ts';
 
 /** Where the examples come from. */
-export type ExampleSource = { kind: 'file'; path: string };
+export type ExampleSource = { kind: 'file'; path: string } | { kind: 'feedback' };
 
 const ExampleSchema = z
   .object({
@@ -75,8 +76,19 @@ export function parseLabelFile(raw: unknown, config: Pick<Config, 'topics' | 'so
 /** The examples to evaluate: the one place a new origin of examples is added. */
 export async function loadExamples(
   source: ExampleSource,
-  config: Pick<Config, 'topics' | 'sources'>,
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<LabelledExample[]> {
+  if (source.kind === 'feedback') {
+    // Staff feedback is not validated like a label file: judgements on removed topics are kept,
+    // and a topic no longer configured is simply not scored.
+    const runtime = await openServiceDeps({ env, config, quiet: true });
+    try {
+      return await feedbackExamples(runtime.deps.store);
+    } finally {
+      await runtime.close();
+    }
+  }
   const path = resolve(source.path);
   let text: string;
   try {
@@ -108,7 +120,7 @@ export async function runEvaluateCommand(
   context: CommandContext & { source: ExampleSource },
 ): Promise<number> {
   const { config } = await requireConfig(context);
-  const examples = await loadExamples(context.source, config);
+  const examples = await loadExamples(context.source, config, context.env);
   const report = evaluateExamples(config, examples);
   context.out.stdout(context.json ? `${JSON.stringify(report)}\n` : evaluationText(report, examples.length));
   return 0;

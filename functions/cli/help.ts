@@ -22,7 +22,7 @@ Commands:
   poll      poll every source (or those named with --source) now
   digest    send the digests of one frequency now
   check     validate the configuration and its topic queries
-  evaluate  score the topic queries on labelled examples (precision, recall, F1)
+  evaluate  score the topic queries on labelled examples or staff feedback (precision, recall, F1)
   demo      run the whole loop against recorded documents served locally
 
 ${COMMON}
@@ -71,19 +71,26 @@ lower-case and/or/not between terms (a word, not an operator), a bare word of on
 With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}],"warnings":[{"path","column","message"}]}
 
 ${COMMON}`,
-  evaluate: `Usage: policy-watch evaluate --labels FILE [--config PATH] [--json]
+  evaluate: `Usage: policy-watch evaluate (--labels FILE | --from-feedback) [--config PATH] [--json]
 
 Matches every labelled example against the configured topics, exactly as a poll would match an
 item of the example's source, and prints per topic precision, recall and F1, then every false
 positive (with the terms that matched) and every false negative. Nothing is fetched or stored.
 FILE is a JSON array of {"title","summary"?,"url"?,"source"?,"labels":[topic ids],"scope"?:[topic ids]}
 ("source": a configured source id; "scope": the example counts only for those topics).
+With --from-feedback the examples are the staff feedback in the store (a live 'start', or the
+embedded one in $DATA_DIR): one per standing judgement (the alert's title, summary, url and
+source; positive for its topic when relevant, negative when not, scoped to that topic) and one
+per reported missed publication (positive for its topics, scoped to them). Edit a query, run
+this, and see the change before deploying it.
 Precision is "-" (null in JSON) for a topic that matched nothing, recall for one no example has.
-Exit 0 when it ran; 1 on config or label-file errors (each with its path); 2 on usage errors.
+Exit 0 when it ran; 1 on config, label-file or store errors (each with its path); 2 on usage
+errors.
 With --json: {"topics":[{"id","tp","fp","fn","precision","recall","f1"}],
 "falsePositives":[{"title","topic","terms"}],"falseNegatives":[{"title","topic"}]}
 
-  --labels FILE   the labelled examples (required)
+  --labels FILE    the labelled examples
+  --from-feedback  the staff judgements and missed items instead
 ${COMMON}`,
   demo: `Usage: policy-watch demo
 

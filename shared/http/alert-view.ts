@@ -2,9 +2,11 @@
  * @module The Alert document of SPEC §6, field for field. Stored alerts carry more than the
  * contract (e.g. a legislation reference's source `uri`, kept for matching), so every route that
  * outputs an alert goes through `alertView`: the API shows exactly the documented fields, and
- * `legislation` / `diff` only when they apply.
+ * `legislation` / `diff` / `judged` only when they apply.
  */
 import type { Alert, LegislationEffect, LegislationRef } from '../domain/types.ts';
+import type { ServiceDeps } from '../services/deps.ts';
+import { judgedOf } from '../services/feedback.ts';
 import { isHttpUrl } from './atom.ts';
 
 function refView(ref: LegislationRef | null): LegislationRef | null {
@@ -21,8 +23,14 @@ function legislationView(effect: LegislationEffect): LegislationEffect {
   };
 }
 
-export function alertView(alert: Alert): Alert {
-  const view: Alert = {
+/** An alert as the API outputs it: `judged` only once staff judged it for some topic. */
+export type AlertDocument = Alert & { judged?: { topic: string; relevant: boolean }[] };
+
+export function alertView(
+  alert: Alert,
+  judged?: readonly { topic: string; relevant: boolean }[],
+): AlertDocument {
+  const view: AlertDocument = {
     id: alert.id,
     kind: alert.kind,
     topics: [...alert.topics],
@@ -40,5 +48,12 @@ export function alertView(alert: Alert): Alert {
   };
   if (alert.legislation) view.legislation = legislationView(alert.legislation);
   if (alert.diff) view.diff = { added: [...alert.diff.added], removed: [...alert.diff.removed] };
+  if (judged && judged.length > 0) view.judged = judged.map(({ topic, relevant }) => ({ topic, relevant }));
   return view;
+}
+
+/** Alert documents with their standing judgements (one batch read for the lot). */
+export async function alertViews(deps: ServiceDeps, alerts: readonly Alert[]): Promise<AlertDocument[]> {
+  const judged = await judgedOf(deps, alerts);
+  return alerts.map((alert) => alertView(alert, judged.get(alert.id)));
 }

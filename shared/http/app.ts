@@ -17,6 +17,7 @@ import { DocsPage } from './pages/docs.tsx';
 import { MessagePage } from './pages/message.tsx';
 import { DOCS_INIT_SCRIPT, STYLESHEET } from './pages/styles.ts';
 import { atomRoutes } from './routes/atom.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { publicRoutes } from './routes/public.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { staffPageRoutes } from './routes/staff-pages.tsx';
@@ -36,7 +37,16 @@ const CORS_PATHS = [
   '/api/alerts',
   '/api/alerts/*',
 ];
-const STAFF_API_PATHS = ['/api/factsheets', '/api/factsheets/*', '/api/subscribers', '/api/subscribers/*'];
+const STAFF_API_PATHS = [
+  '/api/factsheets',
+  '/api/factsheets/*',
+  '/api/subscribers',
+  '/api/subscribers/*',
+  '/api/alerts/:id/feedback',
+  '/api/feedback',
+  '/api/feedback/*',
+  '/api/topics/:id/quality',
+];
 
 export interface AppOptions {
   /** Who is calling (rate limits); default: socket / API Gateway address, see client-address.ts. */
@@ -82,6 +92,7 @@ export function createApp(deps: ServiceDeps, options: AppOptions = {}): OpenAPIH
   app.route('/api', publicRoutes(deps));
   app.route('/api', atomRoutes(deps));
   app.route('/api', staffRoutes(deps));
+  app.route('/api', feedbackRoutes(deps));
   app.route('/api', subscriptionRoutes(deps, clientAddress));
   app.route('/staff', staffPageRoutes(deps));
   app.route('/', subscriberPageRoutes(deps, clientAddress));

@@ -57,6 +57,10 @@ export const AlertSchema = z
       .object({ added: z.array(z.string()), removed: z.array(z.string()) })
       .optional()
       .openapi({ description: 'line diff of a watched page; omitted when not applicable' }),
+    judged: z
+      .array(z.object({ topic: z.string(), relevant: z.boolean() }))
+      .optional()
+      .openapi({ description: "staff's standing judgements per topic; omitted when never judged" }),
   })
   .openapi('Alert');
 
@@ -150,3 +154,68 @@ export const PendingSchema = z.object({ status: z.literal('pending') }).openapi(
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item) });
 }
+
+export const JudgementRequestSchema = z
+  .object({
+    topic: z.string().min(1).max(200).openapi({ description: "one of the alert's topics" }),
+    relevant: z.boolean(),
+    note: z.string().max(2000).optional(),
+  })
+  .openapi('JudgementRequest');
+
+export const JudgementSchema = z
+  .object({
+    type: z.literal('judgement'),
+    alertId: z.string(),
+    topic: z.string(),
+    relevant: z.boolean(),
+    note: z.string().optional(),
+    at: instant,
+  })
+  .openapi('Judgement');
+
+export const MissedRequestSchema = z
+  .object({
+    title: z.string().max(500),
+    url: z.string().max(2048).openapi({ format: 'uri', description: 'http or https' }),
+    summary: z.string().max(2000).optional(),
+    topics: z.array(z.string()).min(1, 'choose at least one topic'),
+  })
+  .openapi('MissedRequest');
+
+export const MissedSchema = z
+  .object({
+    type: z.literal('missed'),
+    id: z.string(),
+    title: z.string(),
+    url: z.string().openapi({ format: 'uri' }),
+    summary: z.string().optional(),
+    topics: z.array(z.string()),
+    at: instant,
+  })
+  .openapi('MissedItem');
+
+export const FeedbackPageSchema = z
+  .object({
+    items: z.array(z.union([JudgementSchema, MissedSchema])),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('FeedbackPage');
+
+export const QualitySchema = z
+  .object({
+    topic: z.string(),
+    judged: z.number().int(),
+    relevant: z.number().int(),
+    notRelevant: z.number().int(),
+    missed: z.number().int(),
+    precision: z.number().nullable().openapi({ description: 'relevant / judged; null when judged is 0' }),
+    recall: z
+      .number()
+      .nullable()
+      .openapi({ description: 'relevant / (relevant + missed); null when both are 0' }),
+    falseTerms: z
+      .array(z.object({ term: z.string(), count: z.number().int() }))
+      .openapi({ description: 'terms of alerts judged not relevant, once per alert, most frequent first' }),
+  })
+  .openapi('TopicQuality');

@@ -15,6 +15,7 @@ import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
 import { renderDigest } from '../mail/render-digest.ts';
 import type { ServiceDeps } from './deps.ts';
+import { notRelevantTopics } from './feedback.ts';
 
 /** Exactly the `digest --json` document of SPEC §4. */
 export interface DigestReport {
@@ -125,7 +126,7 @@ async function pendingAlerts(
   deps: ServiceDeps,
   subscriber: Subscriber,
   staleBefore: string,
-): Promise<{ alerts: Alert[]; topics: string[] }> {
+): Promise<{ alerts: DigestAlert[]; topics: string[] }> {
   // Only topics still in the config: a removed topic's alerts stay queryable (SPEC §2), but
   // the email could not place them under any heading and would go out empty or miscounted.
   const configured = new Set(deps.config.topics.map((topic) => topic.id));
@@ -140,8 +141,37 @@ async function pendingAlerts(
     alerts.map((alert) => alert.id),
     staleBefore,
   );
-  return { alerts: alerts.filter((alert) => !delivered.has(alert.id)), topics };
+  const undelivered = alerts.filter((alert) => !delivered.has(alert.id));
+  return { alerts: await withoutJudgedNotRelevant(deps, undelivered, topics), topics };
 }
+
+/**
+ * Staff feedback: an alert judged not relevant for a topic leaves that topic's digests. It stays
+ * only through the subscriber's other topics, and is shown (grouped) under those alone; its
+ * factsheet evidence is unchanged, so `topicsShown` is kept beside the alert, not in it.
+ */
+async function withoutJudgedNotRelevant(
+  deps: ServiceDeps,
+  alerts: Alert[],
+  topics: readonly string[],
+): Promise<DigestAlert[]> {
+  if (alerts.length === 0) return [];
+  const left = await notRelevantTopics(deps, alerts);
+  const kept: DigestAlert[] = [];
+  for (const alert of alerts) {
+    const out = left.get(alert.id);
+    if (!out) {
+      kept.push(alert);
+      continue;
+    }
+    const shown = alert.topics.filter((topic) => !out.has(topic));
+    if (shown.some((topic) => topics.includes(topic))) kept.push({ ...alert, topicsShown: shown });
+  }
+  return kept;
+}
+
+/** An alert bound for a digest; `topicsShown` when staff feedback took some of its topics away. */
+type DigestAlert = Alert & { topicsShown?: string[] };
 
 /** After a run that left nothing behind for this subscriber; a failure only costs a re-read. */
 async function advanceWatermark(
@@ -233,14 +263,16 @@ async function digestFor(
   return { kind: 'sent', messageId, alerts: alerts.length };
 }
 
-function render(deps: ServiceDeps, subscriber: Subscriber, alerts: Alert[], sheets: SheetState[]) {
+function render(deps: ServiceDeps, subscriber: Subscriber, alerts: DigestAlert[], sheets: SheetState[]) {
   const links = linksFor(deps, subscriber);
   const email = renderDigest({
     organisation: deps.config.organisation,
     timezone: deps.config.digests.timezone,
     topics: deps.config.topics,
     subscriber,
-    alerts,
+    alerts: alerts.map(({ topicsShown, ...alert }) =>
+      topicsShown ? { ...alert, topics: topicsShown } : alert,
+    ),
     factsheets: sheets
       .filter(({ sheet, state }) => alerts.some((alert) => isEvidence(alert, sheet, state)))
       .map(({ sheet }) => ({ title: sheet.title, url: sheet.url ?? null })),

@@ -8,6 +8,7 @@ import type { Store } from '../ports.ts';
 import { createAlertRepo } from './alerts.ts';
 import { createDeliveryRepo } from './deliveries.ts';
 import { createFactsheetRepo } from './factsheets.ts';
+import { createFeedbackRepo } from './feedback.ts';
 import { createItemRepo } from './items.ts';
 import { createRateLimitRepo } from './rate-limits.ts';
 import { createSourceStateRepo } from './sources.ts';
@@ -31,6 +32,7 @@ export function createDynamoStore({ client, tableName }: DynamoStoreOptions): St
     subscribers: createSubscriberRepo(ctx),
     deliveries: createDeliveryRepo(ctx),
     rateLimits: createRateLimitRepo(ctx),
+    feedback: createFeedbackRepo(ctx),
     async ping() {
       const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
       if (out.Table?.TableStatus !== 'ACTIVE') {

@@ -128,6 +128,36 @@ export const lateAlertKey = (scope: string, detectedAt: string, id: string): Key
 /** Present once every alert stored before late copies existed has them (set by the first poll). */
 export const lateIndexMarkerKey: Key = { pk: 'META', sk: 'LATE-INDEX' };
 
+// ---------------------------------------------------------------- feedback on relevance
+
+/** Position of a standing judgement in the feedback listings: `AT#<at>#J#<alertId>#<topic>`. */
+export const judgementPosition = (at: string, alertId: string, topic: string): string =>
+  `AT#${instantKey(at)}#J#${alertId}#${topic}`;
+/** Position of a missed item in the feedback listings: `AT#<at>#M#<id>`. */
+export const missedPosition = (at: string, id: string): string => `AT#${instantKey(at)}#M#${id}`;
+/**
+ * The standing judgement of an alert for one topic, beside the alert. A later judgement is a put
+ * on the same key, so its index entries below move with it: no listing ever shows a replaced one.
+ */
+export const judgementKey = (alertId: string, topic: string): Key => ({
+  pk: `ALERT#${alertId}`,
+  sk: `JUDGE#${topic}`,
+});
+/** A missed publication reported by staff. */
+export const missedKey = (id: string): Key => ({ pk: `MISSED#${id}`, sk: 'MISSED' });
+/** A missed item's copy for one of its topics, carrying that topic's feedback position (gsi2). */
+export const missedTopicKey = (id: string, topic: string): Key => ({
+  pk: `MISSED#${id}`,
+  sk: `TOPIC#${topic}`,
+});
+/** All standing feedback (gsi1), newest `at` first: judgements and missed items. */
+export const allFeedbackIndex = (position: string) => ({ gsi1pk: 'FEEDBACK', gsi1sk: position });
+/** One topic's standing feedback (gsi2): its judgements and the copies of missed items listing it. */
+export const topicFeedbackIndex = (topic: string, position: string) => ({
+  gsi2pk: `FEEDBACK#${topic}`,
+  gsi2sk: position,
+});
+
 // ---------------------------------------------------------------- factsheets
 
 /** One API review of a factsheet, ordered by when it was recorded. */

@@ -132,13 +132,74 @@ describe.skipIf(!available)('pages in Chromium', () => {
     await context.close();
   });
 
+  it('staff judge an alert, report a missed publication and read the quality panel', async () => {
+    const noisy = makeAlert({
+      topics: ['housing', 'planning'],
+      title: 'Housing association annual accounts direction',
+      matched: [
+        { topic: 'housing', terms: ['housing'] },
+        { topic: 'planning', terms: ['planning'] },
+      ],
+      detectedAt: '2026-03-09T09:00:00.000Z',
+      changedAt: '2026-03-09T09:00:00.000Z',
+    });
+    await t.store.alerts.create(noisy);
+    const context = await browser.newContext({ httpCredentials: { username: 'staff', password: STAFF_KEY } });
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await page.goto(`${base}/staff`);
+    const judge = page.locator(`#alert-${noisy.id}`).getByRole('form', { name: 'Judge for Housing' });
+    await judge.getByRole('button', { name: 'Not relevant' }).click();
+    await page.waitForURL(/judged=/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Judgement recorded');
+    await expect(
+      page
+        .locator(`#alert-${noisy.id}`)
+        .getByRole('form', { name: 'Judge for Housing' })
+        .locator('.badge')
+        .textContent(),
+    ).resolves.toBe('not relevant');
+    await page.screenshot({ path: `${ARTIFACTS}staff-judged.png`, fullPage: true });
+
+    await page.getByLabel('Title').fill('Homelessness code of guidance: chapter 8 revised');
+    await page
+      .getByLabel('Link')
+      .fill('https://www.gov.uk/guidance/homelessness-code-of-guidance-for-local-authorities');
+    await page.getByLabel('Summary (optional)').fill('Priority need guidance updated');
+    await page.locator('#missed-form').getByLabel('Housing').check();
+    await page.getByRole('button', { name: 'Report missed publication' }).click();
+    await page.waitForURL(/missed=1/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Missed publication recorded');
+
+    const row = page.locator('#quality-housing');
+    await expect(row.locator('td').allTextContents()).resolves.toEqual([
+      '1',
+      '0',
+      '1',
+      '1',
+      '0%',
+      '0%',
+      'housing (1)',
+    ]);
+    await expect(row.locator('code').textContent()).resolves.toBe('housing OR homelessness');
+    await page.locator('#quality').screenshot({ path: `${ARTIFACTS}staff-quality.png` });
+    await page.screenshot({ path: `${ARTIFACTS}staff-feedback.png`, fullPage: true });
+    await row.getByRole('link', { name: 'housing' }).click();
+    await expect(page.locator('#false-term').textContent()).resolves.toContain('matched “housing”');
+    await expect(page.locator('#alerts ~ ul.evidence > li').count()).resolves.toBe(1);
+    const missed = (await t.store.feedback.all('housing')).missed;
+    expect(missed.map((item) => item.title)).toEqual(['Homelessness code of guidance: chapter 8 revised']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('/docs lists the operations even when the Swagger UI CDN is unreachable', async () => {
     const context = await browser.newContext();
     await context.route('https://cdn.jsdelivr.net/**', (route) => route.abort());
     const page = await context.newPage();
     await page.goto(`${base}/docs`);
     await expect(page.locator('#operations').isVisible()).resolves.toBe(true);
-    await expect(page.locator('#operations h3').count()).resolves.toBe(13);
+    await expect(page.locator('#operations h3').count()).resolves.toBe(17);
     await page.screenshot({ path: `${ARTIFACTS}docs-offline.png`, fullPage: true });
     await context.close();
   });

@@ -38,6 +38,10 @@ const OPERATIONS = [
   'delete /api/subscribers/{email}',
   'post /api/subscriptions',
   'post /api/ses-notifications',
+  'post /api/alerts/{id}/feedback',
+  'post /api/feedback/missed',
+  'get /api/feedback',
+  'get /api/topics/{id}/quality',
 ];
 
 describe('/openapi.json', () => {
@@ -56,7 +60,12 @@ describe('/openapi.json', () => {
     expect(doc.components.securitySchemes.staffKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const op of Object.values(item)) {
-        const staff = path.startsWith('/api/factsheets') || path.startsWith('/api/subscribers');
+        const staff =
+          path.startsWith('/api/factsheets') ||
+          path.startsWith('/api/subscribers') ||
+          path.startsWith('/api/feedback') ||
+          path.endsWith('/feedback') ||
+          path.endsWith('/quality');
         expect(op.security ?? [], path).toEqual(staff ? [{ staffKey: [] }] : []);
         if (staff) expect(Object.keys(op.responses)).toContain('401');
       }

@@ -161,7 +161,7 @@ describe('policy-watch evaluate', () => {
   it('usage errors exit 2; --help prints the help', async () => {
     expect((await run(['evaluate', '--config', configPath])).code).toBe(2);
     expect((await run(['check', '--labels', 'x.json'])).code).toBe(2);
-    expect((await run(['evaluate', '--from-feedback'])).code).toBe(2);
+    expect((await run(['evaluate', '--from-feedback', '--labels', 'x.json'])).code).toBe(2);
     const help = await run(['evaluate', '--help']);
     expect(help).toMatchObject({ code: 0, stdout: HELP.evaluate });
   });

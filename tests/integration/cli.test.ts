@@ -146,11 +146,14 @@ describe('usage', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'usage' } });
   });
 
-  it.each(['start', 'serve', 'poll', 'digest', 'check', 'demo'] as const)('%s --help', async (command) => {
-    const run = await cli([command, '--help']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toBe(HELP[command]);
-  });
+  it.each(['start', 'serve', 'poll', 'digest', 'check', 'evaluate', 'demo'] as const)(
+    '%s --help',
+    async (command) => {
+      const run = await cli([command, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(HELP[command]);
+    },
+  );
 });
 
 describe('policy-watch poll and digest', () => {

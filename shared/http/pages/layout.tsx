@@ -45,6 +45,9 @@ export function Layout(props: LayoutProps) {
                       <a href="/staff#alerts">Alerts</a>
                     </li>
                     <li>
+                      <a href="/staff#relevance">Relevance</a>
+                    </li>
+                    <li>
                       <a href="/staff#sources">Sources</a>
                     </li>
                     <li>

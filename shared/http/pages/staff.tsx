@@ -5,6 +5,7 @@
 import { formatInZone } from '../../domain/time.ts';
 import type { Alert } from '../../domain/types.ts';
 import type { FactsheetView } from '../../services/factsheets.ts';
+import { type DashboardFeedback, FeedbackSection, JudgeForms } from './feedback.tsx';
 import { Layout, Notice, SafeLink } from './layout.tsx';
 
 export interface SourceRow {
@@ -31,6 +32,8 @@ export interface DashboardProps {
   topics: { id: string; title: string }[];
   sources: SourceRow[];
   flash: { kind: 'ok' | 'error'; text: string } | null;
+  /** Judgement forms on each alert, quality per topic, the missed-publication form. */
+  feedback: DashboardFeedback;
 }
 
 /** Evidence shown per factsheet on the page (the API has up to 100). */
@@ -218,14 +221,20 @@ export function Dashboard(props: DashboardProps) {
       <section aria-labelledby="alerts">
         <h2 id="alerts">Recent alerts</h2>
         <AlertFilters {...props} />
+        {props.feedback.falseTerm ? (
+          <p class="lead" id="false-term">
+            Alerts judged not relevant for {props.feedback.falseTerm.topic} that matched “
+            {props.feedback.falseTerm.term}” (<a href="/staff#alerts">show all alerts</a>)
+          </p>
+        ) : null}
         {props.alerts.length === 0 ? (
           <p>No alerts match.</p>
         ) : (
           <ul class="evidence">
             {props.alerts.map((alert) => (
-              <li>
+              <li id={`alert-${alert.id}`}>
                 <AlertLine alert={alert} zone={props.zone} />
-                <p class="meta">Topics: {alert.topics.join(', ')}</p>
+                <JudgeForms alert={alert} feedback={props.feedback} />
               </li>
             ))}
           </ul>
@@ -236,6 +245,7 @@ export function Dashboard(props: DashboardProps) {
           </p>
         ) : null}
       </section>
+      <FeedbackSection feedback={props.feedback} />
       <section aria-labelledby="sources">
         <h2 id="sources">Source health</h2>
         <SourceTable sources={props.sources} zone={props.zone} />

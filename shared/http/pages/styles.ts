@@ -69,6 +69,14 @@ code { font-size: .9em; background: #e8e8e8; padding: 0 .25rem; }
 .op { display: flex; gap: .75rem; align-items: baseline; }
 .method { font-family: ui-monospace, monospace; font-weight: 700; min-width: 4.5rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+ul.judge, ul.terms { list-style: none; padding: 0; margin: .25rem 0 0; }
+ul.evidence ul.judge li { border-top: 0; padding: 0; }
+#missed { margin-top: 1.5rem; }
+#missed-form input[type=text] { width: 100%; max-width: 40rem; }
+form.judge { margin: .15rem 0; align-items: center; gap: .5rem; }
+form.judge .topic { min-width: 10rem; }
+button.small { padding: .15rem .6rem; font-size: .9rem; }
+.error-text { color: var(--bad); font-weight: 600; margin: 0 0 .25rem; }
 @media (prefers-reduced-motion: no-preference) { html { scroll-behavior: smooth; } }
 `;
 

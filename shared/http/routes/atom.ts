@@ -3,7 +3,9 @@
  * readers and intranets that would rather not take email.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Alert } from '../../domain/types.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
+import { notRelevantTopics } from '../../services/feedback.ts';
 import { renderAtom } from '../atom.ts';
 import { apiError, MAX_ID_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, newApi } from '../openapi.ts';
@@ -31,18 +33,38 @@ export function atomRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
     // No stored topic id is that long: answer 404 without asking the store (key size limits).
     if (id.length > MAX_ID_LENGTH) return apiError(c, 'not_found', 'no such topic');
     const configured = deps.config.topics.find((topic) => topic.id === id);
-    const page = await deps.store.alerts.list({ topics: [id], limit: ATOM_ENTRIES });
-    // A removed topic keeps its feed while it has alerts (SPEC §2: they stay queryable).
-    if (!configured && page.items.length === 0) return apiError(c, 'not_found', `no topic "${id}"`);
+    const { alerts, any } = await feedAlerts(deps, id);
+    // A removed topic keeps its feed while it has alerts (they stay queryable).
+    if (!configured && !any) return apiError(c, 'not_found', `no topic "${id}"`);
     const xml = renderAtom({
       topic: { id, title: configured?.title ?? id },
       organisation: deps.config.organisation.name,
       selfUrl: `${deps.publicUrl}/api/topics/${encodeURIComponent(id)}/alerts.atom`,
       alternateUrl: `${deps.publicUrl}/`,
-      alerts: page.items,
+      alerts,
       now: deps.clock.now(),
       alertUrl: (alertId) => `${deps.publicUrl}/api/alerts/${encodeURIComponent(alertId)}`,
     });
     return c.body(xml, 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' });
   });
+}
+
+/**
+ * The topic's newest alerts, leaving out those staff judged not relevant for it, until there are
+ * 50 or none are left. `any`: the topic has alerts at all (judged or not).
+ */
+async function feedAlerts(deps: ServiceDeps, topic: string): Promise<{ alerts: Alert[]; any: boolean }> {
+  const alerts: Alert[] = [];
+  let any = false;
+  let cursor: string | null = null;
+  do {
+    const page = await deps.store.alerts.list({ topics: [topic], limit: ATOM_ENTRIES, cursor });
+    any ||= page.items.length > 0;
+    const left = await notRelevantTopics(deps, page.items);
+    for (const alert of page.items) {
+      if (!left.get(alert.id)?.has(topic) && alerts.length < ATOM_ENTRIES) alerts.push(alert);
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== null && alerts.length < ATOM_ENTRIES);
+  return { alerts, any };
 }

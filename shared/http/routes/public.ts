@@ -7,7 +7,7 @@ import { parseInstant } from '../../domain/time.ts';
 import type { AlertQuery } from '../../ports.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import { DEGRADED_AFTER_FAILURES, sourceHealth } from '../../services/source-health.ts';
-import { alertView } from '../alert-view.ts';
+import { alertViews } from '../alert-view.ts';
 import { apiError, type ErrorDetail, invalid, MAX_ID_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, json, newApi } from '../openapi.ts';
 import { AlertPageSchema, AlertSchema, HealthSchema, listOf, SourceSchema, TopicSchema } from '../schemas.ts';
@@ -181,7 +181,7 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
       if (details.length > 0) return invalid(c, details);
       try {
         const page = await deps.store.alerts.list(query);
-        return c.json({ items: page.items.map(alertView), nextCursor: page.nextCursor }, 200);
+        return c.json({ items: await alertViews(deps, page.items), nextCursor: page.nextCursor }, 200);
       } catch (error) {
         if (isInvalidCursor(error))
           return invalid(c, [{ path: 'cursor', message: 'not a cursor this API issued' }]);
@@ -193,6 +193,7 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
       // Alert ids are 24 characters; an over-long one is simply not there (and too big for a key).
       const alert = id.length > MAX_ID_LENGTH ? null : await deps.store.alerts.get(id);
       if (!alert) return apiError(c, 'not_found', 'no such alert');
-      return c.json(alertView(alert), 200);
+      const [view] = await alertViews(deps, [alert]);
+      return c.json(view!, 200);
     });
 }

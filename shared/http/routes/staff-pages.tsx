@@ -3,7 +3,7 @@
  * back (303) with a confirmation; `/staff/subscribers` (staff-subscribers.tsx) behind the same
  * guard. Basic auth with the staff key as password; forms carry CSRF.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Alert } from '../../domain/types.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import { listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
@@ -11,8 +11,10 @@ import { sourceHealth } from '../../services/source-health.ts';
 import { staffPages } from '../auth.ts';
 import { issueCsrf, verifyCsrf } from '../csrf.ts';
 import type { AppEnv } from '../openapi.ts';
+import type { MissedFormState } from '../pages/feedback.tsx';
 import { MessagePage } from '../pages/message.tsx';
 import { Dashboard, type DashboardProps } from '../pages/staff.tsx';
+import { dashboardFeedback, falseTermAlerts, staffFeedbackPageRoutes } from './staff-feedback.tsx';
 import { staffSubscriberRoutes } from './staff-subscribers.tsx';
 
 const ALERTS_PER_PAGE = 25;
@@ -22,6 +24,11 @@ function flashFrom(deps: ServiceDeps, query: Record<string, string>): DashboardP
   if (sheet) return { kind: 'ok', text: `Marked “${sheet.title}” as reviewed.` };
   if (query.error === 'csrf') {
     return { kind: 'error', text: 'The form had expired. Please try again.' };
+  }
+  if (query.judged) return { kind: 'ok', text: 'Judgement recorded.' };
+  if (query.missed) return { kind: 'ok', text: 'Missed publication recorded. Thank you.' };
+  if (query.error === 'judge') {
+    return { kind: 'error', text: 'That judgement was not recorded: choose one of the alert’s topics.' };
   }
   if (query.error === 'review') {
     return { kind: 'error', text: 'That review was not recorded: a later review already exists.' };
@@ -52,19 +59,22 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
     ),
   );
 
-  app.get('/', async (c) => {
+  async function renderDashboard(c: Context<AppEnv>, missedForm?: MissedFormState): Promise<Response> {
     const key = c.get('staffKey') ?? '';
-    const query = c.req.query();
+    const query: Record<string, string> = missedForm ? {} : c.req.query();
     const topic = deps.config.topics.some((t) => t.id === query.topic) ? query.topic! : null;
     const source = deps.config.sources.some((s) => s.id === query.source) ? query.source! : null;
+    const falseTerm = topic && query.falseTerm ? { topic, term: query.falseTerm } : null;
     let page: { items: Alert[]; nextCursor: string | null } = { items: [], nextCursor: null };
     try {
-      page = await deps.store.alerts.list({
-        limit: ALERTS_PER_PAGE,
-        cursor: query.cursor || null,
-        ...(topic ? { topics: [topic] } : {}),
-        ...(source ? { source } : {}),
-      });
+      page = falseTerm
+        ? { items: await falseTermAlerts(deps, falseTerm.topic, falseTerm.term), nextCursor: null }
+        : await deps.store.alerts.list({
+            limit: ALERTS_PER_PAGE,
+            cursor: query.cursor || null,
+            ...(topic ? { topics: [topic] } : {}),
+            ...(source ? { source } : {}),
+          });
     } catch (error) {
       if (!(error instanceof Error && error.name === 'InvalidCursorError')) throw error;
     }
@@ -82,10 +92,20 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
       filters: { topic, source },
       topics: deps.config.topics.map(({ id, title }) => ({ id, title })),
       sources,
-      flash: flashFrom(deps, query),
+      flash: missedForm
+        ? { kind: 'error', text: 'The missed publication was not recorded: see the form below.' }
+        : flashFrom(deps, query),
+      feedback: await dashboardFeedback(deps, key, {
+        alerts: page.items,
+        back: `/staff${new URL(c.req.url).search}`,
+        falseTerm,
+        ...(missedForm ? { missedForm } : {}),
+      }),
     };
     return c.html(`<!doctype html>${Dashboard(props)}`);
-  });
+  }
+
+  app.get('/', (c) => renderDashboard(c));
 
   app.post('/factsheets/:id/review', async (c) => {
     const id = c.req.param('id');
@@ -105,6 +125,7 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
     if (!result.ok) return c.redirect('/staff?error=review#factsheets', 303);
     return c.redirect(`/staff?reviewed=${encodeURIComponent(id)}#factsheets`, 303);
   });
+  app.route('/', staffFeedbackPageRoutes(deps, renderDashboard));
   // After the guard above, so the subscribers page needs the same staff key.
   app.route('/subscribers', staffSubscriberRoutes(deps));
   return app;

@@ -13,7 +13,7 @@ import {
   listSubscribers,
   SubscriptionInputError,
 } from '../../services/subscriptions.ts';
-import { alertView } from '../alert-view.ts';
+import { alertViews } from '../alert-view.ts';
 import { apiError, invalid, MAX_EMAIL_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, json, newApi, staffSecurity } from '../openapi.ts';
 import {
@@ -100,9 +100,9 @@ export function subscriberView(subscriber: Subscriber) {
   return { email, topics, frequency, status, createdAt, confirmedAt };
 }
 
-/** A factsheet as the API shows it: its evidence as SPEC Alert documents. */
-function factsheetView(sheet: FactsheetView): FactsheetView {
-  return { ...sheet, evidence: sheet.evidence.map(alertView) };
+/** A factsheet as the API shows it: its evidence as Alert documents, with their judgements. */
+async function factsheetView(deps: ServiceDeps, sheet: FactsheetView): Promise<FactsheetView> {
+  return { ...sheet, evidence: await alertViews(deps, sheet.evidence) };
 }
 
 /**
@@ -130,14 +130,15 @@ export function staffRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
     .openapi(listSheets, async (c) => {
       const { stale } = c.req.valid('query');
       const filter = stale === undefined ? {} : { stale: stale === 'true' };
-      return c.json({ items: (await listFactsheets(deps, filter)).map(factsheetView) }, 200);
+      const sheets = await listFactsheets(deps, filter);
+      return c.json({ items: await Promise.all(sheets.map((sheet) => factsheetView(deps, sheet))) }, 200);
     })
     .openapi(review, async (c) => {
       const { id } = c.req.valid('param');
       // The body is optional: a bare POST records "reviewed now".
       const body = (c.req.valid('json') as z.output<typeof ReviewRequestSchema> | undefined) ?? {};
       const result = await reviewFactsheet(deps, id, body);
-      if (result.ok) return c.json(factsheetView(result.factsheet), 200);
+      if (result.ok) return c.json(await factsheetView(deps, result.factsheet), 200);
       if (result.error === 'not_found') return apiError(c, 'not_found', result.message);
       if (result.error === 'conflict') return apiError(c, 'conflict', result.message);
       return invalid(c, [{ path: result.path, message: result.message }]);
