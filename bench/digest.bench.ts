@@ -1,6 +1,6 @@
 /**
  * Digest throughput: emails per second through the whole digest run (dynalite claims and marks,
- * rendering, MIME, SES emulator over HTTP) against rendering + MIME alone, for 200 subscribers.
+ * rendering, MIME, SES emulator over HTTP) against rendering + MIME alone, for 1,000 subscribers (BENCH_DIGEST_SUBSCRIBERS).
  * The mailer's pacing is set far above the emulator's speed so the pipeline is what is measured.
  */
 import { SESClient } from '@aws-sdk/client-ses';
@@ -20,7 +20,7 @@ import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/
 import { configFrom } from '../tests/support/service-deps.ts';
 import type { BenchRow } from './run.ts';
 
-const SUBSCRIBERS = 200;
+const SUBSCRIBERS = Number(process.env.BENCH_DIGEST_SUBSCRIBERS ?? 1000);
 const ALERTS = 5;
 const START = '2026-11-26T07:00:00.000Z';
 

@@ -162,6 +162,46 @@ export interface DeliveryRepo {
   setWatermark(email: string, watermark: DigestWatermark): Promise<void>;
 }
 
+/** An email waiting in the outbox queue (services/mail-queue.ts). */
+export interface QueuedMail {
+  id: string;
+  /** What it is, for logs: `confirmation`, `staff-notice`, `source-escalation`, …. */
+  kind: string;
+  from: string;
+  to: string;
+  /** The whole RFC 5322 message, built when it was queued. */
+  raw: Buffer;
+  enqueuedAt: string;
+  /** Not sent before this instant (a retry's back-off). */
+  dueAt: string;
+  /** Failed send attempts so far. */
+  attempts: number;
+  /** Set while a drain holds it; an old one is a drain that crashed. */
+  claimedAt: string | null;
+  lastError: string | null;
+}
+
+export type MailOutcome =
+  | { status: 'sent'; messageId: string }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; error: string };
+
+export interface MailQueueRepo {
+  enqueue(mail: Omit<QueuedMail, 'attempts' | 'claimedAt' | 'lastError'>): Promise<void>;
+  /** Unfinished mail due at `now`, oldest due first, at most `limit`. */
+  due(now: string, limit: number): Promise<QueuedMail[]>;
+  /**
+   * Conditional write: succeeds when the mail is unfinished, due at `claimedAt`, and unclaimed
+   * or claimed before `staleBefore` (a drain that crashed between send and record).
+   */
+  claim(id: string, claimedAt: string, staleBefore: string): Promise<boolean>;
+  /** Ends the mail's life in the queue (it leaves the due index and expires later). */
+  finish(id: string, outcome: MailOutcome, at: string, attempts: number): Promise<void>;
+  /** After a failed send: released for another attempt at `dueAt`. */
+  retryLater(id: string, attempts: number, dueAt: string, error: string): Promise<void>;
+  get(id: string): Promise<(QueuedMail & { outcome: MailOutcome | null }) | null>;
+}
+
 export interface RateLimitRepo {
   /**
    * Counts one hit for `key` in the fixed window starting `windowStart`; returns the count
@@ -179,6 +219,7 @@ export interface Store {
   subscribers: SubscriberRepo;
   deliveries: DeliveryRepo;
   rateLimits: RateLimitRepo;
+  mailQueue: MailQueueRepo;
   /** Round-trip check for health endpoints. */
   ping(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { createAlertRepo } from './alerts.ts';
 import { createDeliveryRepo } from './deliveries.ts';
 import { createFactsheetRepo } from './factsheets.ts';
 import { createItemRepo } from './items.ts';
+import { createMailQueueRepo } from './mail-queue.ts';
 import { createRateLimitRepo } from './rate-limits.ts';
 import { createSourceStateRepo } from './sources.ts';
 import { createSubscriberRepo } from './subscribers.ts';
@@ -32,6 +33,7 @@ export function createDynamoStore({ client, tableName }: DynamoStoreOptions): St
     subscribers: createSubscriberRepo(ctx),
     deliveries: createDeliveryRepo(ctx),
     rateLimits: createRateLimitRepo(ctx),
+    mailQueue: createMailQueueRepo(ctx),
     async ping() {
       const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
       if (out.Table?.TableStatus !== 'ACTIVE') {
