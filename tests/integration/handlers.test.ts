@@ -238,7 +238,10 @@ describe('Lambda handlers', () => {
   });
 
   it('mail: the one-minute drain sends what the API queued', async () => {
-    const request = urlRequest('/api/subscriptions');
+    const request = urlRequest('/api/subscriptions') as unknown as {
+      headers: Record<string, string>;
+      requestContext: { http: Record<string, string> };
+    };
     const body = JSON.stringify({ email: 'queued@example.org', topics: ['data'], frequency: 'daily' });
     const posted = await handlers.api.handler({
       ...request,
