@@ -129,6 +129,8 @@ export interface FactsheetRepo {
 
 export interface SubscriberRepo {
   get(email: string): Promise<Subscriber | null>;
+  /** Many records in batched reads; absent addresses are not in the map. */
+  getMany(emails: readonly string[]): Promise<Map<string, Subscriber>>;
   list(): Promise<Subscriber[]>;
   listConfirmed(frequency: Frequency): Promise<Subscriber[]>;
   /** Creates only when absent. False when the address exists. */
@@ -147,19 +149,34 @@ export interface DeliveryRepo {
    * `staleBefore` every claim counts (never a double send, but a crashed claim is not retried).
    */
   delivered(email: string, alertIds: readonly string[], staleBefore?: string): Promise<Set<string>>;
+  /** `delivered` for many addresses in batched reads: a set (maybe empty) per address asked. */
+  deliveredMany(
+    requests: readonly { email: string; alertIds: readonly string[] }[],
+    staleBefore?: string,
+  ): Promise<Map<string, Set<string>>>;
   /**
    * Claims (email, alert) before sending: succeeds when no record exists, or when a claim
    * without a message id is older than `staleBefore` (a crash between send and record).
    */
   claim(email: string, alertId: string, claimedAt: string, staleBefore: string): Promise<boolean>;
-  /** Marks claimed deliveries as sent with the provider's message id. */
-  markSent(email: string, alertIds: readonly string[], messageId: string, sentAt: string): Promise<void>;
+  /** Marks claimed deliveries as sent with the provider's message id, in batched writes. */
+  markSent(
+    email: string,
+    alertIds: readonly string[],
+    messageId: string,
+    sentAt: string,
+    claimedAt?: string,
+  ): Promise<void>;
   /** Releases claims after a failed send so the next run retries them. */
   release(email: string, alertIds: readonly string[], claimedAt: string): Promise<void>;
   list(email: string): Promise<Delivery[]>;
   /** The subscriber's digest watermark (services/digest.ts), or null. */
   watermark(email: string): Promise<DigestWatermark | null>;
   setWatermark(email: string, watermark: DigestWatermark): Promise<void>;
+  /** Watermarks of many addresses (batched reads); absent ones are not in the map. */
+  watermarks(emails: readonly string[]): Promise<Map<string, DigestWatermark>>;
+  /** Batched writes; each stands alone (a failure costs only a re-read next run). */
+  setWatermarks(entries: readonly { email: string; watermark: DigestWatermark }[]): Promise<void>;
 }
 
 /** An email waiting in the outbox queue (services/mail-queue.ts). */
