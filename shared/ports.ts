@@ -84,6 +84,8 @@ export interface SourceStateRepo {
   get(sourceId: string): Promise<SourceState | null>;
   list(): Promise<SourceState[]>;
   put(state: SourceState): Promise<void>;
+  /** Sets (or with null clears) only `escalatedAt` of an existing state record. */
+  setEscalatedAt(sourceId: string, escalatedAt: string | null): Promise<void>;
 }
 
 export interface ItemRepo {
@@ -204,7 +206,8 @@ export type MailOutcome =
   | { status: 'failed'; error: string };
 
 export interface MailQueueRepo {
-  enqueue(mail: Omit<QueuedMail, 'attempts' | 'claimedAt' | 'lastError'>): Promise<void>;
+  /** Conditional put: false when a mail with this id was queued before (sent or not). */
+  enqueue(mail: Omit<QueuedMail, 'attempts' | 'claimedAt' | 'lastError'>): Promise<boolean>;
   /** Unfinished mail due at `now`, oldest due first, at most `limit`. */
   due(now: string, limit: number): Promise<QueuedMail[]>;
   /**

@@ -34,6 +34,8 @@ export function mailRetryDelayMs(attempts: number): number {
 }
 
 export interface MailToQueue {
+  /** A deterministic id makes queueing idempotent (a second call queues nothing). */
+  id?: string;
   kind: string;
   to: string;
   raw: Buffer;
@@ -48,7 +50,7 @@ function mailId(): string {
 
 /** Queues one mail (one store write) and nudges the drain when this process has one. */
 export async function enqueueMail(deps: ServiceDeps, mail: MailToQueue): Promise<string> {
-  const id = mailId();
+  const id = mail.id ?? mailId();
   const at = deps.clock.now().toISOString();
   await deps.store.mailQueue.enqueue({
     id,

@@ -50,22 +50,28 @@ const parse = (item: Record<string, unknown>) => parseStored(queuedMailSchema, i
 export function createMailQueueRepo(ctx: TableContext): MailQueueRepo {
   return {
     async enqueue(mail) {
-      await ctx.client.send(
-        new PutCommand({
-          TableName: ctx.tableName,
-          Item: {
-            ...mail,
-            raw: new Uint8Array(mail.raw),
-            dueAt: instantKey(mail.dueAt),
-            attempts: 0,
-            ...queuedMailKey(mail.id),
-            ...dueMailIndex(mail.dueAt, mail.id),
-            entity: 'queued-mail',
-            v: SCHEMA_VERSION,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      try {
+        await ctx.client.send(
+          new PutCommand({
+            TableName: ctx.tableName,
+            Item: {
+              ...mail,
+              raw: new Uint8Array(mail.raw),
+              dueAt: instantKey(mail.dueAt),
+              attempts: 0,
+              ...queuedMailKey(mail.id),
+              ...dueMailIndex(mail.dueAt, mail.id),
+              entity: 'queued-mail',
+              v: SCHEMA_VERSION,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
     },
 
     async due(now, limit) {
