@@ -3,10 +3,17 @@
  * their topics detected since confirmation and not yet sent, in one email; idempotent sending.
  *
  * Each (subscriber, alert) is claimed with a conditional write before the send, marked with the
- * SES message id right after it, and released when the send fails (so the next run retries).
- * The only way an alert reaches someone twice is a crash between SES accepting the message and
- * `markSent`: the claim then goes stale after 15 minutes and the alert is sent again. Nothing
- * but the mark runs in that window (the message is built before sending).
+ * SES message id right after it (one BatchWrite for the email's alerts, unprocessed items
+ * retried), and released when the send fails (so the next run retries). The only way an alert
+ * reaches someone twice is a crash between SES accepting the message and the mark: the claims
+ * then go stale after 15 minutes and the alerts are sent again. Nothing but the mark runs in
+ * that window (the message is built before sending).
+ *
+ * Claims stay per (subscriber, alert): conditional writes cannot be batched, and one claim per
+ * email (a per-subscriber lock) would need a second read of the deliveries after taking it and a
+ * conditional release, saving little while widening what a stale lock may resend. The reads are
+ * batched instead: records, watermarks and deliveries of 50 subscribers at a time (read while the
+ * previous 50 are sent), and one alert listing per distinct topics and start for the whole run.
  */
 import type { Config } from '../config.ts';
 import { isEvidence, type ReviewState, reviewState } from '../domain/staleness.ts';
