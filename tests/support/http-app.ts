@@ -147,20 +147,25 @@ export async function createTestApp(
   const clientAddress = options.clientAddress;
   const app = createApp(deps, clientAddress ? { clientAddress: () => clientAddress } : {});
   // As `start` does, mail queued by a request is sent right after it: here before `request`
-  // resolves, so a test reads the mailer at once (the request itself never waits for it).
+  // (or `fetch`, which the browser tests serve) resolves, so a test reads the mailer at once (the
+  // request itself never waits for it).
   let queued = false;
   deps.mailQueued = () => {
     queued = true;
   };
-  const request = app.request.bind(app);
-  app.request = (async (...args: Parameters<typeof request>) => {
-    const response = await request(...args);
+  const sendQueued = async <T>(response: T): Promise<T> => {
     if (queued) {
       queued = false;
       await drainMailQueue(deps);
     }
     return response;
-  }) as typeof app.request;
+  };
+  const request = app.request.bind(app);
+  app.request = (async (...args: Parameters<typeof request>) =>
+    sendQueued(await request(...args))) as typeof app.request;
+  const fetch = app.fetch;
+  app.fetch = (async (...args: Parameters<typeof fetch>) =>
+    sendQueued(await fetch(...args))) as typeof app.fetch;
   return {
     app,
     deps,
