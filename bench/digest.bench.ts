@@ -1,6 +1,6 @@
 /**
  * Digest throughput: emails per second through the whole digest run (dynalite claims and marks,
- * rendering, MIME, SES emulator over HTTP) against rendering + MIME alone, for 200 subscribers.
+ * rendering, MIME, SES emulator over HTTP) against rendering + MIME alone, for 1,000 subscribers (BENCH_DIGEST_SUBSCRIBERS).
  * The mailer's pacing is set far above the emulator's speed so the pipeline is what is measured.
  */
 import { SESClient } from '@aws-sdk/client-ses';
@@ -20,7 +20,7 @@ import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/
 import { configFrom } from '../tests/support/service-deps.ts';
 import type { BenchRow } from './run.ts';
 
-const SUBSCRIBERS = 200;
+const SUBSCRIBERS = Number(process.env.BENCH_DIGEST_SUBSCRIBERS ?? 1000);
 const ALERTS = 5;
 const START = '2026-11-26T07:00:00.000Z';
 
@@ -94,13 +94,22 @@ async function renderOnlyRate(config: Config, list: Alert[]): Promise<number> {
   return SUBSCRIBERS / ((performance.now() - begin) / 1000);
 }
 
+interface RunFigures {
+  /** Emails per wall-clock second. */
+  rate: number;
+  /** Store requests (DynamoDB API calls) per email. */
+  storeRequests: number;
+  /** CPU milliseconds of this process (store included: dynalite runs in it) per email. */
+  cpuMs: number;
+}
+
 /** The whole run; `toEmulator` false swaps SES for a mailer that only counts, isolating the store. */
 async function fullRunRate(
   config: Config,
   list: Alert[],
   concurrency: number,
   toEmulator = true,
-): Promise<number> {
+): Promise<RunFigures> {
   const [db, mail] = await Promise.all([
     startEmbeddedStore({ dataDir: null }),
     startEmbeddedMail({ port: 0 }),
@@ -131,11 +140,25 @@ async function fullRunRate(
       staffKeys: [],
       mailFrom: config.digests.from,
     };
+    let requests = 0;
+    client.middlewareStack.add(
+      (next) => (args) => {
+        requests++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCountRequests' },
+    );
+    const cpu = process.cpuUsage();
     const begin = performance.now();
     const report = await runDigest(deps, { frequency: 'immediate', concurrency });
     const seconds = (performance.now() - begin) / 1000;
+    const used = process.cpuUsage(cpu);
     if (report.sent.length !== SUBSCRIBERS) throw new Error(`sent ${report.sent.length} of ${SUBSCRIBERS}`);
-    return SUBSCRIBERS / seconds;
+    return {
+      rate: SUBSCRIBERS / seconds,
+      storeRequests: requests / SUBSCRIBERS,
+      cpuMs: (used.user + used.system) / 1000 / SUBSCRIBERS,
+    };
   } finally {
     ses.destroy();
     client.destroy();
@@ -154,17 +177,35 @@ export async function benchDigest(): Promise<BenchRow[]> {
     rows.push({
       name: `digest run to SES emulator, ${SUBSCRIBERS} subscribers × ${ALERTS} alerts, concurrency ${concurrency} (vs render+MIME only)`,
       baseline,
-      measured,
-      ratio: measured / baseline,
+      measured: measured.rate,
+      ratio: measured.rate / baseline,
       unit: 'emails/s',
     });
+    if (concurrency === 4) {
+      rows.push(
+        {
+          name: `  store requests per email (load-independent; vs the ${ALERTS} alerts it carries)`,
+          baseline: ALERTS,
+          measured: measured.storeRequests,
+          ratio: measured.storeRequests / ALERTS,
+          unit: 'requests',
+        },
+        {
+          name: '  CPU per email, whole process incl. embedded store and SES emulator (vs render+MIME only)',
+          baseline: 1000 / baseline,
+          measured: measured.cpuMs,
+          ratio: measured.cpuMs / (1000 / baseline),
+          unit: 'ms',
+        },
+      );
+    }
   }
   const storeOnly = await fullRunRate(config, list, 4, false);
   rows.push({
     name: `digest run with a counting mailer (dynalite + render only), concurrency 4 (vs render+MIME only)`,
     baseline,
-    measured: storeOnly,
-    ratio: storeOnly / baseline,
+    measured: storeOnly.rate,
+    ratio: storeOnly.rate / baseline,
     unit: 'emails/s',
   });
   return rows;

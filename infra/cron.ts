@@ -2,7 +2,10 @@
  * @module The schedules (shared/schedules.ts) on EventBridge Scheduler (`sst.aws.CronV2`, which
  * takes a time zone): the poll tick fans out one SQS message per due source to a worker with
  * bounded concurrency, so no single function has to poll every source inside its time limit;
- * the digests run at the config crons in `digests.timezone`.
+ * the digests run at the config crons in `digests.timezone`; the outbox queue (confirmations,
+ * notices, escalations) is drained every minute. A one-minute schedule rather than an SQS nudge
+ * from the API: the API stays free of a second AWS client and link, the table already holds the
+ * queue with its retries, and a minute is an acceptable wait for a confirmation email.
  */
 import { schedulesFor, toEventBridge } from '../shared/schedules.ts';
 import { api } from './api.ts';
@@ -73,3 +76,16 @@ function digestCron(name: 'DigestDaily' | 'DigestWeekly', frequency: 'daily' | '
 
 export const digestDaily = digestCron('DigestDaily', 'daily');
 export const digestWeekly = digestCron('DigestWeekly', 'weekly');
+
+/** How often the outbox queue is drained on AWS; the longest a confirmation waits. */
+export const MAIL_DRAIN_SCHEDULE = 'rate(1 minute)';
+
+export const mailCron = new sst.aws.CronV2('MailCron', {
+  schedule: MAIL_DRAIN_SCHEDULE,
+  function: {
+    ...functionDefaults,
+    handler: 'functions/mail.handler',
+    timeout: '5 minutes',
+    link: baseLinks,
+  },
+});

@@ -162,6 +162,19 @@ export const PollingSchema = z
   })
   .strict();
 
+export const EscalationSchema = z
+  .object({
+    staffEmail: email.describe('told once when a source keeps failing, and once when it recovers'),
+    failuresBeforeEscalation: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(3)
+      .describe('failed polls in a row before the staff address is told'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -181,6 +194,7 @@ export const ConfigSchema = z
     factsheets: z.array(FactsheetSchema).default([]),
     digests: DigestsSchema,
     polling: PollingSchema.default(PollingSchema.parse({})),
+    escalation: EscalationSchema.optional().describe('email staff about sources that keep failing'),
   })
   .strict();
 

@@ -86,6 +86,8 @@ export interface SourceStateRepo {
   get(sourceId: string): Promise<SourceState | null>;
   list(): Promise<SourceState[]>;
   put(state: SourceState): Promise<void>;
+  /** Sets (or with null clears) only `escalatedAt` of an existing state record. */
+  setEscalatedAt(sourceId: string, escalatedAt: string | null): Promise<void>;
 }
 
 export interface ItemRepo {
@@ -139,6 +141,8 @@ export interface FactsheetRepo {
 
 export interface SubscriberRepo {
   get(email: string): Promise<Subscriber | null>;
+  /** Many records in batched reads; absent addresses are not in the map. */
+  getMany(emails: readonly string[]): Promise<Map<string, Subscriber>>;
   list(): Promise<Subscriber[]>;
   listConfirmed(frequency: Frequency): Promise<Subscriber[]>;
   /** Creates only when absent. False when the address exists. */
@@ -157,19 +161,75 @@ export interface DeliveryRepo {
    * `staleBefore` every claim counts (never a double send, but a crashed claim is not retried).
    */
   delivered(email: string, alertIds: readonly string[], staleBefore?: string): Promise<Set<string>>;
+  /** `delivered` for many addresses in batched reads: a set (maybe empty) per address asked. */
+  deliveredMany(
+    requests: readonly { email: string; alertIds: readonly string[] }[],
+    staleBefore?: string,
+  ): Promise<Map<string, Set<string>>>;
   /**
    * Claims (email, alert) before sending: succeeds when no record exists, or when a claim
    * without a message id is older than `staleBefore` (a crash between send and record).
    */
   claim(email: string, alertId: string, claimedAt: string, staleBefore: string): Promise<boolean>;
-  /** Marks claimed deliveries as sent with the provider's message id. */
-  markSent(email: string, alertIds: readonly string[], messageId: string, sentAt: string): Promise<void>;
+  /** Marks claimed deliveries as sent with the provider's message id, in batched writes. */
+  markSent(
+    email: string,
+    alertIds: readonly string[],
+    messageId: string,
+    sentAt: string,
+    claimedAt?: string,
+  ): Promise<void>;
   /** Releases claims after a failed send so the next run retries them. */
   release(email: string, alertIds: readonly string[], claimedAt: string): Promise<void>;
   list(email: string): Promise<Delivery[]>;
   /** The subscriber's digest watermark (services/digest.ts), or null. */
   watermark(email: string): Promise<DigestWatermark | null>;
   setWatermark(email: string, watermark: DigestWatermark): Promise<void>;
+  /** Watermarks of many addresses (batched reads); absent ones are not in the map. */
+  watermarks(emails: readonly string[]): Promise<Map<string, DigestWatermark>>;
+  /** Batched writes; each stands alone (a failure costs only a re-read next run). */
+  setWatermarks(entries: readonly { email: string; watermark: DigestWatermark }[]): Promise<void>;
+}
+
+/** An email waiting in the outbox queue (services/mail-queue.ts). */
+export interface QueuedMail {
+  id: string;
+  /** What it is, for logs: `confirmation`, `staff-notice`, `source-escalation`, …. */
+  kind: string;
+  from: string;
+  to: string;
+  /** The whole RFC 5322 message, built when it was queued. */
+  raw: Buffer;
+  enqueuedAt: string;
+  /** Not sent before this instant (a retry's back-off). */
+  dueAt: string;
+  /** Failed send attempts so far. */
+  attempts: number;
+  /** Set while a drain holds it; an old one is a drain that crashed. */
+  claimedAt: string | null;
+  lastError: string | null;
+}
+
+export type MailOutcome =
+  | { status: 'sent'; messageId: string }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; error: string };
+
+export interface MailQueueRepo {
+  /** Conditional put: false when a mail with this id was queued before (sent or not). */
+  enqueue(mail: Omit<QueuedMail, 'attempts' | 'claimedAt' | 'lastError'>): Promise<boolean>;
+  /** Unfinished mail due at `now`, oldest due first, at most `limit`. */
+  due(now: string, limit: number): Promise<QueuedMail[]>;
+  /**
+   * Conditional write: succeeds when the mail is unfinished, due at `claimedAt`, and unclaimed
+   * or claimed before `staleBefore` (a drain that crashed between send and record).
+   */
+  claim(id: string, claimedAt: string, staleBefore: string): Promise<boolean>;
+  /** Ends the mail's life in the queue (it leaves the due index and expires later). */
+  finish(id: string, outcome: MailOutcome, at: string, attempts: number): Promise<void>;
+  /** After a failed send: released for another attempt at `dueAt`. */
+  retryLater(id: string, attempts: number, dueAt: string, error: string): Promise<void>;
+  get(id: string): Promise<(QueuedMail & { outcome: MailOutcome | null }) | null>;
 }
 
 export interface RateLimitRepo {
@@ -212,6 +272,7 @@ export interface Store {
   deliveries: DeliveryRepo;
   rateLimits: RateLimitRepo;
   feedback: FeedbackRepo;
+  mailQueue: MailQueueRepo;
   /** Round-trip check for health endpoints. */
   ping(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /**
  * @module The local scheduler of `policy-watch start` (SPEC §4): a poll tick for the sources
- * that are due, the immediate digest after each poll that created alerts, and the daily/weekly
+ * that are due, the immediate digest after each poll that created alerts (and after the first
+ * poll of the process, to finish one a crash interrupted), and the daily/weekly
  * digests at their crons in `digests.timezone`. A job never overlaps itself: a tick that finds
  * its job still running is skipped and logged.
  *
@@ -48,13 +49,28 @@ export function startScheduler(deps: ServiceDeps, options: SchedulerOptions = {}
   const logger = deps.logger.child({ component: 'scheduler' });
   const running = new Map<JobName, Promise<void>>();
   let stopped = false;
+  // The start poll of this process also runs the immediate digest whatever it found: a process
+  // killed during (or just before) an immediate digest left alerts unsent, and nothing else
+  // would send them until a later poll happens to create alerts. Delivery records make the
+  // extra run harmless; watermarks keep it cheap.
+  let resumeImmediate = options.pollAtStart ?? true;
 
   const steps: Record<JobName, () => Promise<void>> = {
     poll: async () => {
-      const report = await services.runPollCycle(deps, { dueOnly: true });
-      if (report.alerts.length === 0) return;
-      const digest = await services.runDigest(deps, { frequency: 'immediate' });
-      logger.log('info', 'immediate digest sent', { sent: digest.sent.length, failed: digest.failed.length });
+      const resume = resumeImmediate;
+      resumeImmediate = false;
+      let alerts = 0;
+      try {
+        alerts = (await services.runPollCycle(deps, { dueOnly: true })).alerts.length;
+      } finally {
+        if (alerts > 0 || resume) {
+          const digest = await services.runDigest(deps, { frequency: 'immediate' });
+          logger.log('info', resume && alerts === 0 ? 'immediate digest resumed' : 'immediate digest sent', {
+            sent: digest.sent.length,
+            failed: digest.failed.length,
+          });
+        }
+      }
     },
     'digest-daily': () => digestStep('daily'),
     'digest-weekly': () => digestStep('weekly'),

@@ -1,6 +1,6 @@
 /**
  * @module `policy-watch start` and `serve` (SPEC §4): the embedded store and mail sink (unless
- * endpoints are set), the API and pages on `PORT`, and for `start` the scheduler; records
+ * endpoints are set), the API and pages on `PORT`, the outbox drain, and for `start` the scheduler; records
  * `DATA_DIR/runtime.json` so one-shot commands share this process's store; on SIGINT/SIGTERM
  * lets the running step finish (bounded), closes everything and exits 0.
  */
@@ -14,6 +14,7 @@ import { createLogger } from '../../shared/logger.ts';
 import type { Logger } from '../../shared/ports.ts';
 import { CliError, type Output } from '../cli/output.ts';
 import { type Env, type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../deps.ts';
+import { type MailPump, startMailPump } from './mail-pump.ts';
 import { type LocalRuntime, openLocalRuntime } from './open-runtime.ts';
 import { readLiveRuntime, removeRuntime, writeRuntime } from './runtime.ts';
 import { type Scheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
@@ -41,6 +42,8 @@ export interface LocalServer {
   ready: ReadyReport;
   runtime: LocalRuntime;
   scheduler: Scheduler | null;
+  /** Drains the outbox queue (both modes: `serve` queues confirmations too). */
+  mail: MailPump;
   logger: Logger;
   /** Stops scheduling, waits for the running step (bounded), closes servers and the store. */
   close(): Promise<void>;
@@ -114,6 +117,7 @@ async function startLocked(
     await closeServer(server);
     throw error;
   }
+  const mail = startMailPump(runtime.deps);
   app = createApp(runtime.deps);
   await writeRuntime(env.DATA_DIR, {
     pid: process.pid,
@@ -135,12 +139,14 @@ async function startLocked(
     ready,
     runtime,
     scheduler,
+    mail,
     logger,
     close() {
       closing ??= (async () => {
         logger.log('info', 'shutting down');
         await scheduler?.stop();
         await closeServer(server);
+        await mail.stop();
         await runtime.close();
         await removeRuntime(env.DATA_DIR, process.pid);
         await lock.release();

@@ -132,6 +132,10 @@ export interface SourceState {
    * source still has them, so `poll` reports this count rather than 0.
    */
   itemCount?: number | null;
+  /** First poll of the current run of failures (null or absent while the source works). */
+  failingSince?: string | null;
+  /** When staff were told this run of failures; cleared once the recovery is reported. */
+  escalatedAt?: string | null;
 }
 
 export interface FactsheetReview {

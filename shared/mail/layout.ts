@@ -74,17 +74,26 @@ function why(input: FooterInput): string {
 }
 
 /** An instant in `zone` with the zone's abbreviation (`14 Oct 2026, 11:12 BST`), so no one guesses. */
+// Building an Intl.DateTimeFormat costs far more than using one (a digest run formats thousands
+// of dates): one per zone, kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatWhen(instant: string | Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(new Date(instant));
+  let format = formats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    formats.set(zone, format);
+  }
+  return format.format(new Date(instant));
 }
 
 function contactHtml(contact: string): string {

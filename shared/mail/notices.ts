@@ -1,19 +1,19 @@
 /**
- * @module Sending the one-off emails: the opt-in confirmation and the staff-created notice.
- * Takes the slice of the service dependencies it needs, so `mail` never imports `services`.
+ * @module Building the one-off emails (the opt-in confirmation and the staff-created notice) as
+ * whole MIME messages, ready for the outbox queue (services/mail-queue.ts). Takes the slice of
+ * the service dependencies it needs, so `mail` never imports `services`.
  */
 import type { Config } from '../config.ts';
 import type { Subscriber } from '../domain/types.ts';
-import type { Mailer } from '../ports.ts';
 import { parseMailbox } from './address.ts';
 import { confirmUrl, manageUrl, unsubscribeUrl } from './links.ts';
+import { buildMime } from './mime.ts';
 import { renderConfirmation, renderStaffNotice } from './render-notices.ts';
-import { composeAndSend, type Envelope } from './send.ts';
+import type { Envelope } from './send.ts';
 import type { TokenPayload } from './tokens.ts';
 
 export interface NoticeContext {
   config: Pick<Config, 'organisation' | 'digests' | 'topics'>;
-  mailer: Mailer;
   mailFrom: string;
   publicUrl: string;
   signingSecret: string;
@@ -40,13 +40,13 @@ export function linksFor(
   return { manage: manageUrl(context, subscriber), unsubscribe: unsubscribeUrl(context, subscriber) };
 }
 
-/** Sends the opt-in link for a `confirm` token payload. */
-export async function sendConfirmation(
+/** The opt-in email for a `confirm` token payload. */
+export async function buildConfirmation(
   context: NoticeContext,
   payload: TokenPayload,
   replacesExisting: boolean,
   now: Date,
-): Promise<void> {
+): Promise<Buffer> {
   const rendered = renderConfirmation({
     organisation: context.config.organisation,
     timezone: context.config.digests.timezone,
@@ -57,15 +57,15 @@ export async function sendConfirmation(
     expiresAt: new Date(payload.expiresAt ?? now.getTime()),
     replacesExisting,
   });
-  await composeAndSend(context.mailer, envelopeTo(context, payload.email), rendered, now);
+  return buildMime({ ...envelopeTo(context, payload.email), ...rendered, date: now });
 }
 
 /** Tells a person staff subscribed them, with manage and unsubscribe links. */
-export async function sendStaffNotice(
+export async function buildStaffNotice(
   context: NoticeContext,
   subscriber: Subscriber,
   now: Date,
-): Promise<void> {
+): Promise<Buffer> {
   const links = linksFor(context, subscriber);
   const rendered = renderStaffNotice({
     organisation: context.config.organisation,
@@ -74,10 +74,10 @@ export async function sendStaffNotice(
     frequency: subscriber.frequency,
     links,
   });
-  await composeAndSend(
-    context.mailer,
-    { ...envelopeTo(context, subscriber.email), unsubscribeUrl: links.unsubscribe },
-    rendered,
-    now,
-  );
+  return buildMime({
+    ...envelopeTo(context, subscriber.email),
+    unsubscribeUrl: links.unsubscribe,
+    ...rendered,
+    date: now,
+  });
 }

@@ -30,4 +30,9 @@ export interface ServiceDeps {
    * limits). Default false: the socket / API Gateway source address.
    */
   trustProxy?: boolean;
+  /**
+   * Called after a mail is queued (services/mail-queue.ts): the local runtime drains the queue at
+   * once; without it (Lambda) the next scheduled drain sends it. Never awaited by the caller.
+   */
+  mailQueued?: () => void;
 }

@@ -3,10 +3,17 @@
  * their topics detected since confirmation and not yet sent, in one email; idempotent sending.
  *
  * Each (subscriber, alert) is claimed with a conditional write before the send, marked with the
- * SES message id right after it, and released when the send fails (so the next run retries).
- * The only way an alert reaches someone twice is a crash between SES accepting the message and
- * `markSent`: the claim then goes stale after 15 minutes and the alert is sent again. Nothing
- * but the mark runs in that window (the message is built before sending).
+ * SES message id right after it (one BatchWrite for the email's alerts, unprocessed items
+ * retried), and released when the send fails (so the next run retries). The only way an alert
+ * reaches someone twice is a crash between SES accepting the message and the mark: the claims
+ * then go stale after 15 minutes and the alerts are sent again. Nothing but the mark runs in
+ * that window (the message is built before sending).
+ *
+ * Claims stay per (subscriber, alert): conditional writes cannot be batched, and one claim per
+ * email (a per-subscriber lock) would need a second read of the deliveries after taking it and a
+ * conditional release, saving little while widening what a stale lock may resend. The reads are
+ * batched instead: records, watermarks and deliveries of 50 subscribers at a time (read while the
+ * previous 50 are sent), and one alert listing per distinct topics and start for the whole run.
  */
 import type { Config } from '../config.ts';
 import { isEvidence, type ReviewState, reviewState } from '../domain/staleness.ts';
@@ -39,6 +46,9 @@ type Outcome =
   | { kind: 'skipped' }
   | { kind: 'failed'; error: string };
 
+/** Subscribers whose records, watermarks and deliveries are read together (batched reads). */
+const CHUNK = 50;
+
 export async function runDigest(deps: ServiceDeps, options: DigestOptions): Promise<DigestReport> {
   const subscribers = (await deps.store.subscribers.listConfirmed(options.frequency)).sort((a, b) =>
     a.email < b.email ? -1 : a.email > b.email ? 1 : 0,
@@ -46,21 +56,43 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   const reviews = deps.config.factsheets.length > 0 ? await deps.store.factsheets.allReviews() : new Map();
   const sheets = factsheetStates(deps.config, reviews);
   const outcomes: Outcome[] = new Array(subscribers.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < subscribers.length) {
-      const index = next++;
-      const subscriber = subscribers[index]!;
-      try {
-        outcomes[index] = await digestFor(deps, subscriber, sheets, options);
-      } catch (error) {
-        // One subscriber's trouble (store or render) never stops the others.
-        outcomes[index] = { kind: 'failed', error: errorMessage(error) };
-      }
+  const alertCache = new Map<string, AlertRead>();
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  // Reading the next chunk overlaps sending the current one.
+  let nextPlans = planChunk(deps, subscribers.slice(0, CHUNK), options, alertCache);
+  for (let start = 0; start < subscribers.length; start += CHUNK) {
+    const chunk = subscribers.slice(start, start + CHUNK);
+    const plans = await nextPlans.then(
+      (value) => value,
+      (error: unknown) => error,
+    );
+    if (start + CHUNK < subscribers.length) {
+      nextPlans = planChunk(deps, subscribers.slice(start + CHUNK, start + 2 * CHUNK), options, alertCache);
     }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 4, subscribers.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+    if (!Array.isArray(plans)) {
+      // The chunk's reads failed: its subscribers fail this run and are retried by the next.
+      chunk.forEach((_, index) => {
+        outcomes[start + index] = { kind: 'failed', error: errorMessage(plans) };
+      });
+      continue;
+    }
+    const watermarks: WatermarkEntry[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < plans.length) {
+        const index = next++;
+        const plan = plans[index]!;
+        try {
+          outcomes[start + index] = await digestFor(deps, plan, sheets, options, watermarks);
+        } catch (error) {
+          // One subscriber's trouble (store or render) never stops the others.
+          outcomes[start + index] = { kind: 'failed', error: errorMessage(error) };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
+    await recordWatermarks(deps, watermarks);
+  }
 
   const report: DigestReport = { sent: [], failed: [], skipped: 0 };
   subscribers.forEach((subscriber, index) => {
@@ -121,28 +153,80 @@ function sameTopics(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 }
 
-/** Alerts on the subscriber's current topics detected since confirmation and not delivered, oldest first. */
-async function pendingAlerts(
+/** One listing of alerts shared by every subscriber with the same topics and start in a run. */
+type AlertRead = { at: Date; alerts: Promise<Alert[]> };
+
+type WatermarkEntry = { email: string; watermark: DigestWatermark };
+
+/** One subscriber's share of a run: nothing to do, or the undelivered alerts (oldest first). */
+type Plan =
+  | { kind: 'skip'; email: string }
+  | { kind: 'digest'; subscriber: Subscriber; topics: string[]; alerts: DigestAlert[]; at: Date };
+
+/**
+ * Reads what a chunk of subscribers needs in a few batched requests: their records (the list is
+ * as old as the run and comes from an index that may lag: the record decides, so someone who
+ * just left or changed frequency gets nothing and the links carry the current version), their
+ * watermarks, the alerts on their topics (one query per distinct topics-and-start, shared by the
+ * whole run) and which of those they already have.
+ */
+async function planChunk(
   deps: ServiceDeps,
-  subscriber: Subscriber,
-  staleBefore: string,
-): Promise<{ alerts: DigestAlert[]; topics: string[] }> {
+  listed: Subscriber[],
+  options: DigestOptions,
+  alertCache: Map<string, AlertRead>,
+): Promise<Plan[]> {
+  if (listed.length === 0) return [];
+  const emails = listed.map((subscriber) => subscriber.email);
+  const [records, watermarks] = await Promise.all([
+    deps.store.subscribers.getMany(emails),
+    deps.store.deliveries.watermarks(emails),
+  ]);
+  const at = deps.clock.now();
   // Only topics still in the config: a removed topic's alerts stay queryable (SPEC §2), but
   // the email could not place them under any heading and would go out empty or miscounted.
   const configured = new Set(deps.config.topics.map((topic) => topic.id));
-  const topics = subscriber.topics.filter((id) => configured.has(id));
-  if (!subscriber.confirmedAt || topics.length === 0) return { alerts: [], topics };
-  const watermark = await deps.store.deliveries.watermark(subscriber.email);
-  const from = digestFrom(subscriber.confirmedAt, topics, watermark);
-  const alerts = await deps.store.alerts.listDetectedSince(topics, from);
-  if (alerts.length === 0) return { alerts, topics };
-  const delivered = await deps.store.deliveries.delivered(
-    subscriber.email,
-    alerts.map((alert) => alert.id),
-    staleBefore,
+  const plans = await Promise.all(
+    emails.map(async (email): Promise<Plan> => {
+      const subscriber = records.get(email);
+      if (subscriber?.status !== 'confirmed' || subscriber.frequency !== options.frequency) {
+        return { kind: 'skip', email };
+      }
+      const topics = subscriber.topics.filter((id) => configured.has(id));
+      if (!subscriber.confirmedAt || topics.length === 0)
+        return { kind: 'digest', subscriber, topics, alerts: [], at };
+      const from = digestFrom(subscriber.confirmedAt, topics, watermarks.get(email) ?? null);
+      const key = `${[...topics].sort().join(',')}|${from}`;
+      let read = alertCache.get(key);
+      if (!read) {
+        read = { at: deps.clock.now(), alerts: deps.store.alerts.listDetectedSince(topics, from) };
+        alertCache.set(key, read);
+        read.alerts.catch(() => alertCache.delete(key));
+      }
+      // The watermark may only claim what this read covered: up to when it was made.
+      return { kind: 'digest', subscriber, topics, alerts: await read.alerts, at: read.at };
+    }),
   );
-  const undelivered = alerts.filter((alert) => !delivered.has(alert.id));
-  return { alerts: await withoutJudgedNotRelevant(deps, undelivered, topics), topics };
+  const staleBefore = new Date(deps.clock.now().getTime() - STALE_CLAIM_MS).toISOString();
+  const asked = plans.flatMap((plan) =>
+    plan.kind === 'digest' && plan.alerts.length > 0
+      ? [{ email: plan.subscriber.email, alertIds: plan.alerts.map((alert) => alert.id) }]
+      : [],
+  );
+  const delivered =
+    asked.length > 0 ? await deps.store.deliveries.deliveredMany(asked, staleBefore) : new Map();
+  const undelivered = plans.map((plan) => {
+    if (plan.kind !== 'digest') return plan;
+    const done = delivered.get(plan.subscriber.email) ?? new Set<string>();
+    return { ...plan, alerts: plan.alerts.filter((alert) => !done.has(alert.id)) };
+  });
+  return Promise.all(
+    undelivered.map(async (plan) =>
+      plan.kind === 'digest'
+        ? { ...plan, alerts: await withoutJudgedNotRelevant(deps, plan.alerts, plan.topics) }
+        : plan,
+    ),
+  );
 }
 
 /**
@@ -173,48 +257,41 @@ async function withoutJudgedNotRelevant(
 /** An alert bound for a digest; `topicsShown` when staff feedback took some of its topics away. */
 type DigestAlert = Alert & { topicsShown?: string[] };
 
-/** After a run that left nothing behind for this subscriber; a failure only costs a re-read. */
-async function advanceWatermark(
-  deps: ServiceDeps,
-  subscriber: Subscriber,
-  topics: string[],
-  through: string,
-) {
-  if (!subscriber.confirmedAt) return;
+/** After a chunk: watermarks of those it left nothing behind for; a failure only costs a re-read. */
+async function recordWatermarks(deps: ServiceDeps, entries: WatermarkEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   try {
-    await deps.store.deliveries.setWatermark(subscriber.email, {
-      through,
-      topics,
-      confirmedAt: subscriber.confirmedAt,
-    });
+    await deps.store.deliveries.setWatermarks(entries);
   } catch (error) {
-    deps.logger.log('warn', 'digest watermark not recorded', { email: subscriber.email, error });
+    deps.logger.log('warn', 'digest watermarks not recorded', { subscribers: entries.length, error });
   }
+}
+
+function watermarkFor(subscriber: Subscriber, topics: string[], through: string): WatermarkEntry[] {
+  if (!subscriber.confirmedAt) return [];
+  return [{ email: subscriber.email, watermark: { through, topics, confirmedAt: subscriber.confirmedAt } }];
 }
 
 async function digestFor(
   deps: ServiceDeps,
-  listed: Subscriber,
+  plan: Plan,
   sheets: SheetState[],
   options: DigestOptions,
+  watermarks: WatermarkEntry[],
 ): Promise<Outcome> {
+  if (plan.kind === 'skip') return { kind: 'skipped' };
   const dryRun = options.dryRun === true;
-  // The list is as old as the run (a long run takes minutes) and comes from an index that may
-  // lag: the record itself decides, so someone who just left or changed frequency gets nothing
-  // and the links carry the current subscription version.
-  const subscriber = await deps.store.subscribers.get(listed.email);
-  if (subscriber?.status !== 'confirmed' || subscriber.frequency !== options.frequency) {
-    return { kind: 'skipped' };
-  }
+  const { subscriber } = plan;
   const now = deps.clock.now();
   const at = now.toISOString();
+  // The delivered set was read at `plan.at`; the claims below decide, with the same window.
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
-  const pending = await pendingAlerts(deps, subscriber, staleBefore);
-  const candidates = pending.alerts.slice(0, deps.config.digests.maxAlertsPerEmail);
-  // Everything up to `at` is dealt with once these are sent (none left for the next email).
-  const complete = candidates.length === pending.alerts.length;
+  const candidates = plan.alerts.slice(0, deps.config.digests.maxAlertsPerEmail);
+  // Everything up to the plan's time is dealt with once these are sent (none left for the next email).
+  const complete = candidates.length === plan.alerts.length;
+  const through = plan.at.toISOString();
   if (candidates.length === 0) {
-    if (!dryRun) await advanceWatermark(deps, subscriber, pending.topics, at);
+    if (!dryRun) watermarks.push(...watermarkFor(subscriber, plan.topics, through));
     return { kind: 'skipped' };
   }
   if (dryRun) {
@@ -257,9 +334,10 @@ async function digestFor(
     });
     return { kind: 'failed', error: errorMessage(error) };
   }
-  await markSent(deps, subscriber.email, ids, messageId);
-  if (complete && alerts.length === candidates.length)
-    await advanceWatermark(deps, subscriber, pending.topics, at);
+  await markSent(deps, subscriber.email, ids, messageId, at);
+  if (complete && alerts.length === candidates.length) {
+    watermarks.push(...watermarkFor(subscriber, plan.topics, through));
+  }
   return { kind: 'sent', messageId, alerts: alerts.length };
 }
 
@@ -285,10 +363,16 @@ function render(deps: ServiceDeps, subscriber: Subscriber, alerts: DigestAlert[]
  * SES has accepted the message: the record must follow. A few quick retries, then a loud log;
  * the claims would go stale in 15 minutes and be sent again, the one duplicate SPEC §7 allows.
  */
-async function markSent(deps: ServiceDeps, email: string, ids: string[], messageId: string): Promise<void> {
+async function markSent(
+  deps: ServiceDeps,
+  email: string,
+  ids: string[],
+  messageId: string,
+  claimedAt: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.store.deliveries.markSent(email, ids, messageId, deps.clock.now().toISOString());
+      await deps.store.deliveries.markSent(email, ids, messageId, deps.clock.now().toISOString(), claimedAt);
       return;
     } catch (error) {
       if (attempt >= 3) {

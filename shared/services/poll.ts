@@ -7,6 +7,7 @@ import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createPollContext, type PollContext, pollOne, type SourcePollResult } from './poll-source.ts';
+import { escalateSourceHealth } from './source-escalation.ts';
 import { errorMessage } from './source-state.ts';
 
 export type { SourcePollResult } from './poll-source.ts';
@@ -53,6 +54,10 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
   };
   const width = Math.min(deps.config.polling.concurrency, Math.max(sources.length, 1));
   await Promise.all(Array.from({ length: width }, worker));
+  await escalateSourceHealth(
+    deps,
+    sources.map((source) => source.id),
+  );
   const log = deps.logger;
   const report: PollReport = {
     sources: sources.map((source) => results.get(source.id)!),
@@ -84,7 +89,9 @@ export async function pollSource(
 ): Promise<{ result: SourcePollResult; alertIds: string[] }> {
   const source = deps.config.sources.find((candidate) => candidate.id === sourceId);
   if (!source) throw new UnknownSourceError([sourceId]);
-  return pollGuarded(deps, source, newContext(deps));
+  const outcome = await pollGuarded(deps, source, newContext(deps));
+  await escalateSourceHealth(deps, [source.id]);
+  return outcome;
 }
 
 /** The sources whose `lastPolledAt + every` has passed, never-polled and URL-changed ones included. */

@@ -34,6 +34,9 @@ export function okState(
     bodyHash: fetched ? fetched.bodyHash : (state?.bodyHash ?? null),
     firstPolledAt: state?.firstPolledAt ?? at,
     itemCount,
+    // Kept until the recovery is reported (services/source-escalation.ts).
+    escalatedAt: state?.escalatedAt ?? null,
+    failingSince: null,
   };
 }
 
@@ -57,6 +60,8 @@ export function failedState(
     bodyHash: state?.bodyHash ?? null,
     firstPolledAt: state?.firstPolledAt ?? null,
     itemCount: state?.itemCount ?? null,
+    escalatedAt: state?.escalatedAt ?? null,
+    failingSince: state?.lastStatus === 'failed' ? (state.failingSince ?? at) : at,
   };
 }
 

@@ -9,12 +9,13 @@
  * re-creates the subscription under the `nextVersion` carried by the token (old manage/unsubscribe
  * links die, `confirmedAt` restarts so no backlog is sent). A suppressed address (permanent bounce
  * or complaint) gets no email at all, not even a confirmation: anyone could otherwise make us
- * mail it again and harm delivery for everyone; the answer is the same 202, and staff lift a
+ * mail it again and harm delivery for everyone; the answer is the same 202 after the same store
+ * work (the confirmation is queued and the outbox drain declines to send it), and staff lift a
  * suppression by deleting the record. Manage links never lift a suppression.
  */
 import type { Subscriber } from '../domain/types.ts';
 import { processSnsNotification, type SnsResult } from '../mail/feedback.ts';
-import { linksFor, sendConfirmation, sendStaffNotice } from '../mail/notices.ts';
+import { buildConfirmation, buildStaffNotice, linksFor } from '../mail/notices.ts';
 import {
   enforceRateLimits,
   newVersion,
@@ -30,6 +31,7 @@ import {
   verifyTokenFor,
 } from '../mail/tokens.ts';
 import type { ServiceDeps } from './deps.ts';
+import { enqueueMail } from './mail-queue.ts';
 
 export type { SnsResult } from '../mail/feedback.ts';
 export {
@@ -55,7 +57,7 @@ export type UpdateResult = { ok: true; subscriber: Subscriber } | TokenFailure;
 export type UnsubscribeResult =
   | { ok: true; subscriber: Subscriber; alreadyUnsubscribed: boolean }
   | TokenFailure;
-/** `noticeSent` false: created, but the notice email failed (logged; the record stands). */
+/** `noticeSent` false: created, but the notice could not be queued (logged; the record stands). */
 export type CreateSubscriberResult =
   | { status: 'created'; subscriber: Subscriber; noticeSent: boolean }
   | { status: 'exists' };
@@ -87,21 +89,17 @@ export async function requestSubscription(
       ? created
       : await deps.store.subscribers.get(email);
     if (!subscriber) throw new Error(`subscriber ${email} vanished while being created`);
-  } else if (subscriber.status === 'pending' || subscriber.status === 'confirmed') {
-    // Shown to staff only; the token carries the choice, so a lost race here changes nothing.
+  } else {
+    // Every known address gets the same one write, whatever its status, so the store work (and
+    // so the answer time) never tells a suppressed address from another. Shown to staff only;
+    // the token carries the choice, so a lost race here changes nothing.
     const next: Subscriber =
       subscriber.status === 'pending'
         ? { ...subscriber, ...choice, updatedAt: at }
         : { ...subscriber, pending: { ...choice, requestedAt: at }, updatedAt: at };
     await deps.store.subscribers.update(next, subscriber);
   }
-  if (subscriber.status === 'suppressed') {
-    deps.logger.log('info', 'subscription request for a suppressed address: no email sent', {
-      reason: subscriber.suppressedReason ?? null,
-    });
-    return { status: 'pending' };
-  }
-  const revive = subscriber.status === 'unsubscribed';
+  const revive = subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed';
   const payload: TokenPayload = {
     purpose: 'confirm',
     email,
@@ -110,7 +108,9 @@ export async function requestSubscription(
     ...choice,
     ...(revive ? { nextVersion: newVersion() } : {}),
   };
-  await sendConfirmation(deps, payload, subscriber.status === 'confirmed', now);
+  // Queued for a suppressed address too (same work); the drain does not send it.
+  const raw = await buildConfirmation(deps, payload, subscriber.status === 'confirmed', now);
+  await enqueueMail(deps, { kind: 'confirmation', to: email, raw });
   return { status: 'pending' };
 }
 
@@ -260,11 +260,15 @@ export async function createConfirmedSubscriber(
   };
   if (!(await deps.store.subscribers.create(subscriber))) return { status: 'exists' };
   try {
-    await sendStaffNotice(deps, subscriber, now);
+    await enqueueMail(deps, {
+      kind: 'staff-notice',
+      to: email,
+      raw: await buildStaffNotice(deps, subscriber, now),
+    });
     return { status: 'created', subscriber, noticeSent: true };
   } catch (error) {
     // The subscription stands either way; failing the request would make a retry answer 409.
-    deps.logger.log('error', 'staff-created subscriber notice not sent', { email, error });
+    deps.logger.log('error', 'staff-created subscriber notice not queued', { email, error });
     return { status: 'created', subscriber, noticeSent: false };
   }
 }

@@ -3,10 +3,17 @@
  * before sending, the SES message id marks it sent after. An unsent claim older than the caller's
  * `staleBefore` (a crash between SES accepting and the record) may be claimed again.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Delivery } from '../domain/types.ts';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Delivery, DigestWatermark } from '../domain/types.ts';
 import type { DeliveryRepo } from '../ports.ts';
-import { batchGet, isConditionalFailure, queryAll, type TableContext } from './batch.ts';
+import {
+  batchGet,
+  batchWrite,
+  isConditionalFailure,
+  putRequest,
+  queryAll,
+  type TableContext,
+} from './batch.ts';
 import {
   DELIVERY_PREFIX,
   deliveryKey,
@@ -20,25 +27,31 @@ import { deliverySchema, parseStored, watermarkSchema } from './schemas.ts';
 const parse = (item: Record<string, unknown>): Delivery => parseStored(deliverySchema, item, 'delivery');
 
 export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
+  const deliveredMany: DeliveryRepo['deliveredMany'] = async (requests, staleBefore) => {
+    const raw = await batchGet(
+      ctx,
+      requests.flatMap(({ email, alertIds }) => alertIds.map((id) => deliveryKey(email, id))),
+    );
+    const threshold = staleBefore === undefined ? null : instantKey(staleBefore);
+    const done = new Map<string, Set<string>>(requests.map(({ email }) => [email, new Set<string>()]));
+    for (const item of raw) {
+      const delivery = parse(item);
+      const live = threshold === null || instantKey(delivery.claimedAt) >= threshold;
+      if (delivery.messageId !== null || live) done.get(delivery.email)?.add(delivery.alertId);
+    }
+    return done;
+  };
+
   return {
     /**
      * Sent records always count. Unsent claims count while live: claimed at or after
      * `staleBefore`, or always when it is not given (never risk a double send by default).
      */
     async delivered(email, alertIds, staleBefore) {
-      const raw = await batchGet(
-        ctx,
-        alertIds.map((id) => deliveryKey(email, id)),
-      );
-      const threshold = staleBefore === undefined ? null : instantKey(staleBefore);
-      const done = new Set<string>();
-      for (const item of raw) {
-        const delivery = parse(item);
-        const live = threshold === null || instantKey(delivery.claimedAt) >= threshold;
-        if (delivery.messageId !== null || live) done.add(delivery.alertId);
-      }
-      return done;
+      return (await deliveredMany([{ email, alertIds }], staleBefore)).get(email) ?? new Set();
     },
+
+    deliveredMany,
 
     async claim(email, alertId, claimedAt, staleBefore) {
       try {
@@ -66,28 +79,23 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
       }
     },
 
-    async markSent(email, alertIds, messageId, sentAt) {
-      // Unconditional: once SES accepted the message, the record must say so even if the claim
-      // was lost, or the alert would be sent again.
-      await Promise.all(
+    async markSent(email, alertIds, messageId, sentAt, claimedAt) {
+      // Unconditional, and batched (25 a request, unprocessed items retried): once SES accepted
+      // the message, the record must say so even if the claim was lost, or the alert would be
+      // sent again.
+      await batchWrite(
+        ctx,
         alertIds.map((alertId) =>
-          ctx.client.send(
-            new UpdateCommand({
-              TableName: ctx.tableName,
-              Key: deliveryKey(email, alertId),
-              UpdateExpression:
-                'SET messageId = :messageId, sentAt = :sentAt, email = :email, alertId = :alertId, ' +
-                'claimedAt = if_not_exists(claimedAt, :sentAt), entity = :entity, v = :v',
-              ExpressionAttributeValues: {
-                ':messageId': messageId,
-                ':sentAt': sentAt,
-                ':email': email,
-                ':alertId': alertId,
-                ':entity': 'delivery',
-                ':v': SCHEMA_VERSION,
-              },
-            }),
-          ),
+          putRequest({
+            email,
+            alertId,
+            claimedAt: instantKey(claimedAt ?? sentAt),
+            messageId,
+            sentAt,
+            ...deliveryKey(email, alertId),
+            entity: 'delivery',
+            v: SCHEMA_VERSION,
+          }),
         ),
       );
     },
@@ -125,6 +133,24 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
         new GetCommand({ TableName: ctx.tableName, Key: watermarkKey(email) }),
       );
       return out.Item ? parseStored(watermarkSchema, out.Item, 'watermark') : null;
+    },
+
+    async watermarks(emails) {
+      const raw = await batchGet(ctx, emails.map(watermarkKey));
+      const out = new Map<string, DigestWatermark>();
+      for (const item of raw) {
+        out.set(String(item.pk).slice('SUB#'.length), parseStored(watermarkSchema, item, 'watermark'));
+      }
+      return out;
+    },
+
+    async setWatermarks(entries) {
+      await batchWrite(
+        ctx,
+        entries.map(({ email, watermark }) =>
+          putRequest({ ...watermark, ...watermarkKey(email), entity: 'watermark', v: SCHEMA_VERSION }),
+        ),
+      );
     },
 
     async setWatermark(email, watermark) {

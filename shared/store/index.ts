@@ -10,6 +10,7 @@ import { createDeliveryRepo } from './deliveries.ts';
 import { createFactsheetRepo } from './factsheets.ts';
 import { createFeedbackRepo } from './feedback.ts';
 import { createItemRepo } from './items.ts';
+import { createMailQueueRepo } from './mail-queue.ts';
 import { createRateLimitRepo } from './rate-limits.ts';
 import { createSourceStateRepo } from './sources.ts';
 import { createSubscriberRepo } from './subscribers.ts';
@@ -33,6 +34,7 @@ export function createDynamoStore({ client, tableName }: DynamoStoreOptions): St
     deliveries: createDeliveryRepo(ctx),
     rateLimits: createRateLimitRepo(ctx),
     feedback: createFeedbackRepo(ctx),
+    mailQueue: createMailQueueRepo(ctx),
     async ping() {
       const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
       if (out.Table?.TableStatus !== 'ACTIVE') {

@@ -10,7 +10,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 /** Schema version written on every item; bump when a stored shape changes incompatibly. */
 export const SCHEMA_VERSION = 1;
 
-/** DynamoDB TTL attribute (epoch seconds). Only rate-limit counters carry it. */
+/** DynamoDB TTL attribute (epoch seconds): rate-limit counters and finished queued mail carry it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const GSI1 = 'gsi1';
@@ -190,6 +190,20 @@ export const deliveryKey = (email: string, alertId: string): Key => ({
 export const DELIVERY_PREFIX = 'DELIVERY#';
 /** How far the subscriber's digests have got, beside its deliveries (delete sweeps both). */
 export const watermarkKey = (email: string): Key => ({ pk: `SUB#${email}`, sk: 'WATERMARK' });
+
+// ---------------------------------------------------------------- mail queue (outbox)
+
+/** One queued email (confirmation, staff notice, escalation), by its random id. */
+export const queuedMailKey = (id: string): Key => ({ pk: `MAIL#${id}`, sk: 'MAIL' });
+export const DUE_MAIL_PARTITION = 'MAIL-DUE';
+/**
+ * Unfinished queued mail by when it is next due (gsi1, sparse: removed once the mail is sent,
+ * skipped or given up), so a drain reads only what is due with one key-bounded query.
+ */
+export const dueMailIndex = (dueAt: string, id: string) => ({
+  gsi1pk: DUE_MAIL_PARTITION,
+  gsi1sk: `${instantKey(dueAt)}#${id}`,
+});
 
 // ---------------------------------------------------------------- rate limits
 

@@ -57,6 +57,8 @@ export const sourceStateSchema = z.object({
   bodyHash: nullableString,
   firstPolledAt: nullableString,
   itemCount: z.number().int().nullable().optional(),
+  failingSince: nullableString.optional(),
+  escalatedAt: nullableString.optional(),
 }) satisfies z.ZodType<SourceState>;
 
 export const storedItemSchema = z.object({

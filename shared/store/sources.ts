@@ -1,5 +1,5 @@
 /** @module Per-source poll state (SourceStateRepo): one record per source id. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SourceState } from '../domain/types.ts';
 import type { SourceStateRepo } from '../ports.ts';
 import { queryAll, type TableContext } from './batch.ts';
@@ -35,6 +35,23 @@ export function createSourceStateRepo(ctx: TableContext): SourceStateRepo {
             entity: 'source-state',
             v: SCHEMA_VERSION,
           },
+        }),
+      );
+    },
+
+    async setEscalatedAt(sourceId, escalatedAt) {
+      // Only this field: the rest of the record belongs to the poll that wrote it.
+      await ctx.client.send(
+        new UpdateCommand({
+          TableName: ctx.tableName,
+          Key: sourceStateKey(sourceId),
+          ...(escalatedAt === null
+            ? { UpdateExpression: 'REMOVE escalatedAt' }
+            : {
+                UpdateExpression: 'SET escalatedAt = :at',
+                ExpressionAttributeValues: { ':at': escalatedAt },
+              }),
+          ConditionExpression: 'attribute_exists(pk)',
         }),
       );
     },

@@ -6,7 +6,14 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../domain/types.ts';
 import type { SubscriberRepo } from '../ports.ts';
-import { batchWrite, deleteRequest, isConditionalFailure, queryAll, type TableContext } from './batch.ts';
+import {
+  batchGet,
+  batchWrite,
+  deleteRequest,
+  isConditionalFailure,
+  queryAll,
+  type TableContext,
+} from './batch.ts';
 import {
   allSubscribersIndex,
   DELIVERY_PREFIX,
@@ -52,6 +59,11 @@ export function createSubscriberRepo(ctx: TableContext): SubscriberRepo {
         new GetCommand({ TableName: ctx.tableName, Key: subscriberKey(email) }),
       );
       return out.Item ? parse(out.Item) : null;
+    },
+
+    async getMany(emails) {
+      const raw = await batchGet(ctx, emails.map(subscriberKey));
+      return new Map(raw.map((item) => parse(item)).map((subscriber) => [subscriber.email, subscriber]));
     },
 
     async list() {

@@ -197,6 +197,10 @@ describe('sst.config.ts', () => {
       timezone: 'Europe/London',
       event: { frequency: 'weekly' },
     });
+    expect(find('CronV2', 'MailCron').args).toMatchObject({ schedule: 'rate(1 minute)' });
+    expect((find('CronV2', 'MailCron').args.function as { handler: string }).handler).toBe(
+      'functions/mail.handler',
+    );
   });
 
   it('fans the poll out through a queue to a worker with bounded concurrency', () => {
@@ -229,6 +233,7 @@ describe('sst.config.ts', () => {
       'functions/api.handler',
       'functions/digest.handler',
       'functions/digest.handler',
+      'functions/mail.handler',
       'functions/poll.handler',
       'functions/worker.handler',
     ]);

@@ -27,6 +27,7 @@ type Handlers = {
   poll: typeof import('../../functions/poll.ts');
   worker: typeof import('../../functions/worker.ts');
   digest: typeof import('../../functions/digest.ts');
+  mail: typeof import('../../functions/mail.ts');
 };
 
 let fixtures: FixtureServer;
@@ -133,6 +134,7 @@ beforeAll(async () => {
     poll: await import('../../functions/poll.ts'),
     worker: await import('../../functions/worker.ts'),
     digest: await import('../../functions/digest.ts'),
+    mail: await import('../../functions/mail.ts'),
   };
 });
 
@@ -233,5 +235,23 @@ describe('Lambda handlers', () => {
     const weekly = await handlers.digest.handler(event('eventbridge-scheduled-event-weekly.json'));
     expect(weekly).toEqual({ sent: [], failed: [], skipped: 0 });
     await expect(handlers.digest.handler(event('eventbridge-scheduled-event.json'))).rejects.toThrow();
+  });
+
+  it('mail: the one-minute drain sends what the API queued', async () => {
+    const request = urlRequest('/api/subscriptions') as unknown as {
+      headers: Record<string, string>;
+      requestContext: { http: Record<string, string> };
+    };
+    const body = JSON.stringify({ email: 'queued@example.org', topics: ['data'], frequency: 'daily' });
+    const posted = await handlers.api.handler({
+      ...request,
+      body,
+      headers: { ...request.headers, 'content-type': 'application/json' },
+      requestContext: { ...request.requestContext, http: { ...request.requestContext.http, method: 'POST' } },
+    } as unknown as LambdaEvent);
+    expect(posted.statusCode).toBe(202);
+    expect(await ses.emailsTo('queued@example.org')).toHaveLength(0);
+    expect(await handlers.mail.handler({})).toMatchObject({ sent: 1, failed: 0 });
+    expect(await ses.emailsTo('queued@example.org')).toHaveLength(1);
   });
 });

@@ -55,16 +55,23 @@ describe('local scheduler', () => {
     expect(h.polls).toHaveLength(1);
     expect(h.lines.some((line) => line.msg === 'previous run still going, tick skipped')).toBe(true);
 
+    // The first poll resumes an immediate digest a crash may have interrupted, alerts or not.
     h.polls[0]?.resolve(report([]));
     await settle();
     expect(scheduler.busy('poll')).toBe(false);
-    expect(h.digests).toEqual([]);
+    expect(h.digests).toEqual([{ frequency: 'immediate' }]);
+
+    const quiet = scheduler.run('poll');
+    await settle();
+    h.polls[1]?.resolve(report([]));
+    expect(await quiet).toBe(true);
+    expect(h.digests).toHaveLength(1);
 
     const second = scheduler.run('poll');
     await settle();
-    h.polls[1]?.resolve(report(['a1', 'a2']));
+    h.polls[2]?.resolve(report(['a1', 'a2']));
     expect(await second).toBe(true);
-    expect(h.digests).toEqual([{ frequency: 'immediate' }]);
+    expect(h.digests).toEqual([{ frequency: 'immediate' }, { frequency: 'immediate' }]);
     await scheduler.stop();
   });
 

@@ -206,7 +206,7 @@ describe('deliveries', () => {
     const { store } = await createTestStore(db);
     await store.deliveries.claim(email, 'stale', t(0), t(-15));
     await store.deliveries.claim(email, 'sent', t(0), t(-15));
-    await store.deliveries.markSent(email, ['sent'], 'msg-1', t(1));
+    await store.deliveries.markSent(email, ['sent'], 'msg-1', t(1), t(0));
     // 16 minutes later the unsent claim is stale.
     expect(await store.deliveries.delivered(email, ['stale', 'sent'], t(1))).toEqual(new Set(['sent']));
     expect(await store.deliveries.delivered(email, ['stale', 'sent'])).toEqual(new Set(['stale', 'sent']));

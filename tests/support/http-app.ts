@@ -7,9 +7,9 @@ import { fixedClock } from '#shared/clock.ts';
 import type { Config } from '#shared/config.ts';
 import type { Alert } from '#shared/domain/types.ts';
 import { createApp } from '#shared/http/app.ts';
-
 import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '#shared/ports.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
+import { drainMailQueue } from '#shared/services/mail-queue.ts';
 import { createTestStore, startDynalite, type TestDynalite, type TestStore } from './dynalite.ts';
 import { configFrom } from './service-deps.ts';
 
@@ -146,6 +146,26 @@ export async function createTestApp(
   };
   const clientAddress = options.clientAddress;
   const app = createApp(deps, clientAddress ? { clientAddress: () => clientAddress } : {});
+  // As `start` does, mail queued by a request is sent right after it: here before `request`
+  // (or `fetch`, which the browser tests serve) resolves, so a test reads the mailer at once (the
+  // request itself never waits for it).
+  let queued = false;
+  deps.mailQueued = () => {
+    queued = true;
+  };
+  const sendQueued = async <T>(response: T): Promise<T> => {
+    if (queued) {
+      queued = false;
+      await drainMailQueue(deps);
+    }
+    return response;
+  };
+  const request = app.request.bind(app);
+  app.request = (async (...args: Parameters<typeof request>) =>
+    sendQueued(await request(...args))) as typeof app.request;
+  const fetch = app.fetch;
+  app.fetch = (async (...args: Parameters<typeof fetch>) =>
+    sendQueued(await fetch(...args))) as typeof app.fetch;
   return {
     app,
     deps,

@@ -10,6 +10,7 @@ import { silentLogger } from '#shared/logger.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import type { Fetcher, FetchRequest, Mailer, Store } from '#shared/ports.ts';
 import type { ServiceDeps } from '#shared/services/deps.ts';
+import { drainMailQueue } from '#shared/services/mail-queue.ts';
 import { createTestStore, startDynalite, type TestDynalite } from './dynalite.ts';
 import { configFrom } from './service-deps.ts';
 import { startTestSes, type TestSes } from './ses.ts';
@@ -103,6 +104,24 @@ export function useMailServices(use: (services: MailServices) => void): void {
       clock,
       fetcher: recordingFetcher(visited),
     });
-    use({ deps, ses, clock, visited });
+    use({ deps, ses: drainingFirst(ses, deps), clock, visited });
   });
+}
+
+/**
+ * The inbox as a test reads it after `start` has drained the outbox queue: reading it sends
+ * whatever is queued first (the services only queue one-off mail).
+ */
+export function drainingFirst(ses: TestSes, deps: ServiceDeps): TestSes {
+  return {
+    ...ses,
+    async emails() {
+      await drainMailQueue(deps);
+      return ses.emails();
+    },
+    async emailsTo(address) {
+      await drainMailQueue(deps);
+      return ses.emailsTo(address);
+    },
+  };
 }

@@ -1,0 +1,166 @@
+/**
+ * Faults: `policy-watch digest` SIGKILLed at randomised points, several times, then the run a
+ * restarted `start` makes. Every subscriber gets every alert; an alert reaches someone twice only
+ * inside the documented window (SES accepted the message but the kill came before the mark, so
+ * the first message was never recorded), and only once its claim has gone stale.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '#shared/clock.ts';
+import type { Alert, Subscriber } from '#shared/domain/types.ts';
+import { createSesMailer } from '#shared/mail/ses-mailer.ts';
+import { runDigest, STALE_CLAIM_MS } from '#shared/services/digest.ts';
+import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { mailDeps, mailTestConfig } from '../support/mail-harness.ts';
+import { startTestSes, type TestSes } from '../support/ses.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/policy-watch.js');
+const SUBSCRIBERS = 40;
+const ALERTS = 5;
+const KILLS = 4;
+const T0 = '2026-11-26T08:00:00.000Z';
+const RAW_CONFIG = {
+  organisation: { name: 'Test Org', contact: 'policy@example.org' },
+  sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
+  topics: [{ id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' }],
+  digests: { from: 'alerts@example.org', maxSendRate: 1000 },
+};
+
+let db: TestDynalite;
+let ses: TestSes;
+let dir: string;
+
+beforeAll(async () => {
+  [db, ses] = await Promise.all([startDynalite(), startTestSes()]);
+  dir = mkdtempSync(join(tmpdir(), 'pw-digest-kill-'));
+  writeFileSync(join(dir, 'watch.json'), JSON.stringify(RAW_CONFIG));
+});
+afterAll(async () => {
+  await Promise.all([db?.close(), ses?.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const alert = (i: number): Alert => ({
+  id: `kill-alert-${i}`,
+  kind: 'new',
+  topics: ['localism-act'],
+  matched: [{ topic: 'localism-act', terms: ['localism act'] }],
+  source: { id: 'leg', title: 'New legislation' },
+  title: `Killed run alert number ${i}`,
+  url: `https://www.legislation.gov.uk/uksi/2026/${i}`,
+  summary: '',
+  whatChanged: 'New legislation',
+  publishedAt: null,
+  changedAt: '2026-11-26T07:50:00.000Z',
+  detectedAt: '2026-11-26T07:50:00.000Z',
+});
+
+const subscriber = (i: number): Subscriber => ({
+  email: `reader${String(i).padStart(3, '0')}@example.org`,
+  topics: ['localism-act'],
+  frequency: 'immediate',
+  status: 'confirmed',
+  createdAt: '2026-11-26T07:00:00.000Z',
+  confirmedAt: '2026-11-26T07:00:00.000Z',
+  version: i + 1,
+  updatedAt: '2026-11-26T07:00:00.000Z',
+});
+
+function runChild(tableName: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [BIN, 'digest', '--frequency', 'immediate', '--json', '--config', join(dir, 'watch.json')],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        DATA_DIR: join(dir, 'data'),
+        DYNAMODB_ENDPOINT: db.endpoint,
+        SES_ENDPOINT: ses.endpoint,
+        TABLE_NAME: tableName,
+        POLICY_WATCH_NOW: T0,
+        SIGNING_SECRET: 'kill-test-signing-secret-0123456789',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+      stdio: 'ignore',
+    },
+  );
+}
+
+/** Kills the child with SIGKILL once the inbox holds `target` messages (or when it ends first). */
+async function killAt(child: ChildProcess, target: number): Promise<'killed' | 'finished'> {
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  let finished = false;
+  void exited.then(() => {
+    finished = true;
+  });
+  while (!finished && (await ses.emails()).length < target) {
+    await new Promise((wait) => setTimeout(wait, 15));
+  }
+  if (finished) return 'finished';
+  child.kill('SIGKILL');
+  await exited;
+  return 'killed';
+}
+
+describe('digest killed mid-run', () => {
+  it('every subscriber gets every alert, duplicates only inside the documented window', async () => {
+    const { store, tableName } = await createTestStore(db);
+    await ses.clear();
+    for (let i = 0; i < ALERTS; i++) expect(await store.alerts.create(alert(i))).toBe(true);
+    for (let i = 0; i < SUBSCRIBERS; i++) await store.subscribers.put(subscriber(i));
+
+    let kills = 0;
+    for (let round = 0; round < KILLS; round++) {
+      const before = (await ses.emails()).length;
+      const target = before + 1 + Math.floor(Math.random() * 8);
+      if ((await killAt(runChild(tableName), target)) === 'killed') kills++;
+    }
+    expect(kills).toBeGreaterThan(0);
+
+    // The restarted `start` runs the immediate digest at once: live claims of the killed runs are
+    // theirs, so those wait; 15 minutes on they are stale and sent.
+    const clock = fixedClock(new Date(Date.parse(T0) + 60_000));
+    const deps = mailDeps({
+      store,
+      clock,
+      mailer: createSesMailer({ client: ses.client, maxSendRate: 1000 }),
+      config: mailTestConfig({ topics: RAW_CONFIG.topics }),
+    });
+    await runDigest(deps, { frequency: 'immediate' });
+    clock.advance(STALE_CLAIM_MS + 60_000);
+    const last = await runDigest(deps, { frequency: 'immediate' });
+    expect(last.failed).toEqual([]);
+    expect(await runDigest(deps, { frequency: 'immediate' })).toMatchObject({ sent: [] });
+
+    const received = await ses.emails();
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      const { email } = subscriber(i);
+      const mine = received.filter((message) => message.destination.to.some((to) => to.includes(email)));
+      const recorded = new Map((await store.deliveries.list(email)).map((d) => [d.alertId, d.messageId]));
+      for (let a = 0; a < ALERTS; a++) {
+        const carrying = mine.filter((message) =>
+          (message.body.text ?? '').includes(`Killed run alert number ${a}\n`),
+        );
+        expect(carrying.length, `${email} alert ${a}`).toBeGreaterThanOrEqual(1);
+        // Every message but the one recorded was accepted by SES and then never marked.
+        const id = recorded.get(`kill-alert-${a}`);
+        expect(
+          carrying.some((message) => message.messageId === id),
+          `${email} alert ${a} recorded`,
+        ).toBe(true);
+        if (carrying.length > 1) {
+          for (const extra of carrying.filter((message) => message.messageId !== id)) {
+            expect([...recorded.values()]).not.toContain(extra.messageId);
+          }
+        }
+      }
+    }
+  }, 180_000);
+});
