@@ -141,7 +141,8 @@ export const FactsheetSchema = z
       context.addIssue({
         code: 'custom',
         path: ['topics'],
-        message: 'must list at least one topic unless the factsheet cites legislation (cites or readCitations)',
+        message:
+          'must list at least one topic unless the factsheet cites legislation (cites or readCitations)',
       });
     }
     if (sheet.readCitations && sheet.url === undefined) {
@@ -153,7 +154,7 @@ export const LegislationSchema = z
   .object({
     baseUrl: httpUrl
       .default('https://www.legislation.gov.uk')
-      .describe('where cited Acts\' changes feeds and contents are read'),
+      .describe("where cited Acts' changes feeds and contents are read"),
     allowPrivateNetwork: z.boolean().default(false),
     every: duration
       .refine((value) => !DURATION.test(value) || durationMs(value) >= 5 * MINUTE, 'must be at least 5m')
@@ -192,7 +193,7 @@ export const ConfigSchema = z
     digests: DigestsSchema,
     polling: PollingSchema.default(PollingSchema.parse({})),
     legislation: LegislationSchema.default(LegislationSchema.parse({})).describe(
-      "cited legislation: changes feeds and contents (defaults to legislation.gov.uk)",
+      'cited legislation: changes feeds and contents (defaults to legislation.gov.uk)',
     ),
   })
   .strict();

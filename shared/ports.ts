@@ -4,11 +4,13 @@
  * hand-written fakes typed as the port.
  */
 import type {
+  ActContents,
   Alert,
   Delivery,
   DigestWatermark,
   FactsheetReview,
   Frequency,
+  PageCitations,
   SourceState,
   StoredItem,
   Subscriber,
@@ -118,6 +120,20 @@ export interface AlertRepo {
   list(query: AlertQuery): Promise<AlertPage>;
   /** Every alert on any of the topics detected at or after `detectedFrom`, oldest first. */
   listDetectedSince(topics: readonly string[], detectedFrom: string): Promise<Alert[]>;
+  /** Every alert of these sources detected at or after `detectedFrom`, oldest first. */
+  listSourcesDetectedSince(sourceIds: readonly string[], detectedFrom: string): Promise<Alert[]>;
+}
+
+/** What citations need from legislation.gov.uk, kept between runs. */
+export interface LegislationRepo {
+  contents(actId: string): Promise<ActContents | null>;
+  allContents(): Promise<ActContents[]>;
+  putContents(contents: ActContents): Promise<void>;
+  /** Titles seen in legislation.gov.uk data: normalised title → `TYPE/YEAR/NUMBER`. */
+  titles(): Promise<Map<string, string>>;
+  putTitles(entries: readonly { id: string; title: string }[]): Promise<void>;
+  pageCitations(): Promise<PageCitations[]>;
+  putPageCitations(record: PageCitations): Promise<void>;
 }
 
 export interface FactsheetRepo {
@@ -176,6 +192,7 @@ export interface Store {
   items: ItemRepo;
   alerts: AlertRepo;
   factsheets: FactsheetRepo;
+  legislation: LegislationRepo;
   subscribers: SubscriberRepo;
   deliveries: DeliveryRepo;
   rateLimits: RateLimitRepo;

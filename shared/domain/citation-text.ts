@@ -31,12 +31,7 @@ const MAX_RANGE = 200;
 
 /** "The Localism Act 2011" → "localism act 2011" (case, leading "the", quotes, spaces). */
 export function normaliseTitle(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[’‘]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^the /, '');
+  return title.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim().replace(/^the /, '');
 }
 
 const CONNECTORS = new Set(['and', 'of', 'in', 'for', 'the', 'on', 'to', '&']);
@@ -199,7 +194,9 @@ export function findCitations(doc: DocumentText, titles: TitleIndex): FoundCitat
     if (paths.length === 0) continue;
     const end = match.index + match[0].length;
     // "section 81 of the Localism Act 2011": the Act named right after wins.
-    const after = acts.find((act) => act.at >= end && act.at - end <= 12 && OF_ACT.test(text.slice(end, act.at)));
+    const after = acts.find(
+      (act) => act.at >= end && act.at - end <= 12 && OF_ACT.test(text.slice(end, act.at)),
+    );
     const before = [...acts].reverse().find((act) => act.end <= match.index);
     const act = after ?? before;
     if (!act?.id) continue;

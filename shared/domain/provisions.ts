@@ -22,7 +22,11 @@ const ACT = /^([a-z]{2,8})\/([0-9]{4})\/([0-9]+)$/;
 
 /** Parses a configured citation (`ukpga/2011/20/section/81`), lower-cased; null when malformed. */
 export function parseCitationRef(text: string): CitationRef | null {
-  const parts = text.trim().toLowerCase().replace(/^\/+|\/+$/g, '').split('/');
+  const parts = text
+    .trim()
+    .toLowerCase()
+    .replace(/^\/+|\/+$/g, '')
+    .split('/');
   const act = parts.slice(0, 3).join('/');
   if (!ACT.test(act)) return null;
   const path = parts.slice(3).join('/');

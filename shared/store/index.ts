@@ -9,6 +9,7 @@ import { createAlertRepo } from './alerts.ts';
 import { createDeliveryRepo } from './deliveries.ts';
 import { createFactsheetRepo } from './factsheets.ts';
 import { createItemRepo } from './items.ts';
+import { createLegislationRepo } from './legislation.ts';
 import { createRateLimitRepo } from './rate-limits.ts';
 import { createSourceStateRepo } from './sources.ts';
 import { createSubscriberRepo } from './subscribers.ts';
@@ -29,6 +30,7 @@ export function createDynamoStore({ client, tableName }: DynamoStoreOptions): St
     items: createItemRepo(ctx),
     alerts: createAlertRepo(ctx),
     factsheets: createFactsheetRepo(ctx),
+    legislation: createLegislationRepo(ctx),
     subscribers: createSubscriberRepo(ctx),
     deliveries: createDeliveryRepo(ctx),
     rateLimits: createRateLimitRepo(ctx),
