@@ -38,6 +38,11 @@ export function reviewState(
 /** Whether one alert is evidence that the factsheet needs revising. */
 export function isEvidence(alert: Alert, sheet: FactsheetConfig, state: ReviewState): boolean {
   if (!alert.topics.some((topic) => sheet.topics.includes(topic))) return false;
+  return inEvidenceWindow(alert, state);
+}
+
+/** The time rule alone: changed after the effective review, or detected after the last API review. */
+export function inEvidenceWindow(alert: Alert, state: ReviewState): boolean {
   if (Date.parse(alert.changedAt) > state.effective) return true;
   return state.lastReviewMadeAt !== null && Date.parse(alert.detectedAt) > state.lastReviewMadeAt;
 }

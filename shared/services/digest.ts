@@ -8,13 +8,13 @@
  * `markSent`: the claim then goes stale after 15 minutes and the alert is sent again. Nothing
  * but the mark runs in that window (the message is built before sending).
  */
-import type { Config } from '../config.ts';
-import { isEvidence, type ReviewState, reviewState } from '../domain/staleness.ts';
-import type { Alert, DigestWatermark, FactsheetReview, Frequency, Subscriber } from '../domain/types.ts';
+import { citedChangeText, localDate } from '../domain/cited-evidence.ts';
+import type { Alert, DigestWatermark, Frequency, Subscriber } from '../domain/types.ts';
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
 import { renderDigest } from '../mail/render-digest.ts';
 import type { ServiceDeps } from './deps.ts';
+import { type FactsheetView, listFactsheets } from './factsheets.ts';
 
 /** Exactly the `digest --json` document of SPEC §4. */
 export interface DigestReport {
@@ -42,8 +42,7 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   const subscribers = (await deps.store.subscribers.listConfirmed(options.frequency)).sort((a, b) =>
     a.email < b.email ? -1 : a.email > b.email ? 1 : 0,
   );
-  const reviews = deps.config.factsheets.length > 0 ? await deps.store.factsheets.allReviews() : new Map();
-  const sheets = factsheetStates(deps.config, reviews);
+  const sheets = deps.config.factsheets.length > 0 ? await listFactsheets(deps) : [];
   const outcomes: Outcome[] = new Array(subscribers.length);
   let next = 0;
   const worker = async () => {
@@ -80,16 +79,26 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   return report;
 }
 
-interface SheetState {
-  sheet: Config['factsheets'][number];
-  state: ReviewState;
-}
+/** Cited changes named per factsheet in an email, newest first; the dashboard has them all. */
+const MAX_CHANGES_PER_SHEET = 5;
 
-function factsheetStates(config: Config, reviews: Map<string, FactsheetReview[]>): SheetState[] {
-  return config.factsheets.map((sheet) => ({
-    sheet,
-    state: reviewState(sheet, reviews.get(sheet.id) ?? [], config.digests.timezone),
-  }));
+/**
+ * The factsheets an email puts in question (its evidence includes one of the email's alerts),
+ * in the dashboard's order, each naming its cited changes.
+ */
+function sheetsFor(deps: ServiceDeps, sheets: readonly FactsheetView[], alerts: readonly Alert[]) {
+  const ids = new Set(alerts.map((alert) => alert.id));
+  const today = localDate(deps.clock.now(), deps.config.digests.timezone);
+  return sheets
+    .filter((sheet) => sheet.evidence.some((alert) => ids.has(alert.id)))
+    .map((sheet) => ({
+      title: sheet.title,
+      url: sheet.url,
+      changes: sheet.evidence
+        .filter((alert) => alert.because.reason === 'cites')
+        .slice(0, MAX_CHANGES_PER_SHEET)
+        .map((alert) => citedChangeText(alert, today)),
+    }));
 }
 
 /**
@@ -165,7 +174,7 @@ async function advanceWatermark(
 async function digestFor(
   deps: ServiceDeps,
   listed: Subscriber,
-  sheets: SheetState[],
+  sheets: readonly FactsheetView[],
   options: DigestOptions,
 ): Promise<Outcome> {
   const dryRun = options.dryRun === true;
@@ -233,7 +242,12 @@ async function digestFor(
   return { kind: 'sent', messageId, alerts: alerts.length };
 }
 
-function render(deps: ServiceDeps, subscriber: Subscriber, alerts: Alert[], sheets: SheetState[]) {
+function render(
+  deps: ServiceDeps,
+  subscriber: Subscriber,
+  alerts: Alert[],
+  sheets: readonly FactsheetView[],
+) {
   const links = linksFor(deps, subscriber);
   const email = renderDigest({
     organisation: deps.config.organisation,
@@ -241,9 +255,7 @@ function render(deps: ServiceDeps, subscriber: Subscriber, alerts: Alert[], shee
     topics: deps.config.topics,
     subscriber,
     alerts,
-    factsheets: sheets
-      .filter(({ sheet, state }) => alerts.some((alert) => isEvidence(alert, sheet, state)))
-      .map(({ sheet }) => ({ title: sheet.title, url: sheet.url ?? null })),
+    factsheets: sheetsFor(deps, sheets, alerts),
     links,
   });
   return { email, unsubscribe: links.unsubscribe };

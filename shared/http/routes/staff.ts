@@ -41,7 +41,10 @@ const listSheets = createRoute({
     }),
   },
   responses: {
-    200: json(listOf(FactsheetSchema), 'Factsheets in config order'),
+    200: json(
+      listOf(FactsheetSchema),
+      'Factsheets: high severity first, then normal, then not stale; earliest staleSince first',
+    ),
     400: errors[400],
     ...common,
   },
@@ -100,9 +103,14 @@ export function subscriberView(subscriber: Subscriber) {
   return { email, topics, frequency, status, createdAt, confirmedAt };
 }
 
-/** A factsheet as the API shows it: its evidence as SPEC Alert documents. */
-function factsheetView(sheet: FactsheetView): FactsheetView {
-  return { ...sheet, evidence: sheet.evidence.map(alertView) };
+/** A factsheet as the API shows it: its evidence as SPEC Alert documents, each with `because`. */
+function factsheetView(sheet: FactsheetView) {
+  const { citationsRead: _internal, ...rest } = sheet;
+  return {
+    ...rest,
+    citations: sheet.citations.map((citation) => ({ ...citation })),
+    evidence: sheet.evidence.map((alert) => ({ ...alertView(alert), because: alert.because })),
+  };
 }
 
 /**
