@@ -4,6 +4,7 @@
  * guard. Basic auth with the staff key as password; forms carry CSRF.
  */
 import { Hono } from 'hono';
+import { localDate } from '../../domain/cited-evidence.ts';
 import type { Alert } from '../../domain/types.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import { listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
@@ -83,6 +84,7 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
       topics: deps.config.topics.map(({ id, title }) => ({ id, title })),
       sources,
       flash: flashFrom(deps, query),
+      today: localDate(now, zone),
     };
     return c.html(`<!doctype html>${Dashboard(props)}`);
   });
