@@ -76,10 +76,15 @@ export function citedSources(
   const implicit = new Set<string>();
   const extra: FeedSourceConfig[] = [];
   const base = config.legislation.baseUrl.replace(/\/+$/, '');
+  const basePath = pathOf(base) ?? '';
   const taken = new Set(config.sources.map((source) => source.id));
   for (const actId of [...citedActs(config, pages).keys()].sort()) {
     const path = changesPath(actId);
-    const configured = config.sources.find((source) => source.kind === 'feed' && pathOf(source.url) === path);
+    // The path alone decides (any host); under a baseUrl with a path, that prefix is allowed too.
+    const configured = config.sources.find((source) => {
+      const sourcePath = source.kind === 'feed' ? pathOf(source.url) : null;
+      return sourcePath === path || (basePath !== '' && sourcePath === `${basePath}${path}`);
+    });
     let id = configured?.id;
     if (id === undefined) {
       id = implicitSourceId(actId);
