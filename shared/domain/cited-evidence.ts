@@ -132,13 +132,13 @@ export function citedChangeText(alert: Alert, today: string): string {
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for in-force wording. */
 export function localDate(instant: Date, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  const formatted = new Intl.DateTimeFormat('en-GB', {
     timeZone: zone,
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
-  })
-    .formatToParts(instant)
-    .reduce<Record<string, string>>((out, part) => ({ ...out, [part.type]: part.value }), {});
+  }).formatToParts(instant);
+  const parts: Record<string, string> = {};
+  for (const part of formatted) parts[part.type] = part.value;
   return `${parts.year}-${parts.month}-${parts.day}`;
 }

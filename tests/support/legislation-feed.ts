@@ -22,7 +22,7 @@ const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function entry(actId: string, actTitle: string, effect: EffectSpec): string {
-  const [type, year, number] = actId.split('/');
+  const [, year, number] = actId.split('/');
   const [aType, aYear, aNumber] = effect.affectingId.split('/');
   const affectingClass =
     aType === 'uksi' ? 'UnitedKingdomStatutoryInstrument' : 'UnitedKingdomPublicGeneralAct';
