@@ -18,7 +18,7 @@ export interface EffectSpec {
   modified: string;
 }
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function entry(actId: string, actTitle: string, effect: EffectSpec): string {
@@ -36,9 +36,9 @@ function entry(actId: string, actTitle: string, effect: EffectSpec): string {
   return `<entry>
   <id>${id}</id>
   <content type="text/xml">
-    <ukm:Effect AffectedProvisions="${escape(effect.affectedProvisions)}" AffectingYear="${aYear}" Type="${escape(effect.type)}" AffectedYear="${year}" AffectedURI="http://www.legislation.gov.uk/id/${actId}" AffectingProvisions="${escape(effect.affectingProvisions ?? 's. 1')}" AffectedNumber="${number}" Applied="false" AffectingClass="${affectingClass}" URI="http://www.legislation.gov.uk/id/effect/${effect.key}" EffectId="${effect.key}" Row="1" AffectingURI="http://www.legislation.gov.uk/id/${effect.affectingId}" RequiresApplied="true" Modified="${effect.modified}" AffectedClass="UnitedKingdomPublicGeneralAct" AffectingNumber="${aNumber}"><ukm:AffectedTitle>${escape(actTitle)}</ukm:AffectedTitle><ukm:AffectedProvisions><ukm:Section Ref="x" URI="http://www.legislation.gov.uk/id/${actId}">${escape(effect.affectedProvisions)}</ukm:Section></ukm:AffectedProvisions><ukm:AffectingTitle>${escape(effect.affectingTitle)}</ukm:AffectingTitle><ukm:AffectingProvisions><ukm:Section Ref="y" URI="http://www.legislation.gov.uk/id/${effect.affectingId}">${escape(effect.affectingProvisions ?? 's. 1')}</ukm:Section></ukm:AffectingProvisions><ukm:InForceDates>${inForce}</ukm:InForceDates></ukm:Effect>
+    <ukm:Effect AffectedProvisions="${escapeXml(effect.affectedProvisions)}" AffectingYear="${aYear}" Type="${escapeXml(effect.type)}" AffectedYear="${year}" AffectedURI="http://www.legislation.gov.uk/id/${actId}" AffectingProvisions="${escapeXml(effect.affectingProvisions ?? 's. 1')}" AffectedNumber="${number}" Applied="false" AffectingClass="${affectingClass}" URI="http://www.legislation.gov.uk/id/effect/${effect.key}" EffectId="${effect.key}" Row="1" AffectingURI="http://www.legislation.gov.uk/id/${effect.affectingId}" RequiresApplied="true" Modified="${effect.modified}" AffectedClass="UnitedKingdomPublicGeneralAct" AffectingNumber="${aNumber}"><ukm:AffectedTitle>${escapeXml(actTitle)}</ukm:AffectedTitle><ukm:AffectedProvisions><ukm:Section Ref="x" URI="http://www.legislation.gov.uk/id/${actId}">${escapeXml(effect.affectedProvisions)}</ukm:Section></ukm:AffectedProvisions><ukm:AffectingTitle>${escapeXml(effect.affectingTitle)}</ukm:AffectingTitle><ukm:AffectingProvisions><ukm:Section Ref="y" URI="http://www.legislation.gov.uk/id/${effect.affectingId}">${escapeXml(effect.affectingProvisions ?? 's. 1')}</ukm:Section></ukm:AffectingProvisions><ukm:InForceDates>${inForce}</ukm:InForceDates></ukm:Effect>
   </content>
-  <title>${escape(effect.affectingTitle)} effect on ${escape(actTitle)}</title>
+  <title>${escapeXml(effect.affectingTitle)} effect on ${escapeXml(actTitle)}</title>
   <updated>${effect.modified}</updated>
   <author><name>editorial.legislation.gov.uk</name></author>
 </entry>`;
