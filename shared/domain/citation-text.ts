@@ -111,7 +111,7 @@ const PROVISION = new RegExp(
   ].join('|'),
   'gi',
 );
-const OF_ACT = /^\s*of\s+(?:the\s+)?(?:that|this|said)?/i;
+const OF_ACT = /^\s*(?:of|to)\s+(?:the\s+)?(?:that|this|said)?/i;
 
 /** `81(5)(a)` → `81/5/a`. */
 function numberPath(text: string): string {

@@ -20,6 +20,13 @@ export type Severity = 'high' | 'normal' | null;
 /** Act id → its containment map, or null while its contents are unknown. */
 export type ContentsByAct = ReadonlyMap<string, ContentsMap | null>;
 
+/** Whole Act < part < chapter < any section, schedule, regulation or article < their subdivisions. */
+function specificity(path: string): number {
+  if (path === '') return 0;
+  const segments = path.split('/').length;
+  return path.startsWith('part/') ? segments : 10 + segments;
+}
+
 /** The most specific citation containing one of the alert's affected provisions, or null. */
 export function containingCitation(
   alert: Alert,
@@ -36,7 +43,7 @@ export function containingCitation(
     const map = contents.get(act) ?? null;
     const holds =
       citation.path === '' || provisions.some((provision) => provisionWithin(provision, citation.path, map));
-    const depth = citation.path === '' ? 0 : citation.path.split('/').length;
+    const depth = specificity(citation.path);
     if (holds && (best === null || depth > best.depth)) best = { ref, depth };
   }
   return best?.ref ?? null;
