@@ -46,14 +46,21 @@ interface ActMention {
 function nameCandidates(before: string, tail: string): string[] {
   const words = before.split(/\s+/).filter(Boolean);
   const taken: string[] = [];
-  for (let index = words.length - 1; index >= 0 && taken.length < 14; index--) {
+  let inGroup = false;
+  for (let index = words.length - 1; index >= 0 && taken.length < 16; index--) {
     const word = words[index]!;
-    const bare = word.replace(/^\(+|\)+$/g, '').replace(/[,;:]$/, '');
-    if (bare !== word.replace(/[,;:]$/, '') && !/^\(?[A-Z]/.test(word) && !/\)$/.test(word)) break;
-    if (/[,;:.]$/.test(word) && !/^[A-Z][a-z]?\.$/.test(word)) break;
-    if (/^[A-Z]/.test(bare) || CONNECTORS.has(bare)) taken.unshift(word);
+    // A parenthesised part of a title, "(No. 2)", "(Members' Allowances)", is taken whole.
+    if (inGroup || (word.endsWith(')') && index < words.length)) {
+      if (!inGroup && !word.startsWith('(')) inGroup = true;
+      else if (inGroup && word.startsWith('(')) inGroup = false;
+      if (!inGroup || taken.length < 16) taken.unshift(word);
+      continue;
+    }
+    if (/[,;:.]$/.test(word)) break;
+    if (/^[A-Z]/.test(word) || CONNECTORS.has(word)) taken.unshift(word);
     else break;
   }
+  if (inGroup) return [];
   const out: string[] = [];
   for (let start = 0; start < taken.length; start++) {
     if (!/^\(?[A-Z]/.test(taken[start]!)) continue;

@@ -42,7 +42,8 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   const subscribers = (await deps.store.subscribers.listConfirmed(options.frequency)).sort((a, b) =>
     a.email < b.email ? -1 : a.email > b.email ? 1 : 0,
   );
-  const sheets = deps.config.factsheets.length > 0 ? await listFactsheets(deps) : [];
+  const sheets =
+    deps.config.factsheets.length > 0 && subscribers.length > 0 ? await listFactsheets(deps) : [];
   const outcomes: Outcome[] = new Array(subscribers.length);
   let next = 0;
   const worker = async () => {

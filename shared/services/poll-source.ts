@@ -9,6 +9,7 @@ import { isEmptyDiff, lineDiff } from '../domain/line-diff.ts';
 import type { TopicMatcher } from '../domain/match.ts';
 import type { LineDiff, ParsedItem, SourceState, StoredItem } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
+import { legislationIdFromUri } from '../sources/legislation.ts';
 import type { ServiceDeps } from './deps.ts';
 import { enrichmentBudget, fetchGovukContent } from './govuk-content.ts';
 import type { SourcePollResult } from './poll.ts';
@@ -52,6 +53,9 @@ function citedEffect(context: PollContext, sourceId: string, item: ParsedItem, c
 function actTitles(items: readonly ParsedItem[]): { id: string; title: string }[] {
   const out: { id: string; title: string }[] = [];
   for (const item of items) {
+    // A listing entry with ukm metadata is an Act or instrument under its own title.
+    const own = item.meta?.documentMainType ? legislationIdFromUri(item.key) : null;
+    if (own && own.rest === '' && item.title) out.push({ id: own.id.toLowerCase(), title: item.title });
     for (const ref of [item.effect?.affected, item.effect?.affecting]) {
       if (ref?.title && /^[a-z]{2,8}\/[0-9]{4}\/[0-9]+$/i.test(ref.id))
         out.push({ id: ref.id.toLowerCase(), title: ref.title });

@@ -228,4 +228,61 @@ describe('citations and provision-level staleness', () => {
       });
     }
   });
+
+  it('resolves Act names from titles polls have seen in legislation.gov.uk data', async () => {
+    const { store } = await createTestStore(db);
+    server.set('/legislation/new/data.feed', {
+      body: fixture('legislation-new-data-feed-2015.xml'),
+      contentType: 'application/atom+xml',
+    });
+    server.set('/factsheets/rating.html', {
+      body: '<p>Under regulation 3 of the Non-Domestic Rating (Levy and Safety Net) (Amendment) (No. 2) Regulations 2015 the levy changes.</p>',
+      contentType: 'text/html',
+    });
+    const raw = {
+      organisation: { name: 'Test Centre', contact: 'policy@example.org' },
+      sources: [
+        {
+          id: 'leg-new',
+          kind: 'feed',
+          url: `${server.origin}/legislation/new/data.feed`,
+          allowPrivateNetwork: true,
+          backfill: 'none',
+          maxPages: 1,
+        },
+      ],
+      topics: [{ id: 'housing', title: 'Housing', query: 'housing' }],
+      factsheets: [
+        {
+          id: 'rating',
+          title: 'Business rates',
+          topics: [],
+          url: `${server.origin}/factsheets/rating.html`,
+          readCitations: true,
+          allowPrivateNetwork: true,
+          reviewedAt: '2026-01-01',
+        },
+      ],
+      digests: { from: 'alerts@example.org' },
+      legislation: { baseUrl: `${server.origin}/legislation`, allowPrivateNetwork: true },
+    };
+    const { deps } = serviceDeps({ config: configFrom(raw), store, now: NOW });
+    // The first cycle records the titles; the page was read before them, so nothing resolved yet.
+    await runPollCycle(deps, { sourceIds: ['leg-new'] });
+    const titles = await store.legislation.titles();
+    expect(titles.get('non-domestic rating (levy and safety net) (amendment) (no. 2) regulations 2015')).toBe(
+      'uksi/2015/2039',
+    );
+    // A day later the page is read again, now with the title known.
+    const later = serviceDeps({ config: configFrom(raw), store, now: '2026-10-02T12:30:00.000Z' });
+    await runPollCycle(later.deps);
+    const [sheet] = await listFactsheets(later.deps);
+    expect(sheet!.citations).toEqual([
+      {
+        ref: 'uksi/2015/2039/regulation/3',
+        from: 'page',
+        text: 'regulation 3 of the Non-Domestic Rating (Levy and Safety Net) (Amendment) (No. 2) Regulations 2015',
+      },
+    ]);
+  });
 });

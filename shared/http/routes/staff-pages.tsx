@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { localDate } from '../../domain/cited-evidence.ts';
 import type { Alert } from '../../domain/types.ts';
+import { allSources } from '../../services/cited-sources.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import { listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
 import { sourceHealth } from '../../services/source-health.ts';
@@ -57,7 +58,8 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const key = c.get('staffKey') ?? '';
     const query = c.req.query();
     const topic = deps.config.topics.some((t) => t.id === query.topic) ? query.topic! : null;
-    const source = deps.config.sources.some((s) => s.id === query.source) ? query.source! : null;
+    const polled = (await allSources(deps)).sources;
+    const source = polled.some((s) => s.id === query.source) ? query.source! : null;
     let page: { items: Alert[]; nextCursor: string | null } = { items: [], nextCursor: null };
     try {
       page = await deps.store.alerts.list({
