@@ -1,5 +1,5 @@
 /**
- * @module The `policy-watch` command (SPEC §4): start, serve, poll, digest, check, demo.
+ * @module The `policy-watch` command (SPEC §4): start, serve, poll, digest, check, evaluate, demo.
  * Parses arguments, loads the config, then hands over to the services; exit codes as specified
  * (0 done, 1 config/store errors, 2 usage errors).
  */
@@ -17,6 +17,7 @@ const OPTIONS = {
   frequency: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
+  labels: { type: 'string' },
 } as const;
 
 export async function main(argv: readonly string[], out: Output): Promise<number> {
@@ -67,6 +68,13 @@ export async function main(argv: readonly string[], out: Output): Promise<number
         }
         return await runDigestCommand({ ...common, frequency, dryRun: values['dry-run'] });
       }
+      case 'evaluate': {
+        if (values.labels === undefined || values.labels === '') {
+          return usage(out, '--labels FILE is required', command, values.json);
+        }
+        const { runEvaluateCommand } = await import('./cli/evaluate.ts');
+        return await runEvaluateCommand({ ...common, source: { kind: 'file', path: values.labels } });
+      }
       case 'start':
       case 'serve':
       case 'demo': {
@@ -87,6 +95,7 @@ function misplacedOption(command: CommandName, values: Record<string, unknown>):
   if (values.source !== undefined && command !== 'poll') return '--source only goes with poll';
   if (values.frequency !== undefined && command !== 'digest') return '--frequency only goes with digest';
   if (values['dry-run'] && command !== 'digest') return '--dry-run only goes with digest';
+  if (values.labels !== undefined && command !== 'evaluate') return '--labels only goes with evaluate';
   return null;
 }
 

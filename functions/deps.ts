@@ -2,7 +2,8 @@
  * @module The composition root's inputs (SPEC §5): the environment read once and validated, the
  * config file, local secrets, and `buildDeps` turning them into the `ServiceDeps` every use case
  * takes. Lambda handlers pass values from SST links through the same `buildDeps`;
- * `openLocalRuntime` (local/open-runtime.ts) adds the embedded store and mail sink.
+ * `openLocalRuntime` (local/open-runtime.ts) adds the embedded store and mail sink, loaded lazily by
+ * the one-shot commands (cli/command-deps.ts) so that nothing here reaches `functions/local/`.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -233,29 +234,4 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
     mailFrom: options.mailFrom ?? env.MAIL_FROM ?? config.digests.from,
     snsTopicArns: options.snsTopicArns ?? env.SES_FEEDBACK_TOPIC_ARNS,
   };
-}
-
-export interface ServiceRuntime {
-  deps: ServiceDeps;
-  close(): Promise<void>;
-}
-
-// A specifier in a variable keeps bundlers from pulling dynalite and the mail emulator into the
-// Lambda bundles: the embedded default is only ever loaded on a workstation.
-const LOCAL_RUNTIME = './local/open-runtime.ts';
-
-/** The one-shot commands' deps: the embedded default, or a live `start`'s endpoints. */
-export async function openServiceDeps(options: {
-  env: EnvInput;
-  config: Config;
-  quiet?: boolean;
-}): Promise<ServiceRuntime> {
-  const local: typeof import('./local/open-runtime.ts') = await import(LOCAL_RUNTIME);
-  const env = loadEnv(options.env);
-  const logger = createLogger({
-    level: options.quiet ? 'warn' : 'info',
-    pretty: Boolean(process.stderr.isTTY),
-  });
-  const runtime = await local.openLocalRuntime({ env, config: options.config, logger, role: 'command' });
-  return { deps: runtime.deps, close: runtime.close };
 }

@@ -3,8 +3,16 @@
  * topic queries that parse and name known sources. They read a loose view of the document so
  * they run even when the schema rejected other parts: every error is reported at once.
  */
-import type { ConfigError } from './config.ts';
-import { parseQuery, QuerySyntaxError, querySourceIds } from './domain/query.ts';
+import { parseQuery, QuerySyntaxError, querySourceIds, queryWarnings } from './domain/query.ts';
+
+/** One problem with the config file, where it is and what is wrong. */
+export interface ConfigError {
+  /** JSON path such as `sources[1].url`; empty for the document itself. */
+  path: string;
+  /** 1-based column inside a topic query. */
+  column?: number;
+  message: string;
+}
 
 /** The parts of a possibly invalid document the cross-field rules read (null where unusable). */
 export interface LooseView {
@@ -94,4 +102,24 @@ export function crossFieldErrors(config: LooseView): ConfigError[] {
     });
   });
   return errors;
+}
+
+/**
+ * Warnings that do not make the config invalid (`check` reports them and still exits 0): query
+ * terms that parse but probably do not mean what was intended. Queries that do not parse are
+ * errors and are skipped here.
+ */
+export function configWarnings(config: { topics: readonly { id: string; query: string }[] }): ConfigError[] {
+  return config.topics.flatMap((topic, index) => {
+    try {
+      return queryWarnings(topic.query).map((warning) => ({
+        path: `topics[${index}].query`,
+        column: warning.column,
+        message: `topic "${topic.id}": ${warning.message}`,
+      }));
+    } catch (error) {
+      if (error instanceof QuerySyntaxError) return [];
+      throw error;
+    }
+  });
 }

@@ -3,8 +3,10 @@
  * the JSON Schema (`npm run schema`) and every validation message come from it.
  */
 import { z } from 'zod';
-import { crossFieldErrors, looseView } from './config-rules.ts';
+import { type ConfigError, crossFieldErrors, looseView } from './config-rules.ts';
 import { parseCitationRef, refText } from './domain/provisions.ts';
+
+export type { ConfigError } from './config-rules.ts';
 
 const ID = /^[a-z0-9-]+$/;
 const DURATION = /^[1-9][0-9]*(m|h|d|w)$/;
@@ -200,19 +202,9 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 export type SourceConfig = z.output<typeof SourceSchema>;
-export type FeedSourceConfig = z.output<typeof FeedSourceSchema>;
 export type PageSourceConfig = z.output<typeof PageSourceSchema>;
 export type TopicConfig = z.output<typeof TopicSchema>;
 export type FactsheetConfig = z.output<typeof FactsheetSchema>;
-export type LegislationConfig = z.output<typeof LegislationSchema>;
-
-export interface ConfigError {
-  /** JSON path such as `sources[1].url`; empty for the document itself. */
-  path: string;
-  /** 1-based column inside a topic query. */
-  column?: number;
-  message: string;
-}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
 

@@ -3,11 +3,13 @@
  * (the live `start` process's, or the embedded one for the command's lifetime) and runs a service.
  */
 import type { Config } from '../../shared/config.ts';
+import { configWarnings } from '../../shared/config-rules.ts';
 import type { Frequency } from '../../shared/domain/types.ts';
 import { citedSources } from '../../shared/services/cited-sources.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
-import { loadConfigFile, openServiceDeps, resolveConfigPath } from '../deps.ts';
+import { loadConfigFile, resolveConfigPath } from '../deps.ts';
+import { openServiceDeps } from './command-deps.ts';
 import { CliError, type Output } from './output.ts';
 import { digestReportText, pollReportText } from './report.ts';
 
@@ -22,13 +24,18 @@ export async function runCheck(context: CommandContext): Promise<number> {
   const path = resolveConfigPath(context.configArg, context.env);
   const result = await loadConfigFile(path);
   const errors = result.ok ? [] : result.errors;
+  // Warnings are given for a config that validates (an invalid one has errors to fix first).
+  const warnings = result.ok ? configWarnings(result.config) : [];
   if (context.json) {
-    context.out.stdout(`${JSON.stringify({ valid: result.ok, errors })}\n`);
+    context.out.stdout(`${JSON.stringify({ valid: result.ok, errors, warnings })}\n`);
   } else if (result.ok) {
     const { config } = result;
     context.out.stdout(
-      `${path}: valid (${count(config.sources.length, 'source')}, ${count(config.topics.length, 'topic')}, ${count(config.factsheets.length, 'factsheet')})\n`,
+      `${path}: valid (${count(config.sources.length, 'source')}, ${count(config.topics.length, 'topic')}, ${count(config.factsheets.length, 'factsheet')})${warnings.length > 0 ? `, ${count(warnings.length, 'warning')}` : ''}\n`,
     );
+    for (const warning of warnings) {
+      context.out.stderr(`  warning: ${warning.path} (column ${warning.column}): ${warning.message}\n`);
+    }
   } else {
     context.out.stderr(`${path}: ${count(errors.length, 'error')}\n`);
     for (const error of errors) {

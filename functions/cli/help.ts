@@ -2,7 +2,7 @@
  * @module `--help` texts. Kept beside the option parser; a test runs every documented example.
  */
 
-export const COMMANDS = ['start', 'serve', 'poll', 'digest', 'check', 'demo'] as const;
+export const COMMANDS = ['start', 'serve', 'poll', 'digest', 'check', 'evaluate', 'demo'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const COMMON = `Options for every command:
@@ -22,6 +22,7 @@ Commands:
   poll      poll every source (or those named with --source) now
   digest    send the digests of one frequency now
   check     validate the configuration and its topic queries
+  evaluate  score the topic queries on labelled examples (precision, recall, F1)
   demo      run the whole loop against recorded documents served locally
 
 ${COMMON}
@@ -63,9 +64,26 @@ ${COMMON}`,
   check: `Usage: policy-watch check [--config PATH] [--json]
 
 Validates the configuration file and every topic query; prints each error with its JSON path
-(and column, for queries). Exit 0 when valid, 1 when not.
-With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}]}
+(and column, for queries). Also warns, without failing, about query terms that probably do not
+mean what was intended: a word starting with - or + (there is no exclusion syntax: use NOT),
+lower-case and/or/not between terms (a word, not an operator), a bare word of one or two letters
+(write ="PB" or "PB" if it is meant). Exit 0 when valid (warnings or not), 1 when not.
+With --json: {"valid":true|false,"errors":[{"path","column"?,"message"}],"warnings":[{"path","column","message"}]}
 
+${COMMON}`,
+  evaluate: `Usage: policy-watch evaluate --labels FILE [--config PATH] [--json]
+
+Matches every labelled example against the configured topics, exactly as a poll would match an
+item of the example's source, and prints per topic precision, recall and F1, then every false
+positive (with the terms that matched) and every false negative. Nothing is fetched or stored.
+FILE is a JSON array of {"title","summary"?,"url"?,"source"?,"labels":[topic ids],"scope"?:[topic ids]}
+("source": a configured source id; "scope": the example counts only for those topics).
+Precision is "-" (null in JSON) for a topic that matched nothing, recall for one no example has.
+Exit 0 when it ran; 1 on config or label-file errors (each with its path); 2 on usage errors.
+With --json: {"topics":[{"id","tp","fp","fn","precision","recall","f1"}],
+"falsePositives":[{"title","topic","terms"}],"falseNegatives":[{"title","topic"}]}
+
+  --labels FILE   the labelled examples (required)
 ${COMMON}`,
   demo: `Usage: policy-watch demo
 

@@ -6,7 +6,6 @@
  * citation. Act names resolve to ids through titles (legislation.gov.uk data and the document's
  * own links). Pure.
  */
-import { legislationIdFromUri } from '../sources/legislation.ts';
 import { pagePath } from './provisions.ts';
 
 export interface DocumentText {
@@ -154,14 +153,29 @@ function provisionPaths(groups: Record<string, string | undefined>): string[] {
 
 const URL_IN_TEXT = /https?:\/\/(?:www\.)?legislation\.(?:data\.)?gov\.uk\/[^\s<>"')\]]+/gi;
 
+// Every host form legislation.gov.uk data uses (ids are http://www…/id/…, older feeds
+// legislation.data.gov.uk); shared/sources/legislation.ts reads the same forms for feeds.
+const LEGISLATION_HOSTS = new Set([
+  'www.legislation.gov.uk',
+  'legislation.gov.uk',
+  'legislation.data.gov.uk',
+]);
+const LEGISLATION_PATH = /^\/(?:id\/)?([a-z]{2,8})\/([0-9]{4})\/([0-9]+)(\/.*)?$/i;
+
 /** A legislation.gov.uk link as a citation ref: the Act, plus its provision when it names one. */
 export function linkRef(href: string): string | null {
-  const id = legislationIdFromUri(href.replace(/[.,;]+$/, ''));
-  if (!id) return null;
-  const act = id.id.toLowerCase();
-  if (!/^[a-z]{2,8}\/[0-9]{4}\/[0-9]+$/.test(act)) return null;
+  let url: URL;
+  try {
+    url = new URL(href.replace(/[.,;]+$/, ''));
+  } catch {
+    return null;
+  }
+  if (!LEGISLATION_HOSTS.has(url.hostname.toLowerCase())) return null;
+  const match = LEGISLATION_PATH.exec(url.pathname);
+  if (!match) return null;
+  const act = `${match[1]}/${match[2]}/${match[3]}`.toLowerCase();
   // Drop versions and formats: /contents, /enacted, /made, /2020-01-01, /data.xml…
-  const rest = id.rest
+  const rest = (match[4] ?? '')
     .toLowerCase()
     .replace(/\/(?:contents|enacted|made|data\.[a-z]+|\d{4}-\d{2}-\d{2}|prospective)(?=\/|$)/g, '');
   const path = pagePath(rest);

@@ -4,14 +4,18 @@
  * index. Pure.
  */
 import type { TopicConfig } from '../config.ts';
-import { parseQuery, type QueryNode, type QueryTerm, queryTerms } from './query.ts';
+import { parseQuery, type QueryNode, type QueryTerm } from './query.ts';
 import { TextIndex } from './text.ts';
 import type { LineDiff, ParsedItem, TopicMatch } from './types.ts';
 
 export interface MatchInput {
   sourceId: string;
   item: ParsedItem;
-  /** Lines added and removed by a page change: both are searched by bare terms. */
+  /**
+   * The change of a page region (a `page` source without `items`): then only the item's title
+   * (the source title) and the lines the change **added** are searched; unchanged and removed
+   * lines are not. On a first alert every line is added.
+   */
   diff?: LineDiff;
 }
 
@@ -55,6 +59,11 @@ export function legislationId(uri: string): string | null {
 
 function* searchableTexts({ item, diff }: MatchInput): Generator<string> {
   yield item.title;
+  if (diff) {
+    // A region matches what its change added (docs/contract.md, Page regions).
+    yield* diff.added;
+    return;
+  }
   yield item.summary;
   // Page content is lines: a phrase must not run from one line into the next.
   yield* item.content.split('\n');
@@ -67,10 +76,6 @@ function* searchableTexts({ item, diff }: MatchInput): Generator<string> {
     if (effect.provisions.affecting) yield effect.provisions.affecting;
   }
   if (item.meta?.stage) yield item.meta.stage;
-  if (diff) {
-    yield* diff.added;
-    yield* diff.removed;
-  }
 }
 
 /** Indexes one item for matching; reuse the result across every topic. */
@@ -186,9 +191,4 @@ export function compileTopics(topics: readonly Pick<TopicConfig, 'id' | 'query'>
 /** One query against one item: the matched terms, or null. For tests and `check`-style tools. */
 export function matchQuery(query: string | QueryNode, input: MatchInput): string[] | null {
   return run(compile(query), indexItem(input));
-}
-
-/** Lists every term of a query, e.g. to show what a topic looks for. */
-export function describeQueryTerms(query: string): string[] {
-  return queryTerms(parseQuery(query)).map((term) => term.label);
 }

@@ -7,14 +7,16 @@
  *     and     := unary (["AND"] unary)*        adjacent terms are joined by an implied AND
  *     unary   := "NOT" unary | primary
  *     primary := term | "(" or ")"
- *     term    := word | "phrase" | title:word | title:"phrase" | source:id | legislation:T/Y/N
+ *     term    := [title:] ["="] (word | "phrase") | source:id | legislation:T/Y/N
  *
+ * `=` asks for the word or phrase without stemming (`=commissioning` does not match
+ * "Commission"). Typographic double quotes (“ ” „) quote phrases like `"`.
  * Operators are upper-case only (`and` is a word). Every query must be able to match through a
  * positive term: in each `OR` branch at least one term is not negated, so `NOT x` and
  * `a OR NOT b` are errors. A `source:` term is a positive filter: `source:lga-news` alone
  * matches everything that source publishes (a way to follow a whole sector feed).
  */
-import { analyse } from './text.ts';
+import { analyse, analyseExact } from './text.ts';
 
 export class QuerySyntaxError extends Error {
   constructor(
@@ -32,8 +34,12 @@ export interface TextTerm {
   readonly field: 'any' | 'title';
   /** As written, without quotes, prefixed with `title:` for title terms (reported in matches). */
   readonly label: string;
-  /** Stems that must occur consecutively; one stem for a plain word. */
+  /**
+   * Stems that must occur consecutively; one stem for a plain word. For an exact term (`=word`)
+   * these are the unstemmed tokens as `analyseExact` gives them.
+   */
   readonly stems: readonly string[];
+  readonly exact: boolean;
   readonly column: number;
 }
 
@@ -62,13 +68,23 @@ export type QueryNode =
 
 type Token =
   | { type: 'and' | 'or' | 'not' | '(' | ')' | 'end'; column: number }
-  | { type: 'term'; column: number; field: string | null; value: string; quoted: boolean };
+  | {
+      type: 'term';
+      column: number;
+      field: string | null;
+      value: string;
+      quoted: boolean;
+      exact: boolean;
+    };
 
 const FIELDS = ['title', 'source', 'legislation'] as const;
 const FIELD_PREFIX = /^([A-Za-z][A-Za-z0-9_-]*):/;
 const SOURCE_ID = /^[a-z0-9-]+$/;
 const LEGISLATION_ID = /^([a-z]+)\/(\d{4})\/(\d+)$/i;
 const OPERATORS: Record<string, 'and' | 'or' | 'not'> = { AND: 'and', OR: 'or', NOT: 'not' };
+/** Straight and typographic double quotes; any of them opens or closes a phrase. */
+const QUOTES = '"\u201c\u201d\u201e';
+const isQuote = (char: string | undefined): boolean => char !== undefined && QUOTES.includes(char);
 
 /** Splits a query into tokens; quotes and field prefixes are resolved here. */
 export function tokenizeQuery(text: string): Token[] {
@@ -98,30 +114,43 @@ export function tokenizeQuery(text: string): Token[] {
       }
       field = field.toLowerCase();
       i += prefix[0].length;
-      const next = text[i];
-      if (next === undefined || /[\s()]/.test(next)) {
-        throw new QuerySyntaxError(`expected a word or "phrase" after "${field}:" at column ${i + 1}`, i + 1);
-      }
+      expectTermAt(text, i, `"${field}:"`);
     }
-    if (text[i] === '"') {
+    const exact = text[i] === '=';
+    if (exact) {
+      i++;
+      expectTermAt(text, i, '"="');
+    }
+    if (isQuote(text[i])) {
       const open = i + 1;
-      const close = text.indexOf('"', i + 1);
-      if (close < 0) throw new QuerySyntaxError(`unclosed quote opened at column ${open}`, open);
-      tokens.push({ type: 'term', column, field, value: text.slice(i + 1, close), quoted: true });
+      let close = i + 1;
+      while (close < text.length && !isQuote(text[close])) close++;
+      if (close >= text.length) throw new QuerySyntaxError(`unclosed quote opened at column ${open}`, open);
+      tokens.push({ type: 'term', column, field, value: text.slice(i + 1, close), quoted: true, exact });
       i = close + 1;
       continue;
     }
     let end = i;
-    while (end < text.length && !/[\s()"]/.test(text[end]!)) end++;
+    while (end < text.length && !/[\s()]/.test(text[end]!) && !isQuote(text[end])) end++;
     const value = text.slice(i, end);
-    const operator = field === null ? OPERATORS[value] : undefined;
+    const operator = field === null && !exact ? OPERATORS[value] : undefined;
     tokens.push(
-      operator ? { type: operator, column } : { type: 'term', column, field, value, quoted: false },
+      operator ? { type: operator, column } : { type: 'term', column, field, value, quoted: false, exact },
     );
     i = end;
   }
   tokens.push({ type: 'end', column: text.length + 1 });
   return tokens;
+}
+
+function expectTermAt(text: string, index: number, after: string): void {
+  const next = text[index];
+  if (next === undefined || /[\s()]/.test(next)) {
+    throw new QuerySyntaxError(
+      `expected a word or "phrase" after ${after} at column ${index + 1}`,
+      index + 1,
+    );
+  }
 }
 
 const SHOWN: Record<Token['type'], string> = {
@@ -246,7 +275,8 @@ function termNode(token: Extract<Token, { type: 'term' }>): QueryTerm {
     const id = `${match[1]!.toLowerCase()}/${match[2]}/${Number(match[3])}`;
     return { kind: 'legislation', id, label: `legislation:${id}`, column };
   }
-  const stems = analyse(value);
+  const exact = token.exact;
+  const stems = exact ? analyseExact(value) : analyse(value);
   if (stems.length === 0) {
     const shown = token.quoted ? `"${value}"` : value;
     throw new QuerySyntaxError(
@@ -254,10 +284,10 @@ function termNode(token: Extract<Token, { type: 'term' }>): QueryTerm {
       column,
     );
   }
-  const written = value.trim().replace(/\s+/g, ' ');
+  const written = `${exact ? '=' : ''}${value.trim().replace(/\s+/g, ' ')}`;
   return field === 'title'
-    ? { kind: 'text', field: 'title', label: `title:${written}`, stems, column }
-    : { kind: 'text', field: 'any', label: written, stems, column };
+    ? { kind: 'text', field: 'title', label: `title:${written}`, stems, exact, column }
+    : { kind: 'text', field: 'any', label: written, stems, exact, column };
 }
 
 /**
@@ -312,4 +342,54 @@ export function querySourceIds(query: QueryNode): { id: string; column: number }
   return queryTerms(query)
     .filter((term): term is SourceTerm => term.kind === 'source')
     .map(({ id, column }) => ({ id, column }));
+}
+
+export interface QueryWarning {
+  column: number;
+  message: string;
+}
+
+const TWO_LETTERS = /^\p{L}{1,2}$/u;
+const LOWER_OPERATORS = new Set(['and', 'or', 'not']);
+
+/**
+ * Things that parse but probably do not mean what the author thinks: a word starting with `-`
+ * or `+` (no exclusion syntax: it is a word), lower-case `and`/`or`/`not` between terms (a word,
+ * not an operator), a bare word of one or two letters (matches every such word, e.g. "PB" in
+ * any text; write `=pb` or `"PB"` to say it is meant). The query must parse.
+ */
+export function queryWarnings(text: string): QueryWarning[] {
+  const tokens = tokenizeQuery(text);
+  const warnings: QueryWarning[] = [];
+  tokens.forEach((token, index) => {
+    if (token.type !== 'term' || token.quoted) return;
+    const { value, column } = token;
+    if (/^[-+]/.test(value)) {
+      warnings.push({
+        column,
+        message: `"${value}" starts with "${value[0]}": it is searched as a word, not an exclusion or requirement (use NOT to exclude)`,
+      });
+      return;
+    }
+    if (token.exact || token.field !== null) return;
+    const before = tokens[index - 1];
+    const after = tokens[index + 1];
+    const betweenTerms =
+      before !== undefined &&
+      (before.type === 'term' || before.type === ')') &&
+      after !== undefined &&
+      (after.type === 'term' || after.type === '(' || after.type === 'not');
+    if (LOWER_OPERATORS.has(value) && betweenTerms) {
+      warnings.push({
+        column,
+        message: `lower-case "${value}" is searched as a word; write ${value.toUpperCase()} for the operator`,
+      });
+    } else if (TWO_LETTERS.test(value)) {
+      warnings.push({
+        column,
+        message: `"${value}" is a bare word of ${value.length === 1 ? 'one letter' : 'two letters'} and matches it anywhere; write ="${value}" or "${value}" if that is meant`,
+      });
+    }
+  });
+  return warnings;
 }

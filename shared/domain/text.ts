@@ -9,16 +9,27 @@ import stemWord from 'wink-porter2-stemmer';
 // turns "women's" and "members'" into "women" and "member".
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]*)*/gu;
 const MARKS = /\p{M}+/gu;
-const APOSTROPHES = /[\u2018\u2019\u02bc\u0060\u00b4]/g;
+const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u0060\u00b4\u2032]/g;
 
 /** Accent-free, lower-case text with curly apostrophes made straight. */
 export function normalise(text: string): string {
   return text.normalize('NFKD').replace(MARKS, '').toLowerCase().replace(APOSTROPHES, "'");
 }
 
-/** The tokens of a text after normalisation (punctuation breaks tokens). */
+// British and American spellings are one word: -ize/-ise, -ization/-isation, -yze/-yse and
+// their inflections are written the British way before stemming (and in exact terms). Three
+// letters at least before "iz" so "size", "prize" or "seize" stay as they are.
+const IZE = /^(\p{L}{3,})iz(e|es|ed|ing|er|ers|ation|ations|ational|able)$/u;
+const YZE = /^(\p{L}{2,})yz(e|es|ed|ing|er|ers)$/u;
+
+/** One normalised token with American -ize/-yze spellings made British. */
+export function britishSpelling(token: string): string {
+  return token.replace(IZE, '$1is$2').replace(YZE, '$1ys$2');
+}
+
+/** The tokens of a text after normalisation (punctuation breaks tokens, spellings unified). */
 export function tokenize(text: string): string[] {
-  return normalise(text).match(TOKEN) ?? [];
+  return (normalise(text).match(TOKEN) ?? []).map(britishSpelling);
 }
 
 // Vocabularies are small (tens of thousands of words), but a hostile page could feed
@@ -44,33 +55,59 @@ export function analyse(text: string): string[] {
 }
 
 /**
+ * The unstemmed tokens of a text, in order, marked so they never equal a stem: exact terms
+ * (`=word`) and stemmed terms share one index.
+ */
+export function analyseExact(text: string): string[] {
+  return tokenize(text).map(exactKey);
+}
+
+/** A possessive ending is punctuation, not part of an exact word: "councillors'" is "councillors". */
+function exactKey(token: string): string {
+  return `=${token.replace(/'(s'?)?$/, '')}`;
+}
+
+/**
  * A searchable view of some texts: one token stream (texts separated by a gap so a phrase never
  * spans two fields or lines) with the positions of every stem.
  */
 export class TextIndex {
   private readonly positions = new Map<string, number[]>();
   private readonly stems: string[] = [];
+  private readonly exact: string[] = [];
 
   constructor(texts: Iterable<string>) {
     for (const text of texts) {
       if (text === '') continue;
       for (const token of tokenize(text)) {
+        const position = this.stems.length;
         const value = stem(token);
-        const at = this.positions.get(value);
-        if (at) at.push(this.stems.length);
-        else this.positions.set(value, [this.stems.length]);
+        const key = exactKey(token);
+        this.add(value, position);
+        if (key !== value) this.add(key, position);
         this.stems.push(value);
+        this.exact.push(key);
       }
       // The gap: a position no stem occupies.
       this.stems.push('');
+      this.exact.push('');
     }
+  }
+
+  private add(value: string, position: number): void {
+    const at = this.positions.get(value);
+    if (at) at.push(position);
+    else this.positions.set(value, [position]);
   }
 
   has(stemmed: string): boolean {
     return this.positions.has(stemmed);
   }
 
-  /** True when the stems occur consecutively somewhere. */
+  /**
+   * True when the stems (or exact tokens from `analyseExact`, never mixed) occur consecutively
+   * somewhere.
+   */
   hasPhrase(stems: readonly string[]): boolean {
     const [first, ...rest] = stems;
     if (first === undefined) return false;
@@ -78,6 +115,7 @@ export class TextIndex {
     if (!starts) return false;
     if (rest.length === 0) return true;
     for (const rarest of rest) if (!this.positions.has(rarest)) return false;
-    return starts.some((start) => rest.every((value, offset) => this.stems[start + offset + 1] === value));
+    const stream = first.startsWith('=') ? this.exact : this.stems;
+    return starts.some((start) => rest.every((value, offset) => stream[start + offset + 1] === value));
   }
 }

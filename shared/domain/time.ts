@@ -100,11 +100,6 @@ function validDate(year: number, month: number, day: number): boolean {
   return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
 }
 
-/** `2026-11-26T07:00:00.000Z` form. */
-export function iso(date: Date): string {
-  return date.toISOString();
-}
-
 /** Formats an instant for people in `zone`, e.g. `26 Nov 2026, 07:00`. */
 export function formatInZone(instant: string | Date, zone: string, withTime = true): string {
   return new Intl.DateTimeFormat('en-GB', {

@@ -31,6 +31,8 @@ export const BUILT_IN_TITLES: ReadonlyArray<[string, string]> = [
   ['Local Government and Housing Act 1989', 'ukpga/1989/42'],
   ['Local Government Act 1972', 'ukpga/1972/70'],
   ["Local Authorities (Members' Allowances) (England) Regulations 2003", 'uksi/2003/1021'],
+  ['Public Contracts Regulations 2015', 'uksi/2015/102'],
+  ['Local Government (Disqualification) Act 2022', 'ukpga/2022/17'],
 ];
 
 /** Titles to ids: built-in fallback, overridden by what legislation.gov.uk data said. */

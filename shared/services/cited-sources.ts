@@ -4,7 +4,7 @@
  * that source is the Act's reader). Readers alert every effect on a cited Act inside the window
  * after the earliest effective review of the factsheets citing it, topics or not.
  */
-import type { Config, FactsheetConfig, FeedSourceConfig, SourceConfig } from '../config.ts';
+import type { Config, FactsheetConfig, SourceConfig } from '../config.ts';
 import { splitRef } from '../domain/provisions.ts';
 import { reviewState } from '../domain/staleness.ts';
 import type { FactsheetReview, PageCitations } from '../domain/types.ts';
@@ -74,7 +74,7 @@ export function citedSources(
 ): CitedSources {
   const readers = new Map<string, Set<string>>();
   const implicit = new Set<string>();
-  const extra: FeedSourceConfig[] = [];
+  const extra: SourceConfig[] = [];
   const base = config.legislation.baseUrl.replace(/\/+$/, '');
   const basePath = pathOf(base) ?? '';
   const taken = new Set(config.sources.map((source) => source.id));

@@ -7,15 +7,26 @@ import { type SourceConfig, sourceTitle } from '../config.ts';
 import { alertId, alertKind, backfillAllows, buildAlert, changedAtFor, itemDate } from '../domain/alert.ts';
 import { isEmptyDiff, lineDiff } from '../domain/line-diff.ts';
 import type { TopicMatcher } from '../domain/match.ts';
-import type { LineDiff, ParsedItem, SourceState, StoredItem } from '../domain/types.ts';
+import type { LineDiff, ParsedItem, PollStatus, SourceState, StoredItem } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
 import { legislationIdFromUri } from '../sources/legislation.ts';
 import type { ServiceDeps } from './deps.ts';
 import { enrichmentBudget, fetchGovukContent } from './govuk-content.ts';
-import type { SourcePollResult } from './poll.ts';
 import { type Fetched, fetchAll } from './poll-fetch.ts';
 import { errorMessage, failedState, httpStatusOf, okState } from './source-state.ts';
 import { whatChangedFor } from './what-changed.ts';
+
+/** One source's line in a poll report. */
+export interface SourcePollResult {
+  id: string;
+  status: PollStatus;
+  httpStatus: number | null;
+  items: number;
+  newItems: number;
+  updatedItems: number;
+  alerts: number;
+  error?: string;
+}
 
 /** Which sources read cited Acts' changes, and each Act's window (see cited-sources.ts). */
 export interface CitedContext {

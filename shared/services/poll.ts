@@ -4,22 +4,19 @@
  */
 import { durationMs, type SourceConfig } from '../config.ts';
 import { compileTopics } from '../domain/match.ts';
-import type { PollStatus, SourceState } from '../domain/types.ts';
+import type { SourceState } from '../domain/types.ts';
 import { refreshCitations } from './citation-refresh.ts';
 import { allSources, type CitedSources, citedWindows, storedPageCitations } from './cited-sources.ts';
 import type { ServiceDeps } from './deps.ts';
-import { type CitedContext, createPollContext, type PollContext, pollOne } from './poll-source.ts';
+import {
+  type CitedContext,
+  createPollContext,
+  type PollContext,
+  pollOne,
+  type SourcePollResult,
+} from './poll-source.ts';
 
-export interface SourcePollResult {
-  id: string;
-  status: PollStatus;
-  httpStatus: number | null;
-  items: number;
-  newItems: number;
-  updatedItems: number;
-  alerts: number;
-  error?: string;
-}
+export type { SourcePollResult } from './poll-source.ts';
 
 /** Exactly the `poll --json` document of SPEC §4. */
 export interface PollReport {

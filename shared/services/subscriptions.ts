@@ -33,8 +33,6 @@ import type { ServiceDeps } from './deps.ts';
 
 export type { SnsResult } from '../mail/feedback.ts';
 export {
-  ADDRESS_LIMIT_PER_HOUR,
-  CLIENT_LIMIT_PER_HOUR,
   normaliseEmail,
   RateLimitedError,
   type SubscriptionChoice,

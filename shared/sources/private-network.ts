@@ -41,10 +41,6 @@ export function privateRange(address: string): string | null {
   return range === 'unicast' ? null : range;
 }
 
-export function isPrivateAddress(address: string): boolean {
-  return privateRange(address) !== null;
-}
-
 /** An IP literal in a URL host (brackets stripped), or null for a name. */
 export function ipLiteral(hostname: string): string | null {
   const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;

@@ -22,8 +22,6 @@ import {
 } from './keys.ts';
 import { alertSchema, parseStored } from './schemas.ts';
 
-export { InvalidCursorError } from './cursor.ts';
-
 const parse = (item: Record<string, unknown>) => parseStored(alertSchema, item, 'alert');
 
 /** Puts an item only when its key is absent. True when written. */

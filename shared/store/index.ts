@@ -14,9 +14,8 @@ import { createRateLimitRepo } from './rate-limits.ts';
 import { createSourceStateRepo } from './sources.ts';
 import { createSubscriberRepo } from './subscribers.ts';
 
-export { createDocumentClient, type DocumentClientOptions, ensureTable } from './client.ts';
+export { createDocumentClient, ensureTable } from './client.ts';
 export { InvalidCursorError } from './cursor.ts';
-export { TABLE_DEFINITION, TTL_ATTRIBUTE } from './keys.ts';
 
 export interface DynamoStoreOptions {
   client: DynamoDBDocumentClient;

@@ -16,23 +16,6 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';
 
-/** Attributes that are storage plumbing, never part of a domain object. */
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'v'] as const;
-
-export type Entity =
-  | 'source-state'
-  | 'item'
-  | 'alert'
-  | 'alert-topic'
-  | 'review'
-  | 'act-contents'
-  | 'act-title'
-  | 'page-citations'
-  | 'subscriber'
-  | 'delivery'
-  | 'watermark'
-  | 'rate-limit';
-
 export interface Key {
   pk: string;
   sk: string;

@@ -239,14 +239,34 @@ const cases: Array<[string, string, MatchInput, string[] | null]> = [
     ['participatory budgeting'],
   ],
   [
-    'bare terms search removed diff lines',
+    'a page change: removed lines are not searched',
     'scrutiny',
     {
       sourceId: 'p',
       item: item({ title: 'Page' }),
       diff: { added: [], removed: ['Scrutiny committee closed'] },
     },
-    ['scrutiny'],
+    null,
+  ],
+  [
+    'a page change: unchanged lines (the region content) are not searched',
+    'scrutiny',
+    {
+      sourceId: 'p',
+      item: item({ title: 'Page', content: 'Scrutiny committee\nNew grants' }),
+      diff: { added: ['New grants'], removed: [] },
+    },
+    null,
+  ],
+  [
+    'a page change: the source title is searched with the added lines',
+    'title:councillors AND grants',
+    {
+      sourceId: 'p',
+      item: item({ title: 'News for councillors', content: 'Scrutiny\nNew grants' }),
+      diff: { added: ['New grants'], removed: [] },
+    },
+    ['title:councillors', 'grants'],
   ],
   [
     'page content lines do not join into phrases',

@@ -1,0 +1,35 @@
+/**
+ * @module The one-shot commands' dependencies: the embedded default, or a live `start`'s
+ * endpoints. Kept apart from `functions/deps.ts`, which the Lambda handlers import, so that the
+ * local-only modules are loaded lazily from here and never from the Lambda composition root.
+ */
+
+import type { Config } from '../../shared/config.ts';
+import { createLogger } from '../../shared/logger.ts';
+import type { ServiceDeps } from '../../shared/services/deps.ts';
+import { type EnvInput, loadEnv } from '../deps.ts';
+
+export interface ServiceRuntime {
+  deps: ServiceDeps;
+  close(): Promise<void>;
+}
+
+// A specifier in a variable keeps bundlers from pulling dynalite and the mail emulator into the
+// Lambda bundles: the embedded default is only ever loaded on a workstation.
+const LOCAL_RUNTIME = '../local/open-runtime.ts';
+
+/** The one-shot commands' deps: the embedded default, or a live `start`'s endpoints. */
+export async function openServiceDeps(options: {
+  env: EnvInput;
+  config: Config;
+  quiet?: boolean;
+}): Promise<ServiceRuntime> {
+  const local: typeof import('../local/open-runtime.ts') = await import(LOCAL_RUNTIME);
+  const env = loadEnv(options.env);
+  const logger = createLogger({
+    level: options.quiet ? 'warn' : 'info',
+    pretty: Boolean(process.stderr.isTTY),
+  });
+  const runtime = await local.openLocalRuntime({ env, config: options.config, logger, role: 'command' });
+  return { deps: runtime.deps, close: runtime.close };
+}
