@@ -4,6 +4,7 @@
  * function never has to fit every source inside its time limit.
  */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { allSources } from '../shared/services/cited-sources.ts';
 import { runDigest } from '../shared/services/digest.ts';
 import { dueSources, prepareListings, runPollCycle } from '../shared/services/poll.ts';
 import { lambdaRuntime } from './lambda-deps.ts';
@@ -14,7 +15,7 @@ let sqs: SQSClient | undefined;
 export async function handler(_event: unknown) {
   const { deps, pollQueueUrl } = await lambdaRuntime();
   await prepareListings(deps);
-  const due = dueSources(deps.config.sources, await deps.store.sources.list(), deps.clock.now());
+  const due = dueSources((await allSources(deps)).sources, await deps.store.sources.list(), deps.clock.now());
   if (due.length === 0) return { queued: 0, polled: 0, alerts: 0 };
   if (pollQueueUrl && due.length > deps.config.polling.concurrency) {
     sqs ??= new SQSClient({});

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { type ConfigError, crossFieldErrors, looseView } from './config-rules.ts';
+import { parseCitationRef, refText } from './domain/provisions.ts';
 import { DISPLAY_NAME_MAX, parseMailbox } from './mail/address.ts';
 
 export type { ConfigError } from './config-rules.ts';
@@ -132,13 +133,57 @@ export const TopicSchema = z
   .object({ id, title: z.string().min(1), query: z.string().min(1).describe('query language, SPEC §2') })
   .strict();
 
+const citation = z
+  .string()
+  .refine(
+    (value) => parseCitationRef(value) !== null,
+    'must be a legislation.gov.uk path TYPE/YEAR/NUMBER, optionally followed by section/N, part/N, part/N/chapter/N, schedule/N, schedule/N/paragraph/N, regulation/N or article/N',
+  )
+  .transform((value) => refText(parseCitationRef(value)!))
+  .describe('legislation.gov.uk path such as ukpga/2011/20/section/81 (lower-cased)');
+
 export const FactsheetSchema = z
   .object({
     id,
     title: z.string().min(1),
     url: httpUrl.optional(),
-    topics: z.array(id).min(1),
+    topics: z.array(id).describe('may be empty when the factsheet cites legislation'),
+    cites: z.array(citation).default([]).describe('the legislation the factsheet rests on'),
+    readCitations: z
+      .boolean()
+      .default(false)
+      .describe("also read citations from the factsheet's own url (HTML or PDF), once a day"),
+    allowPrivateNetwork: z
+      .boolean()
+      .default(false)
+      .describe('allow loopback, private and link-local targets when reading the factsheet'),
     reviewedAt: dateOrInstant.describe('date (end of that day) or instant of the last review'),
+  })
+  .strict()
+  .superRefine((sheet, context) => {
+    if (sheet.topics.length === 0 && sheet.cites.length === 0 && !sheet.readCitations) {
+      context.addIssue({
+        code: 'custom',
+        path: ['topics'],
+        message:
+          'must list at least one topic unless the factsheet cites legislation (cites or readCitations)',
+      });
+    }
+    if (sheet.readCitations && sheet.url === undefined) {
+      context.addIssue({ code: 'custom', path: ['url'], message: 'readCitations needs the factsheet url' });
+    }
+  });
+
+export const LegislationSchema = z
+  .object({
+    baseUrl: httpUrl
+      .default('https://www.legislation.gov.uk')
+      .describe("where cited Acts' changes feeds and contents are read"),
+    allowPrivateNetwork: z.boolean().default(false),
+    every: duration
+      .refine((value) => !DURATION.test(value) || durationMs(value) >= 5 * MINUTE, 'must be at least 5m')
+      .default('1h')
+      .describe("how often each cited Act's changes feed is polled"),
   })
   .strict();
 
@@ -195,6 +240,9 @@ export const ConfigSchema = z
     digests: DigestsSchema,
     polling: PollingSchema.default(PollingSchema.parse({})),
     escalation: EscalationSchema.optional().describe('email staff about sources that keep failing'),
+    legislation: LegislationSchema.default(LegislationSchema.parse({})).describe(
+      'cited legislation: changes feeds and contents (defaults to legislation.gov.uk)',
+    ),
   })
   .strict();
 

@@ -6,11 +6,13 @@
 
 import type { Feedback, MissedItem, StoredJudgement } from './domain/feedback.ts';
 import type {
+  ActContents,
   Alert,
   Delivery,
   DigestWatermark,
   FactsheetReview,
   Frequency,
+  PageCitations,
   SourceState,
   StoredItem,
   Subscriber,
@@ -130,6 +132,20 @@ export interface AlertRepo {
    * (until then `until` listings read more, never wrongly). Idempotent; the poll cycle calls it.
    */
   prepareListings(): Promise<void>;
+  /** Every alert of these sources detected at or after `detectedFrom`, oldest first. */
+  listSourcesDetectedSince(sourceIds: readonly string[], detectedFrom: string): Promise<Alert[]>;
+}
+
+/** What citations need from legislation.gov.uk, kept between runs. */
+export interface LegislationRepo {
+  contents(actId: string): Promise<ActContents | null>;
+  allContents(): Promise<ActContents[]>;
+  putContents(contents: ActContents): Promise<void>;
+  /** Titles seen in legislation.gov.uk data: normalised title → `TYPE/YEAR/NUMBER`. */
+  titles(): Promise<Map<string, string>>;
+  putTitles(entries: readonly { id: string; title: string }[]): Promise<void>;
+  pageCitations(): Promise<PageCitations[]>;
+  putPageCitations(record: PageCitations): Promise<void>;
 }
 
 export interface FactsheetRepo {
@@ -268,6 +284,7 @@ export interface Store {
   items: ItemRepo;
   alerts: AlertRepo;
   factsheets: FactsheetRepo;
+  legislation: LegislationRepo;
   subscribers: SubscriberRepo;
   deliveries: DeliveryRepo;
   rateLimits: RateLimitRepo;

@@ -5,6 +5,7 @@
 import type { Config } from '../../shared/config.ts';
 import { configWarnings } from '../../shared/config-rules.ts';
 import type { Frequency } from '../../shared/domain/types.ts';
+import { citedSources } from '../../shared/services/cited-sources.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
 import { loadConfigFile, resolveConfigPath } from '../deps.ts';
@@ -61,8 +62,9 @@ export async function requireConfig(context: CommandContext): Promise<{ config: 
 
 export async function runPollCommand(context: CommandContext & { sources: string[] }): Promise<number> {
   const { config } = await requireConfig(context);
-  const known = new Set(config.sources.map((source) => source.id));
-  const unknown = context.sources.filter((id) => !known.has(id));
+  // Sources of cited Acts read from factsheet pages are known only to the store: checked by the cycle.
+  const known = new Set(citedSources(config, []).sources.map((source) => source.id));
+  const unknown = context.sources.filter((id) => !known.has(id) && !id.startsWith('cited-'));
   if (unknown.length > 0) {
     throw new CliError('unknown_source', new UnknownSourceError(unknown).message, { unknown });
   }
@@ -74,11 +76,16 @@ export async function runPollCommand(context: CommandContext & { sources: string
   try {
     const progress = context.json
       ? null
-      : progressDisplay(context.out, context.sources.length || config.sources.length);
+      : progressDisplay(context.out, context.sources.length || citedSources(config, []).sources.length);
     const report = await runPollCycle(runtime.deps, {
       sourceIds: context.sources,
       onSourceStart: (id) => progress?.start(id),
       onSourceDone: (result) => progress?.done(result),
+    }).catch((error: unknown) => {
+      if (error instanceof UnknownSourceError) {
+        throw new CliError('unknown_source', error.message, { unknown: error.ids });
+      }
+      throw error;
     });
     progress?.finish();
     context.out.stdout(context.json ? `${JSON.stringify(report)}\n` : pollReportText(report));

@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type Config, parseConfig, type SourceConfig } from '../../shared/config.ts';
+import { citedChangeText, localDate } from '../../shared/domain/cited-evidence.ts';
 import { listFactsheets } from '../../shared/services/factsheets.ts';
 import { createConfirmedSubscriber } from '../../shared/services/subscriptions.ts';
 import { CliError, type Output } from '../cli/output.ts';
@@ -39,7 +40,14 @@ const DOCUMENTS: Record<string, { file: string; type: string }> = {
     type: 'application/rss+xml; charset=utf-8',
   },
   '/lga/about/news': { file: constructed('lga-news.html'), type: 'text/html; charset=utf-8' },
+  '/legislation/ukpga/2011/20/contents/data.xml': {
+    file: recorded('legislation-ukpga-2011-20-contents-constructed.xml'),
+    type: 'application/xml',
+  },
 };
+/** Every other cited Act's changes feed: no changes. */
+const NO_CHANGES = { file: constructed('leg-changes-empty.feed.xml'), type: ATOM };
+const CHANGES_FEED = /^\/legislation\/changes\/affected\/[a-z]+\/\d{4}\/\d+\/data\.feed$/;
 
 /** Shipped source id → the local document that stands in for it. */
 const DEMO_SOURCES: Record<string, string> = {
@@ -122,6 +130,8 @@ interface DemoReport {
   /** Alerts created (at most 100 counted). */
   alerts: number;
   staleFactsheets: number;
+  /** Stale because a provision they cite changed. */
+  highSeverity: { id: string; title: string; changes: string[] }[];
   factsheets: number;
   /** Alerts sent to demo@example.org in the immediate digest. */
   digestAlerts: number;
@@ -141,9 +151,19 @@ async function runLoop(server: LocalServer): Promise<DemoReport> {
   const alerts = await deps.store.alerts.list({ limit: 100 });
   const stale = await listFactsheets(deps, { stale: true });
   const delivered = (await deps.store.deliveries.list(DEMO_SUBSCRIBER)).filter((d) => d.messageId);
+  const today = localDate(deps.clock.now(), deps.config.digests.timezone);
   return {
     alerts: alerts.items.length,
     staleFactsheets: stale.length,
+    highSeverity: stale
+      .filter((sheet) => sheet.severity === 'high')
+      .map((sheet) => ({
+        id: sheet.id,
+        title: sheet.title,
+        changes: sheet.evidence
+          .filter((alert) => alert.because.reason === 'cites')
+          .map((alert) => citedChangeText(alert, today)),
+      })),
     factsheets: deps.config.factsheets.length,
     digestAlerts: delivered.length,
     subscriber: DEMO_SUBSCRIBER,
@@ -155,6 +175,9 @@ function demoText(server: LocalServer, demo: DemoReport): string {
   return `${[
     `demo alerts ${demo.alerts} (${server.url}/api/alerts)`,
     `demo stale-factsheets ${demo.staleFactsheets} of ${demo.factsheets} (${server.url}/staff)`,
+    ...demo.highSeverity.map(
+      (sheet) => `demo high-severity ${sheet.title}: ${sheet.changes[0] ?? 'a cited provision changed'}`,
+    ),
     `demo digest ${demo.digestAlerts} alert(s) sent to ${demo.subscriber}${inbox ? ` (${inbox})` : ''}`,
   ].join('\n')}\n`;
 }
@@ -170,7 +193,9 @@ async function demoConfig(configPath: string, base: string): Promise<Config> {
     return [{ ...source, url: `${base}${path}`, allowPrivateNetwork: true, backfill: 'all', maxPages: 1 }];
   });
   const { $schema: _schema, ...rest } = shipped.config;
-  const result = parseConfig({ ...rest, sources });
+  // Cited Acts' feeds and contents come from the document server too.
+  const legislation = { baseUrl: `${base}/legislation`, allowPrivateNetwork: true, every: '1h' };
+  const result = parseConfig({ ...rest, sources, legislation });
   if (!result.ok) throw new CliError('invalid_config', 'the demo configuration is invalid', result.errors);
   return result.config;
 }
@@ -186,6 +211,7 @@ async function startDocumentServer(): Promise<DocumentServer> {
     const path = new URL(request.url ?? '/', 'http://demo').pathname;
     const document =
       DOCUMENTS[path] ??
+      (CHANGES_FEED.test(path) ? NO_CHANGES : null) ??
       (path.startsWith('/government/') ? { file: constructed('govuk-page.html'), type: 'text/html' } : null);
     if (!document) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -1,6 +1,6 @@
 /**
- * @module Factsheet staleness (SPEC §3): the effective review time, the evidence (alerts on the
- * factsheet's current topics that came after it) and the stale flag. Pure.
+ * @module Factsheet staleness (SPEC §3): the effective review time and the time rule
+ * evidence must meet (domain/cited-evidence.ts decides which alerts count). Pure.
  */
 import type { FactsheetConfig } from '../config.ts';
 import { parseInstant } from './time.ts';
@@ -35,9 +35,8 @@ export function reviewState(
   };
 }
 
-/** Whether one alert is evidence that the factsheet needs revising. */
-export function isEvidence(alert: Alert, sheet: FactsheetConfig, state: ReviewState): boolean {
-  if (!alert.topics.some((topic) => sheet.topics.includes(topic))) return false;
+/** The time rule alone: changed after the effective review, or detected after the last API review. */
+export function inEvidenceWindow(alert: Alert, state: ReviewState): boolean {
   if (Date.parse(alert.changedAt) > state.effective) return true;
   return state.lastReviewMadeAt !== null && Date.parse(alert.detectedAt) > state.lastReviewMadeAt;
 }
@@ -46,27 +45,4 @@ export function isEvidence(alert: Alert, sheet: FactsheetConfig, state: ReviewSt
 export function evidenceDetectedFrom(state: ReviewState): number {
   // changedAt ≤ detectedAt always (clamped), so evidence was detected after one of the two bounds.
   return Math.min(state.effective, state.lastReviewMadeAt ?? Number.POSITIVE_INFINITY);
-}
-
-export interface Staleness {
-  stale: boolean;
-  staleSince: string | null;
-  /** Newest first: `changedAt`, then `detectedAt`, descending. */
-  evidence: Alert[];
-}
-
-export function staleness(alerts: readonly Alert[], sheet: FactsheetConfig, state: ReviewState): Staleness {
-  const evidence = alerts
-    .filter((alert) => isEvidence(alert, sheet, state))
-    .sort(
-      (a, b) =>
-        b.changedAt.localeCompare(a.changedAt) ||
-        b.detectedAt.localeCompare(a.detectedAt) ||
-        b.id.localeCompare(a.id),
-    );
-  const earliest = evidence.reduce<string | null>(
-    (min, alert) => (min === null || alert.changedAt < min ? alert.changedAt : min),
-    null,
-  );
-  return { stale: evidence.length > 0, staleSince: earliest, evidence };
 }

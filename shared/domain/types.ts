@@ -180,3 +180,27 @@ export interface DigestWatermark {
   topics: string[];
   confirmedAt: string;
 }
+
+/** A cited Act's contents as last read from legislation.gov.uk (containment map), with its status. */
+export interface ActContents {
+  /** `ukpga/2011/20` */
+  id: string;
+  title: string | null;
+  /** `section/81` → [`part/5`, `part/5/chapter/2`]; null until read once. */
+  containers: Record<string, string[]> | null;
+  /** When the contents were last read successfully. */
+  fetchedAt: string | null;
+  lastAttemptAt: string;
+  error: string | null;
+}
+
+/** Citations read from a factsheet's own page or PDF; a failed read keeps the earlier ones. */
+export interface PageCitations {
+  factsheetId: string;
+  url: string;
+  citations: { ref: string; text: string }[];
+  /** When the document was last read successfully. */
+  readAt: string | null;
+  lastAttemptAt: string;
+  error: string | null;
+}

@@ -96,6 +96,30 @@ export const TopicSchema = z
   .object({ id: z.string(), title: z.string(), query: z.string() })
   .openapi('Topic');
 
+export const CitationSchema = z
+  .object({
+    ref: z.string().openapi({ example: 'ukpga/2011/20/section/81' }),
+    from: z.enum(['config', 'page']),
+    text: z.string().optional().openapi({ description: 'the written citation as found (page citations)' }),
+  })
+  .openapi('Citation');
+
+export const BecauseSchema = z
+  .union([
+    z.object({
+      reason: z.literal('cites'),
+      citation: z.string().openapi({ description: 'the most specific citation containing the change' }),
+      provision: z
+        .string()
+        .nullable()
+        .openapi({ description: "the effect's affected provision, as in legislation.provisions.affected" }),
+    }),
+    z.object({ reason: z.literal('topic'), topics: z.array(z.string()) }),
+  ])
+  .openapi('Because');
+
+export const EvidenceAlertSchema = AlertSchema.extend({ because: BecauseSchema }).openapi('EvidenceAlert');
+
 export const FactsheetSchema = z
   .object({
     id: z.string(),
@@ -105,10 +129,15 @@ export const FactsheetSchema = z
     reviewedAt: z
       .string()
       .openapi({ description: 'as given: a date (YYYY-MM-DD) from the config, an instant from a review' }),
+    citations: z.array(CitationSchema).openapi({ description: 'one per ref; config wins over page' }),
     stale: z.boolean(),
     staleSince: nullableInstant,
+    severity: z.enum(['high', 'normal']).nullable().openapi({
+      description:
+        'high: some evidence changes a cited provision; normal: only topic evidence; null: not stale',
+    }),
     evidenceCount: z.number().int(),
-    evidence: z.array(AlertSchema).openapi({ description: 'newest changedAt first, at most 100' }),
+    evidence: z.array(EvidenceAlertSchema).openapi({ description: 'newest changedAt first, at most 100' }),
   })
   .openapi('Factsheet');
 

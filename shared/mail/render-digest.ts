@@ -29,8 +29,11 @@ export interface DigestRenderInput {
   topics: readonly Pick<TopicConfig, 'id' | 'title'>[];
   subscriber: { topics: readonly string[]; frequency: Frequency };
   alerts: readonly Alert[];
-  /** Factsheets whose evidence includes an alert of this email, in config order. */
-  factsheets: readonly { title: string; url: string | null }[];
+  /**
+   * Factsheets whose evidence includes an alert of this email, high severity first; `changes`
+   * names each cited provision that changed ("s. 81(5)(a) words substituted by …, in force …").
+   */
+  factsheets: readonly { title: string; url: string | null; changes?: readonly string[] }[];
   links: { manage: string; unsubscribe: string };
 }
 
@@ -144,6 +147,14 @@ function contents(input: DigestRenderInput, groups: TopicGroup[]): string[] {
 const FACTSHEETS_HEADING = 'Factsheets that may need revising';
 const FACTSHEETS_LEAD =
   'Alerts in this email are on the topics of these factsheets and came after their last review:';
+const FACTSHEETS_CITED_LEAD =
+  'Alerts in this email are on the topics of these factsheets, or change the legislation they cite, and came after their last review:';
+
+function factsheetsLead(input: DigestRenderInput): string {
+  return input.factsheets.some((sheet) => (sheet.changes ?? []).length > 0)
+    ? FACTSHEETS_CITED_LEAD
+    : FACTSHEETS_LEAD;
+}
 
 function digestText(input: DigestRenderInput, groups: TopicGroup[], footer: FooterInput): string {
   const count = groups.reduce((sum, group) => sum + group.alerts.length, 0);
@@ -168,10 +179,11 @@ function digestText(input: DigestRenderInput, groups: TopicGroup[], footer: Foot
     }
   }
   if (input.factsheets.length > 0) {
-    out.push(FACTSHEETS_HEADING, '='.repeat(FACTSHEETS_HEADING.length), '', FACTSHEETS_LEAD, '');
+    out.push(FACTSHEETS_HEADING, '='.repeat(FACTSHEETS_HEADING.length), '', factsheetsLead(input), '');
     for (const sheet of input.factsheets) {
       const url = sheet.url ? safeHttpUrl(sheet.url) : null;
       out.push(`* ${oneLine(sheet.title)}${url ? `\n  ${url}` : ''}`);
+      for (const change of sheet.changes ?? []) out.push(`  Changed: ${oneLine(change)}`);
     }
     out.push('');
   }
@@ -232,11 +244,15 @@ function digestHtml(
   if (input.factsheets.length > 0) {
     out.push(
       `<h2 style="${STYLE.h2}">${FACTSHEETS_HEADING}</h2>`,
-      `<p style="${STYLE.p}">${escapeHtml(FACTSHEETS_LEAD)}</p>`,
+      `<p style="${STYLE.p}">${escapeHtml(factsheetsLead(input))}</p>`,
       `<ul style="${STYLE.list}">`,
     );
     for (const sheet of input.factsheets) {
-      out.push(`<li>${sheet.url ? htmlLink(sheet.url, sheet.title) : escapeHtml(oneLine(sheet.title))}</li>`);
+      const title = sheet.url ? htmlLink(sheet.url, sheet.title) : escapeHtml(oneLine(sheet.title));
+      const changes = (sheet.changes ?? []).map(
+        (change) => `<li>Changed: ${escapeHtml(oneLine(change))}</li>`,
+      );
+      out.push(changes.length > 0 ? `<li>${title}<ul>${changes.join('')}</ul></li>` : `<li>${title}</li>`);
     }
     out.push('</ul>');
   }

@@ -15,13 +15,13 @@
  * batched instead: records, watermarks and deliveries of 50 subscribers at a time (read while the
  * previous 50 are sent), and one alert listing per distinct topics and start for the whole run.
  */
-import type { Config } from '../config.ts';
-import { isEvidence, type ReviewState, reviewState } from '../domain/staleness.ts';
-import type { Alert, DigestWatermark, FactsheetReview, Frequency, Subscriber } from '../domain/types.ts';
+import { citedChangeText, localDate } from '../domain/cited-evidence.ts';
+import type { Alert, DigestWatermark, Frequency, Subscriber } from '../domain/types.ts';
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
 import { renderDigest } from '../mail/render-digest.ts';
 import type { ServiceDeps } from './deps.ts';
+import { type FactsheetView, listFactsheets } from './factsheets.ts';
 import { notRelevantTopics } from './feedback.ts';
 
 /** Exactly the `digest --json` document of SPEC §4. */
@@ -53,8 +53,8 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   const subscribers = (await deps.store.subscribers.listConfirmed(options.frequency)).sort((a, b) =>
     a.email < b.email ? -1 : a.email > b.email ? 1 : 0,
   );
-  const reviews = deps.config.factsheets.length > 0 ? await deps.store.factsheets.allReviews() : new Map();
-  const sheets = factsheetStates(deps.config, reviews);
+  const sheets =
+    deps.config.factsheets.length > 0 && subscribers.length > 0 ? await listFactsheets(deps) : [];
   const outcomes: Outcome[] = new Array(subscribers.length);
   const alertCache = new Map<string, AlertRead>();
   const concurrency = Math.max(1, options.concurrency ?? 4);
@@ -113,16 +113,26 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   return report;
 }
 
-interface SheetState {
-  sheet: Config['factsheets'][number];
-  state: ReviewState;
-}
+/** Cited changes named per factsheet in an email, newest first; the dashboard has them all. */
+const MAX_CHANGES_PER_SHEET = 5;
 
-function factsheetStates(config: Config, reviews: Map<string, FactsheetReview[]>): SheetState[] {
-  return config.factsheets.map((sheet) => ({
-    sheet,
-    state: reviewState(sheet, reviews.get(sheet.id) ?? [], config.digests.timezone),
-  }));
+/**
+ * The factsheets an email puts in question (its evidence includes one of the email's alerts),
+ * in the dashboard's order, each naming its cited changes.
+ */
+function sheetsFor(deps: ServiceDeps, sheets: readonly FactsheetView[], alerts: readonly Alert[]) {
+  const ids = new Set(alerts.map((alert) => alert.id));
+  const today = localDate(deps.clock.now(), deps.config.digests.timezone);
+  return sheets
+    .filter((sheet) => sheet.evidence.some((alert) => ids.has(alert.id)))
+    .map((sheet) => ({
+      title: sheet.title,
+      url: sheet.url,
+      changes: sheet.evidence
+        .filter((alert) => alert.because.reason === 'cites')
+        .slice(0, MAX_CHANGES_PER_SHEET)
+        .map((alert) => citedChangeText(alert, today)),
+    }));
 }
 
 /**
@@ -275,7 +285,7 @@ function watermarkFor(subscriber: Subscriber, topics: string[], through: string)
 async function digestFor(
   deps: ServiceDeps,
   plan: Plan,
-  sheets: SheetState[],
+  sheets: readonly FactsheetView[],
   options: DigestOptions,
   watermarks: WatermarkEntry[],
 ): Promise<Outcome> {
@@ -341,7 +351,12 @@ async function digestFor(
   return { kind: 'sent', messageId, alerts: alerts.length };
 }
 
-function render(deps: ServiceDeps, subscriber: Subscriber, alerts: DigestAlert[], sheets: SheetState[]) {
+function render(
+  deps: ServiceDeps,
+  subscriber: Subscriber,
+  alerts: DigestAlert[],
+  sheets: readonly FactsheetView[],
+) {
   const links = linksFor(deps, subscriber);
   const email = renderDigest({
     organisation: deps.config.organisation,
@@ -351,9 +366,7 @@ function render(deps: ServiceDeps, subscriber: Subscriber, alerts: DigestAlert[]
     alerts: alerts.map(({ topicsShown, ...alert }) =>
       topicsShown ? { ...alert, topics: topicsShown } : alert,
     ),
-    factsheets: sheets
-      .filter(({ sheet, state }) => alerts.some((alert) => isEvidence(alert, sheet, state)))
-      .map(({ sheet }) => ({ title: sheet.title, url: sheet.url ?? null })),
+    factsheets: sheetsFor(deps, sheets, alerts),
     links,
   });
   return { email, unsubscribe: links.unsubscribe };

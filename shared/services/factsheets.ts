@@ -3,9 +3,18 @@
  * recording a review through the API. Evidence follows each factsheet's CURRENT config topics.
  */
 import type { FactsheetConfig } from '../config.ts';
-import { evidenceDetectedFrom, reviewState, staleness } from '../domain/staleness.ts';
+import {
+  type ContentsByAct,
+  compareSheets,
+  type EvidenceAlert,
+  type Severity,
+  sheetEvidence,
+} from '../domain/cited-evidence.ts';
+import { splitRef } from '../domain/provisions.ts';
+import { evidenceDetectedFrom, reviewState } from '../domain/staleness.ts';
 import { parseInstant } from '../domain/time.ts';
-import type { Alert, FactsheetReview } from '../domain/types.ts';
+import type { FactsheetReview, PageCitations } from '../domain/types.ts';
+import { citedSources, type SheetCitation, sheetCitations, storedPageCitations } from './cited-sources.ts';
 import type { ServiceDeps } from './deps.ts';
 
 /** At most this many evidence alerts are returned per factsheet (the count is exact). */
@@ -20,10 +29,37 @@ export interface FactsheetView {
   url: string | null;
   topics: string[];
   reviewedAt: string;
+  citations: SheetCitation[];
   stale: boolean;
   staleSince: string | null;
+  severity: Severity;
   evidenceCount: number;
-  evidence: Alert[];
+  evidence: EvidenceAlert[];
+  /** Reading the factsheet's own document (readCitations): when and how it last went. */
+  citationsRead: { readAt: string | null; error: string | null } | null;
+}
+
+/** What every factsheet view needs about citations, read once per listing. */
+interface CitationData {
+  pages: Map<string, PageCitations>;
+  contents: ContentsByAct;
+  /** Act id → the sources reading its changes. */
+  readersByAct: Map<string, string[]>;
+}
+
+async function citationData(deps: ServiceDeps): Promise<CitationData> {
+  const cites = deps.config.factsheets.some((sheet) => sheet.cites.length > 0 || sheet.readCitations);
+  if (!cites) return { pages: new Map(), contents: new Map(), readersByAct: new Map() };
+  const pages = await storedPageCitations(deps);
+  const stored = await deps.store.legislation.allContents();
+  const contents = new Map(
+    stored.map((act) => [act.id, act.containers ? new Map(Object.entries(act.containers)) : null] as const),
+  );
+  const readersByAct = new Map<string, string[]>();
+  for (const [sourceId, acts] of citedSources(deps.config, pages).readers) {
+    for (const act of acts) readersByAct.set(act, [...(readersByAct.get(act) ?? []), sourceId]);
+  }
+  return { pages: new Map(pages.map((page) => [page.factsheetId, page])), contents, readersByAct };
 }
 
 /**
@@ -44,42 +80,63 @@ async function view(
   deps: ServiceDeps,
   sheet: FactsheetConfig,
   reviews: readonly FactsheetReview[],
+  data: CitationData,
 ): Promise<FactsheetView> {
   const state = reviewState(sheet, reviews, deps.config.digests.timezone);
-  const alerts = await deps.store.alerts.listDetectedSince(
-    sheet.topics,
-    earliestDetection(evidenceDetectedFrom(state)),
+  const page = data.pages.get(sheet.id);
+  const citations = sheetCitations(sheet, page);
+  const from = earliestDetection(evidenceDetectedFrom(state));
+  const readers = [
+    ...new Set(citations.flatMap((citation) => data.readersByAct.get(splitRef(citation.ref).act) ?? [])),
+  ];
+  const [topical, cited] = await Promise.all([
+    deps.store.alerts.listDetectedSince(sheet.topics, from),
+    readers.length > 0 ? deps.store.alerts.listSourcesDetectedSince(readers, from) : Promise.resolve([]),
+  ]);
+  const result = sheetEvidence(
+    [...topical, ...cited],
+    sheet,
+    state,
+    citations.map((citation) => citation.ref),
+    data.contents,
   );
-  const result = staleness(alerts, sheet, state);
   return {
     id: sheet.id,
     title: sheet.title,
     url: sheet.url ?? null,
     topics: [...sheet.topics],
     reviewedAt: reviewedAtOutput(state.display, deps.config.digests.timezone),
+    citations,
     stale: result.stale,
     staleSince: result.staleSince,
+    severity: result.severity,
     evidenceCount: result.evidence.length,
     evidence: result.evidence.slice(0, MAX_EVIDENCE),
+    citationsRead: sheet.readCitations ? { readAt: page?.readAt ?? null, error: page?.error ?? null } : null,
   };
 }
 
-/** Every configured factsheet in config order, optionally only the stale (or fresh) ones. */
+/**
+ * Every configured factsheet: high severity first, then normal, then not stale; within a
+ * severity the earliest `staleSince` first (config order breaks ties). Optionally only the stale
+ * (or fresh) ones.
+ */
 export async function listFactsheets(
   deps: ServiceDeps,
   filter: { stale?: boolean } = {},
 ): Promise<FactsheetView[]> {
-  const reviews = await deps.store.factsheets.allReviews();
+  const [reviews, data] = await Promise.all([deps.store.factsheets.allReviews(), citationData(deps)]);
   const views = await Promise.all(
-    deps.config.factsheets.map((sheet) => view(deps, sheet, reviews.get(sheet.id) ?? [])),
+    deps.config.factsheets.map((sheet) => view(deps, sheet, reviews.get(sheet.id) ?? [], data)),
   );
+  views.sort(compareSheets);
   return filter.stale === undefined ? views : views.filter((sheet) => sheet.stale === filter.stale);
 }
 
 export async function getFactsheet(deps: ServiceDeps, id: string): Promise<FactsheetView | null> {
   const sheet = deps.config.factsheets.find((candidate) => candidate.id === id);
   if (!sheet) return null;
-  return view(deps, sheet, await deps.store.factsheets.reviews(id));
+  return view(deps, sheet, await deps.store.factsheets.reviews(id), await citationData(deps));
 }
 
 export type ReviewResult =

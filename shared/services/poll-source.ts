@@ -9,6 +9,7 @@ import { isEmptyDiff, lineDiff } from '../domain/line-diff.ts';
 import type { TopicMatcher } from '../domain/match.ts';
 import type { LineDiff, ParsedItem, PollStatus, SourceState, StoredItem } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
+import { legislationIdFromUri } from '../sources/legislation.ts';
 import type { ServiceDeps } from './deps.ts';
 import { enrichmentBudget, fetchGovukContent } from './govuk-content.ts';
 import { type Fetched, fetchAll } from './poll-fetch.ts';
@@ -27,14 +28,51 @@ export interface SourcePollResult {
   error?: string;
 }
 
+/** Which sources read cited Acts' changes, and each Act's window (see cited-sources.ts). */
+export interface CitedContext {
+  readers: ReadonlyMap<string, ReadonlySet<string>>;
+  implicit: ReadonlySet<string>;
+  /** Act id → start of its window (ms, exclusive). */
+  windows: ReadonlyMap<string, number>;
+}
+
 export interface PollContext {
   matcher: TopicMatcher;
   topicOrder: readonly string[];
   enrichment: { take(): boolean };
+  cited?: CitedContext;
 }
 
-export function createPollContext(matcher: TopicMatcher, topicOrder: readonly string[]): PollContext {
-  return { matcher, topicOrder, enrichment: enrichmentBudget(25) };
+export function createPollContext(
+  matcher: TopicMatcher,
+  topicOrder: readonly string[],
+  cited?: CitedContext,
+): PollContext {
+  return { matcher, topicOrder, enrichment: enrichmentBudget(25), ...(cited ? { cited } : {}) };
+}
+
+/** Whether a cited Act's reader must alert this item whatever its topics: an effect in the window. */
+function citedEffect(context: PollContext, sourceId: string, item: ParsedItem, changedAt: string): boolean {
+  const acts = context.cited?.readers.get(sourceId);
+  const affected = item.effect?.affected?.id.toLowerCase();
+  if (!acts || !affected || !acts.has(affected)) return false;
+  const from = context.cited?.windows.get(affected);
+  return from !== undefined && Date.parse(changedAt) > from;
+}
+
+/** Act titles an item carries (effects name both Acts), kept to resolve written citations. */
+function actTitles(items: readonly ParsedItem[]): { id: string; title: string }[] {
+  const out: { id: string; title: string }[] = [];
+  for (const item of items) {
+    // A listing entry with ukm metadata is an Act or instrument under its own title.
+    const own = item.meta?.documentMainType ? legislationIdFromUri(item.key) : null;
+    if (own && own.rest === '' && item.title) out.push({ id: own.id.toLowerCase(), title: item.title });
+    for (const ref of [item.effect?.affected, item.effect?.affecting]) {
+      if (ref?.title && /^[a-z]{2,8}\/[0-9]{4}\/[0-9]+$/i.test(ref.id))
+        out.push({ id: ref.id.toLowerCase(), title: ref.title });
+    }
+  }
+  return out;
 }
 
 export async function pollOne(
@@ -142,11 +180,16 @@ async function detectChanges(
       alertedBefore: previous?.alerted === true,
       detectedAt,
     });
-    const allowed = !firstPoll || backfillAllows(source.backfill, pageRegion ? null : date, now, pageRegion);
+    const cited = citedEffect(context, source.id, item, changedAt);
+    // An implicit source's backfill is its citing factsheets' window, not a duration.
+    const implicit = context.cited?.implicit.has(source.id) === true;
+    const allowed = implicit
+      ? !firstPoll || cited
+      : !firstPoll || backfillAllows(source.backfill, pageRegion ? null : date, now, pageRegion);
     const matched =
       allowed && (!pageRegion || diff) ? context.matcher.match({ sourceId: source.id, item, diff }) : [];
     let alerted = previous?.alerted ?? false;
-    if (matched.length > 0) {
+    if (matched.length > 0 || cited) {
       const id = alertId(source.id, item.key, version);
       const kind = alertKind({ pageRegion, alertedBefore: previous?.alerted ?? false });
       const govuk = context.enrichment.take() ? await fetchGovukContent(deps, item, source) : null;
@@ -179,6 +222,12 @@ async function detectChanges(
   // Versions are recorded after their alerts: a crash in between re-detects the change and
   // the deterministic alert id makes the retry a no-op.
   await deps.store.items.putMany(toStore);
+  const titles = actTitles(items.filter((item) => toStore.some((stored) => stored.key === item.key)));
+  if (titles.length > 0) {
+    await deps.store.legislation.putTitles(titles).catch((error: unknown) => {
+      deps.logger.log('warn', 'act titles not recorded', { sourceId: source.id, error });
+    });
+  }
   return { newItems, updatedItems, alertIds };
 }
 

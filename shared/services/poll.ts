@@ -5,8 +5,16 @@
 import { durationMs, type SourceConfig } from '../config.ts';
 import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
+import { refreshCitations } from './citation-refresh.ts';
+import { allSources, type CitedSources, citedWindows, storedPageCitations } from './cited-sources.ts';
 import type { ServiceDeps } from './deps.ts';
-import { createPollContext, type PollContext, pollOne, type SourcePollResult } from './poll-source.ts';
+import {
+  type CitedContext,
+  createPollContext,
+  type PollContext,
+  pollOne,
+  type SourcePollResult,
+} from './poll-source.ts';
 import { escalateSourceHealth } from './source-escalation.ts';
 import { errorMessage } from './source-state.ts';
 
@@ -37,9 +45,15 @@ export class UnknownSourceError extends Error {
 
 export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {}): Promise<PollReport> {
   const started = deps.clock.now().getTime();
-  const sources = await selectSources(deps, options);
+  let cited = await allSources(deps);
+  if (citesAnything(deps) && touchesCited(cited, options)) {
+    // Factsheet documents and contents first: a newly read citation adds its Act's feed now.
+    await refreshCitations(deps);
+    cited = await allSources(deps);
+  }
+  const sources = await selectSources(deps, cited, options);
   await prepareListings(deps);
-  const context = newContext(deps);
+  const context = newContext(deps, await citedContext(deps, cited));
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];
   const queue = [...sources];
@@ -87,11 +101,32 @@ export async function pollSource(
   deps: ServiceDeps,
   sourceId: string,
 ): Promise<{ result: SourcePollResult; alertIds: string[] }> {
-  const source = deps.config.sources.find((candidate) => candidate.id === sourceId);
+  const cited = await allSources(deps);
+  const source = cited.sources.find((candidate) => candidate.id === sourceId);
   if (!source) throw new UnknownSourceError([sourceId]);
-  const outcome = await pollGuarded(deps, source, newContext(deps));
+  const outcome = await pollGuarded(deps, source, newContext(deps, await citedContext(deps, cited)));
   await escalateSourceHealth(deps, [source.id]);
   return outcome;
+}
+
+function citesAnything(deps: ServiceDeps): boolean {
+  return deps.config.factsheets.some((sheet) => sheet.cites.length > 0 || sheet.readCitations);
+}
+
+/** Whether this cycle reads a cited Act's feed (or may: a full cycle). */
+function touchesCited(cited: CitedSources, options: PollOptions): boolean {
+  if (!options.sourceIds || options.sourceIds.length === 0) return true;
+  return options.sourceIds.some((id) => cited.readers.has(id) || id.startsWith('cited-'));
+}
+
+async function citedContext(deps: ServiceDeps, cited: CitedSources): Promise<CitedContext | undefined> {
+  if (cited.readers.size === 0) return undefined;
+  const [pages, reviews] = await Promise.all([storedPageCitations(deps), deps.store.factsheets.allReviews()]);
+  return {
+    readers: cited.readers,
+    implicit: cited.implicit,
+    windows: citedWindows(deps.config, pages, reviews),
+  };
 }
 
 /** The sources whose `lastPolledAt + every` has passed, never-polled and URL-changed ones included. */
@@ -108,8 +143,12 @@ export function dueSources(
   });
 }
 
-async function selectSources(deps: ServiceDeps, options: PollOptions): Promise<SourceConfig[]> {
-  let sources = deps.config.sources;
+async function selectSources(
+  deps: ServiceDeps,
+  cited: CitedSources,
+  options: PollOptions,
+): Promise<SourceConfig[]> {
+  let sources = cited.sources;
   if (options.sourceIds && options.sourceIds.length > 0) {
     const known = new Set(sources.map((source) => source.id));
     const unknown = options.sourceIds.filter((id) => !known.has(id));
@@ -121,11 +160,12 @@ async function selectSources(deps: ServiceDeps, options: PollOptions): Promise<S
   return sources;
 }
 
-function newContext(deps: ServiceDeps): PollContext {
+function newContext(deps: ServiceDeps, cited?: CitedContext): PollContext {
   const topics = deps.config.topics;
   return createPollContext(
     compileTopics(topics),
     topics.map((topic) => topic.id),
+    cited,
   );
 }
 

@@ -4,6 +4,7 @@
  */
 import { sourceTitle } from '../config.ts';
 import type { PollStatus, SourceKind, SourceState } from '../domain/types.ts';
+import { allSources } from './cited-sources.ts';
 import type { ServiceDeps } from './deps.ts';
 
 /** `/api/health` reports `degraded` when a source has failed this many times in a row. */
@@ -21,13 +22,14 @@ export interface SourceHealth {
   lastError: string | null;
 }
 
-/** In config order; `states` defaults to the store's (pass them when already read). */
+/** In config order, then cited Acts' implicit sources; `states` defaults to the store's. */
 export async function sourceHealth(
   deps: ServiceDeps,
   states?: readonly SourceState[],
 ): Promise<SourceHealth[]> {
   const byId = new Map((states ?? (await deps.store.sources.list())).map((state) => [state.sourceId, state]));
-  return deps.config.sources.map((source) => {
+  const { sources } = await allSources(deps);
+  return sources.map((source) => {
     const state = byId.get(source.id);
     return {
       id: source.id,

@@ -21,6 +21,7 @@ import {
   alertKey,
   alertPosition,
   allAlertsIndex,
+  GSI2,
   instantKey,
   SCHEMA_VERSION,
   sourceAlertsIndex,
@@ -156,6 +157,28 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       return [...byPosition.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, alert]) => alert);
+    },
+
+    async listSourcesDetectedSince(sourceIds, detectedFrom) {
+      const from = alertPosition(detectedFrom, '');
+      const perSource = await Promise.all(
+        [...new Set(sourceIds)].map((sourceId) =>
+          queryAll(ctx, {
+            IndexName: GSI2,
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :top',
+            ExpressionAttributeValues: {
+              ':pk': sourceAlertsIndex(sourceId, '', '').gsi2pk,
+              ':from': from,
+              ':top': 'AT$',
+            },
+          }),
+        ),
+      );
+      return perSource
+        .flat()
+        .map((item) => ({ position: String(item.gsi2sk), alert: parse(item) }))
+        .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
+        .map(({ alert }) => alert);
     },
   };
 }

@@ -10,6 +10,7 @@ import { createDeliveryRepo } from './deliveries.ts';
 import { createFactsheetRepo } from './factsheets.ts';
 import { createFeedbackRepo } from './feedback.ts';
 import { createItemRepo } from './items.ts';
+import { createLegislationRepo } from './legislation.ts';
 import { createMailQueueRepo } from './mail-queue.ts';
 import { createRateLimitRepo } from './rate-limits.ts';
 import { createSourceStateRepo } from './sources.ts';
@@ -30,6 +31,7 @@ export function createDynamoStore({ client, tableName }: DynamoStoreOptions): St
     items: createItemRepo(ctx),
     alerts: createAlertRepo(ctx),
     factsheets: createFactsheetRepo(ctx),
+    legislation: createLegislationRepo(ctx),
     subscribers: createSubscriberRepo(ctx),
     deliveries: createDeliveryRepo(ctx),
     rateLimits: createRateLimitRepo(ctx),

@@ -171,6 +171,33 @@ export const allReviewsIndex = (factsheetId: string, at: string) => ({
   gsi1sk: `${factsheetId}#${instantKey(at)}`,
 });
 
+// ---------------------------------------------------------------- cited legislation
+
+/** A cited Act's contents (containment map and read status). */
+export const actContentsKey = (actId: string): Key => ({ pk: `ACT#${actId}`, sk: 'CONTENTS' });
+/** Every Act's contents (gsi1), by id. */
+export const allActContentsIndex = (actId: string) => ({ gsi1pk: 'ACT-CONTENTS', gsi1sk: actId });
+/** A title seen for an Act in legislation.gov.uk data, one record per (Act, title). */
+export const actTitleKey = (actId: string, title: string): Key => ({
+  pk: `ACT#${actId}`,
+  sk: `TITLE#${boundedPart(title)}`,
+});
+/** Every Act title (gsi1). */
+export const allActTitlesIndex = (actId: string, title: string) => ({
+  gsi1pk: 'ACT-TITLES',
+  gsi1sk: `${actId}#${boundedPart(title)}`,
+});
+/** The citations read from a factsheet's own page or PDF. */
+export const pageCitationsKey = (factsheetId: string): Key => ({
+  pk: `FACTSHEET#${factsheetId}`,
+  sk: 'PAGE-CITATIONS',
+});
+/** Every factsheet's page citations (gsi1). */
+export const allPageCitationsIndex = (factsheetId: string) => ({
+  gsi1pk: 'PAGE-CITATIONS',
+  gsi1sk: factsheetId,
+});
+
 // ---------------------------------------------------------------- subscribers and deliveries
 
 /** A subscriber, by normalised address. */

@@ -66,10 +66,17 @@ describe('Alert documents carry exactly the SPEC fields', () => {
       items: { id: string; evidence: Alert[] }[];
     };
     const evidence = sheets.items.find((sheet) => sheet.id === 'lsp')!.evidence;
-    for (const shown of [one, list[0], evidence[0]]) {
+    for (const shown of [one, list[0]]) {
       expect(Object.keys(shown!).sort()).toEqual([...ALERT_KEYS, 'legislation'].sort());
       expect(shown!.legislation).toStrictEqual(SPEC_LEGISLATION);
     }
+    // Factsheet evidence is the Alert plus why it counts.
+    expect(Object.keys(evidence[0]!).sort()).toEqual([...ALERT_KEYS, 'legislation', 'because'].sort());
+    expect(evidence[0]!.legislation).toStrictEqual(SPEC_LEGISLATION);
+    expect((evidence[0] as Alert & { because: unknown }).because).toEqual({
+      reason: 'topic',
+      topics: ['localism-act'],
+    });
     const reviewed = (await (
       await t.app.request('/api/factsheets/lsp/review', {
         method: 'POST',

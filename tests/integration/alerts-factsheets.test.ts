@@ -167,10 +167,14 @@ describe('alerts and stale factsheets', () => {
       const update = after['charity-sheet']?.evidence[0];
       expect(update).toMatchObject({ kind: 'updated', changedAt: '2026-10-01T12:00:00.000Z' });
       expect(update?.whatChanged).toMatch(/^Updated/);
-      expect((await listFactsheets(deps, { stale: true })).map((sheet) => sheet.id)).toEqual([
-        'dp-sheet',
-        'charity-sheet',
-      ]);
+      // Both normal severity: the one stale since earlier comes first.
+      const stale = await listFactsheets(deps, { stale: true });
+      expect(stale.map((sheet) => [sheet.id, sheet.severity, sheet.staleSince])).toEqual(
+        [...stale]
+          .sort((a, b) => Date.parse(a.staleSince!) - Date.parse(b.staleSince!))
+          .map((sheet) => [sheet.id, 'normal', sheet.staleSince]),
+      );
+      expect(stale.map((sheet) => sheet.id).sort()).toEqual(['charity-sheet', 'dp-sheet']);
     } finally {
       server.set('/changes.feed', { body: CHANGES, contentType: 'application/atom+xml' });
       server.set('/api/search.json', {

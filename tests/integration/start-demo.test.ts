@@ -44,8 +44,16 @@ describe('policy-watch demo', () => {
         await fetch(`${server.url}/api/factsheets?stale=true`, {
           headers: { authorization: `Bearer ${key}` },
         })
-      ).json()) as { items: unknown[] };
+      ).json()) as { items: { severity: string; evidence: { because: { reason: string } }[] }[] };
       expect(sheets.items.length).toBeGreaterThan(0);
+      // A cited provision changed for some (listed first), only topics for the others.
+      const severities = sheets.items.map((sheet) => sheet.severity);
+      expect(severities[0]).toBe('high');
+      expect(severities).toContain('normal');
+      expect(severities.indexOf('normal')).toBeGreaterThan(severities.lastIndexOf('high'));
+      expect(stdout).toMatch(
+        /^demo high-severity .+: s\. 81\(5\)\(a\) words substituted by the Procurement Act 2023, in force 2025-02-24$/m,
+      );
 
       const inbox = server.runtime.inboxUrl;
       expect(inbox).not.toBeNull();

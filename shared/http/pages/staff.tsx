@@ -2,6 +2,7 @@
  * @module The staff dashboard (SPEC §6 Pages): stale factsheets first with their evidence and a
  * review form, then recent alerts with filters, then source health. Pure rendering.
  */
+import { citedChangeText, type EvidenceAlert } from '../../domain/cited-evidence.ts';
 import { formatInZone } from '../../domain/time.ts';
 import type { Alert } from '../../domain/types.ts';
 import type { FactsheetView } from '../../services/factsheets.ts';
@@ -34,6 +35,8 @@ export interface DashboardProps {
   flash: { kind: 'ok' | 'error'; text: string } | null;
   /** Judgement forms on each alert, quality per topic, the missed-publication form. */
   feedback: DashboardFeedback;
+  /** Today (YYYY-MM-DD) in the service's zone: whether a cited change is in force yet. */
+  today?: string;
 }
 
 /** Evidence shown per factsheet on the page (the API has up to 100). */
@@ -53,9 +56,40 @@ function AlertLine(props: { alert: Alert; zone: string }) {
   );
 }
 
-function FactsheetCard(props: { sheet: FactsheetView; zone: string; csrf: string }) {
+/** Cited changes first (they are why the factsheet is high severity), newest first within each. */
+function shownEvidence(evidence: readonly EvidenceAlert[]): EvidenceAlert[] {
+  const cited = evidence.filter((alert) => alert.because.reason === 'cites');
+  const topical = evidence.filter((alert) => alert.because.reason !== 'cites');
+  return [...cited, ...topical].slice(0, EVIDENCE_SHOWN);
+}
+
+function Citations(props: { sheet: FactsheetView; zone: string }) {
+  const { sheet, zone } = props;
+  const read = sheet.citationsRead;
+  return (
+    <>
+      {sheet.citations.length > 0 ? (
+        <p class="meta">
+          Cites:{' '}
+          {sheet.citations
+            .map((citation) => (citation.text ? `${citation.ref} (“${citation.text}”)` : citation.ref))
+            .join(', ')}
+        </p>
+      ) : null}
+      {read?.error ? (
+        <p class="notice error">
+          Could not read citations from the factsheet: {read.error}
+          {read.readAt ? ` (keeping those read ${formatInZone(read.readAt, zone)})` : ''}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function FactsheetCard(props: { sheet: FactsheetView; zone: string; csrf: string; today: string }) {
   const { sheet, zone } = props;
   const headingId = `fs-${sheet.id}`;
+  const high = sheet.severity === 'high';
   return (
     <section
       class={sheet.stale ? 'card stale' : 'card fresh'}
@@ -64,16 +98,17 @@ function FactsheetCard(props: { sheet: FactsheetView; zone: string; csrf: string
     >
       <h3 id={headingId}>
         {sheet.url ? <SafeLink href={sheet.url}>{sheet.title}</SafeLink> : sheet.title}{' '}
-        <span class={sheet.stale ? 'badge stale' : 'badge ok'}>
-          {sheet.stale ? 'May need revising' : 'Up to date'}
+        <span class={high ? 'badge high' : sheet.stale ? 'badge stale' : 'badge ok'}>
+          {high ? 'Cited law changed' : sheet.stale ? 'May need revising' : 'Up to date'}
         </span>
       </h3>
       <p class="meta">
         Last reviewed{' '}
         {sheet.reviewedAt.length === 10 ? sheet.reviewedAt : formatInZone(sheet.reviewedAt, zone)}
         {sheet.staleSince ? ` · changes since ${formatInZone(sheet.staleSince, zone, false)}` : ''} · topics:{' '}
-        {sheet.topics.join(', ')}
+        {sheet.topics.length > 0 ? sheet.topics.join(', ') : 'none'}
       </p>
+      <Citations sheet={sheet} zone={zone} />
       {sheet.stale ? (
         <>
           <p>
@@ -81,8 +116,11 @@ function FactsheetCard(props: { sheet: FactsheetView; zone: string; csrf: string
             {sheet.evidenceCount > EVIDENCE_SHOWN ? ` (newest ${EVIDENCE_SHOWN} shown)` : ''}:
           </p>
           <ul class="evidence">
-            {sheet.evidence.slice(0, EVIDENCE_SHOWN).map((alert) => (
+            {shownEvidence(sheet.evidence).map((alert) => (
               <li>
+                {alert.because.reason === 'cites' ? (
+                  <p class="cited-change">{citedChangeText(alert, props.today)}</p>
+                ) : null}
                 <AlertLine alert={alert} zone={zone} />
               </li>
             ))}
@@ -203,6 +241,8 @@ function SourceTable(props: { sources: SourceRow[]; zone: string }) {
 export function Dashboard(props: DashboardProps) {
   const stale = props.factsheets.filter((sheet) => sheet.stale);
   const fresh = props.factsheets.filter((sheet) => !sheet.stale);
+  const high = stale.filter((sheet) => sheet.severity === 'high').length;
+  const today = props.today ?? new Date().toISOString().slice(0, 10);
   return (
     <Layout title="Staff dashboard" organisation={props.organisation} staff>
       <h1>Staff dashboard</h1>
@@ -212,10 +252,10 @@ export function Dashboard(props: DashboardProps) {
         <p class="lead">
           {stale.length === 0
             ? 'No factsheet needs revising.'
-            : `${stale.length} of ${props.factsheets.length} factsheets may need revising.`}
+            : `${stale.length} of ${props.factsheets.length} factsheets may need revising${high > 0 ? `; ${high} ${high === 1 ? 'cites' : 'cite'} law that has changed` : ''}.`}
         </p>
         {[...stale, ...fresh].map((sheet) => (
-          <FactsheetCard sheet={sheet} zone={props.zone} csrf={props.csrf[sheet.id] ?? ''} />
+          <FactsheetCard sheet={sheet} zone={props.zone} csrf={props.csrf[sheet.id] ?? ''} today={today} />
         ))}
       </section>
       <section aria-labelledby="alerts">

@@ -33,6 +33,8 @@ h3 { font-size: 1.1rem; margin: 0 0 .25rem; }
 .badge.stale, .badge.failed { background: var(--warn); }
 .badge.ok, .badge.changed, .badge.unchanged, .badge.not-modified { background: var(--ok); }
 .badge.never { background: var(--muted); }
+.badge.high { background: var(--bad); }
+.cited-change { margin: .1rem 0 0; font-weight: 700; }
 .badge.confirmed { background: var(--ok); }
 .badge.pending { background: var(--warn); }
 .badge.suppressed { background: var(--bad); }

@@ -5,6 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseInstant } from '../../domain/time.ts';
 import type { AlertQuery } from '../../ports.ts';
+import { allSources } from '../../services/cited-sources.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import { DEGRADED_AFTER_FAILURES, sourceHealth } from '../../services/source-health.ts';
 import { alertViews } from '../alert-view.ts';
@@ -109,7 +110,7 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
     return (await deps.store.alerts.list({ topics: [id], limit: 1 })).items.length > 0;
   }
   async function knownSource(id: string): Promise<boolean> {
-    if (deps.config.sources.some((source) => source.id === id)) return true;
+    if ((await allSources(deps)).sources.some((source) => source.id === id)) return true;
     if (await deps.store.sources.get(id)) return true;
     return (await deps.store.alerts.list({ source: id, limit: 1 })).items.length > 0;
   }

@@ -4,7 +4,9 @@
  * guard. Basic auth with the staff key as password; forms carry CSRF.
  */
 import { type Context, Hono } from 'hono';
+import { localDate } from '../../domain/cited-evidence.ts';
 import type { Alert } from '../../domain/types.ts';
+import { allSources } from '../../services/cited-sources.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import { listFactsheets, reviewFactsheet } from '../../services/factsheets.ts';
 import { sourceHealth } from '../../services/source-health.ts';
@@ -63,7 +65,8 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const key = c.get('staffKey') ?? '';
     const query: Record<string, string> = missedForm ? {} : c.req.query();
     const topic = deps.config.topics.some((t) => t.id === query.topic) ? query.topic! : null;
-    const source = deps.config.sources.some((s) => s.id === query.source) ? query.source! : null;
+    const polled = (await allSources(deps)).sources;
+    const source = polled.some((s) => s.id === query.source) ? query.source! : null;
     const falseTerm = topic && query.falseTerm ? { topic, term: query.falseTerm } : null;
     let page: { items: Alert[]; nextCursor: string | null } = { items: [], nextCursor: null };
     try {
@@ -95,6 +98,7 @@ export function staffPageRoutes(deps: ServiceDeps): Hono<AppEnv> {
       flash: missedForm
         ? { kind: 'error', text: 'The missed publication was not recorded: see the form below.' }
         : flashFrom(deps, query),
+      today: localDate(now, zone),
       feedback: await dashboardFeedback(deps, key, {
         alerts: page.items,
         back: `/staff${new URL(c.req.url).search}`,

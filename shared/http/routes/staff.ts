@@ -41,7 +41,10 @@ const listSheets = createRoute({
     }),
   },
   responses: {
-    200: json(listOf(FactsheetSchema), 'Factsheets in config order'),
+    200: json(
+      listOf(FactsheetSchema),
+      'Factsheets: high severity first, then normal, then not stale; earliest staleSince first',
+    ),
     400: errors[400],
     ...common,
   },
@@ -100,9 +103,18 @@ export function subscriberView(subscriber: Subscriber) {
   return { email, topics, frequency, status, createdAt, confirmedAt };
 }
 
-/** A factsheet as the API shows it: its evidence as Alert documents, with their judgements. */
-async function factsheetView(deps: ServiceDeps, sheet: FactsheetView): Promise<FactsheetView> {
-  return { ...sheet, evidence: await alertViews(deps, sheet.evidence) };
+/**
+ * A factsheet as the API shows it: its evidence as Alert documents with their judgements, each
+ * with `because`.
+ */
+async function factsheetView(deps: ServiceDeps, sheet: FactsheetView) {
+  const { citationsRead: _internal, ...rest } = sheet;
+  const views = await alertViews(deps, sheet.evidence);
+  return {
+    ...rest,
+    citations: sheet.citations.map((citation) => ({ ...citation })),
+    evidence: sheet.evidence.map((alert, index) => ({ ...views[index]!, because: alert.because })),
+  };
 }
 
 /**
