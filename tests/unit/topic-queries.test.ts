@@ -35,6 +35,8 @@ const tuning = evaluateExamples(config, examples('tuning.json'));
 const heldOutPart = evaluateExamples(config, examples('held-out.json'));
 /** Blind held-out part: written by a separate session that never saw the queries; printed, not asserted. */
 const blindPart = evaluateExamples(config, examples('held-out-2.json'));
+/** Second blind held-out part (wider styles); printed, not asserted. */
+const blindPart3 = evaluateExamples(config, examples('held-out-3.json'));
 
 function toInput(entry: LabelledItem): MatchInput {
   const { id: _id, sourceId, kind: _kind, diff, topics: _topics, ...item } = entry;
@@ -94,7 +96,7 @@ describe('shipped topic queries on the labelled set', () => {
     for (const entry of labelled.items) for (const topic of entry.topics) expect(known).toContain(topic);
   });
 
-  it('prints precision and recall per topic (items.json, tuning.json, held-out.json, held-out-2.json)', () => {
+  it('prints precision and recall per topic (items.json, tuning.json, held-out.json, held-out-2.json, held-out-3.json)', () => {
     print(`all ${labelled.items.length} items`, scores);
     print(`items.json: ${heldOut.length} items once held out (tuned on since)`, score(heldOut));
     expect(scores).toHaveLength(5);
@@ -102,6 +104,7 @@ describe('shipped topic queries on the labelled set', () => {
       ['tuning.json', tuning],
       ['held-out.json (never tuned on)', heldOutPart],
       ['held-out-2.json (written blind, never tuned on)', blindPart],
+      ['held-out-3.json (written blind, never tuned on)', blindPart3],
     ] as const) {
       console.log(label);
       for (const row of report.topics) {
