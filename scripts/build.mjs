@@ -1,0 +1,52 @@
+// `npm run build` (and `prepare`, so `npm ci` runs it): bundles the command line into dist/ with
+// esbuild, so `policy-watch` starts without compiling TypeScript. Packages stay in node_modules;
+// the long-running commands and the embedded store are separate chunks loaded only when used.
+// dist/build.json lists the sources read, so bin/policy-watch.js can tell a stale build.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist');
+const started = Date.now();
+
+// deps.ts hides the embedded runtime's specifier in a variable so the Lambda bundles leave
+// dynalite out; in the command line's own bundle it becomes a real (lazily loaded) chunk.
+const localRuntime = {
+  name: 'local-runtime',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /functions[\\/]deps\.ts$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const rewritten = source.replace(
+        'await import(LOCAL_RUNTIME)',
+        "await import('./local/open-runtime.ts')",
+      );
+      if (rewritten === source) throw new Error('build: the LOCAL_RUNTIME import in functions/deps.ts moved');
+      return { contents: rewritten, loader: 'ts' };
+    });
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'functions/cli.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [localRuntime],
+});
+const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+await mkdir(outdir, { recursive: true });
+await writeFile(join(outdir, 'build.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
+process.stdout.write(`built dist/ from ${inputs.length} sources in ${Date.now() - started} ms\n`);
