@@ -39,7 +39,12 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Libraries are bundled too (one file to load instead of hundreds), except those that find
+  // files of their own at run time (native LevelDB, the mail emulator's web assets) and tools.
+  external: ['dynalite', 'aws-ses-v2-local', 'tsx', 'esbuild', 'playwright-core', 'sst'],
+  banner: {
+    js: "import { createRequire as __pwCreateRequire } from 'node:module'; const require = __pwCreateRequire(import.meta.url);",
+  },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   metafile: true,

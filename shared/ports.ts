@@ -84,6 +84,8 @@ export interface SourceStateRepo {
   get(sourceId: string): Promise<SourceState | null>;
   list(): Promise<SourceState[]>;
   put(state: SourceState): Promise<void>;
+  /** Puts several states in batches (each stands alone; not atomic). */
+  putMany(states: readonly SourceState[]): Promise<void>;
 }
 
 export interface ItemRepo {
@@ -113,6 +115,11 @@ export interface AlertQuery {
 export interface AlertRepo {
   /** Creates the alert unless its id exists (conditional write). True when it was created. */
   create(alert: Alert): Promise<boolean>;
+  /**
+   * `create` for several alerts at once (batched reads and index writes): true per alert created,
+   * false where its id existed. Each alert's main record is still written last and conditionally.
+   */
+  createMany(alerts: readonly Alert[]): Promise<boolean[]>;
   get(id: string): Promise<Alert | null>;
   /** Newest detection first (`detectedAt`, then `id`, both descending), stable cursor pages. */
   list(query: AlertQuery): Promise<AlertPage>;

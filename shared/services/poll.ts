@@ -44,8 +44,15 @@ export class UnknownSourceError extends Error {
 
 export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {}): Promise<PollReport> {
   const started = deps.clock.now().getTime();
-  const sources = await selectSources(deps, options);
-  const context = newContext(deps);
+  // One read of every source state for the cycle instead of one per source.
+  const states = await deps.store.sources.list();
+  const sources = selectSources(deps, options, states);
+  const writer = stateWriter(deps);
+  const context: PollContext = {
+    ...newContext(deps),
+    states: new Map(states.map((state) => [state.sourceId, state])),
+    saveState: writer.save,
+  };
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];
   const queue = [...sources];
@@ -60,6 +67,7 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
   };
   const width = Math.min(deps.config.polling.concurrency, Math.max(sources.length, 1));
   await Promise.all(Array.from({ length: width }, worker));
+  await writer.flush();
   const log = deps.logger;
   const report: PollReport = {
     sources: sources.map((source) => results.get(source.id)!),
@@ -99,7 +107,11 @@ export function dueSources(
   });
 }
 
-async function selectSources(deps: ServiceDeps, options: PollOptions): Promise<SourceConfig[]> {
+function selectSources(
+  deps: ServiceDeps,
+  options: PollOptions,
+  states: readonly SourceState[],
+): SourceConfig[] {
   let sources = deps.config.sources;
   if (options.sourceIds && options.sourceIds.length > 0) {
     const known = new Set(sources.map((source) => source.id));
@@ -108,8 +120,41 @@ async function selectSources(deps: ServiceDeps, options: PollOptions): Promise<S
     const wanted = new Set(options.sourceIds);
     sources = sources.filter((source) => wanted.has(source.id));
   }
-  if (options.dueOnly) sources = dueSources(sources, await deps.store.sources.list(), deps.clock.now());
+  if (options.dueOnly) sources = dueSources(sources, states, deps.clock.now());
   return sources;
+}
+
+const STATE_BATCH = 25;
+
+/**
+ * Source states written in batches as sources finish (and the rest when the cycle ends). A
+ * state still waits for its source's alerts and versions; if a batch cannot be written, those
+ * sources keep their previous validators and are simply fetched and compared again next time.
+ */
+function stateWriter(deps: ServiceDeps) {
+  let pending: SourceState[] = [];
+  const writes: Promise<void>[] = [];
+  const write = (batch: SourceState[]) =>
+    deps.store.sources.putMany(batch).catch((error: unknown) => {
+      deps.logger.log('error', 'source states not recorded', {
+        sourceIds: batch.map((state) => state.sourceId),
+        error,
+      });
+    });
+  return {
+    save: async (state: SourceState) => {
+      pending.push(state);
+      if (pending.length >= STATE_BATCH) {
+        writes.push(write(pending));
+        pending = [];
+      }
+    },
+    async flush() {
+      if (pending.length > 0) writes.push(write(pending));
+      pending = [];
+      await Promise.all(writes);
+    },
+  };
 }
 
 function newContext(deps: ServiceDeps): PollContext {

@@ -9,7 +9,14 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/types.ts';
 import type { AlertRepo } from '../ports.ts';
 import { listAlerts } from './alert-listing.ts';
-import { isConditionalFailure, queryAll, type TableContext } from './batch.ts';
+import {
+  batchGet,
+  batchWrite,
+  isConditionalFailure,
+  putRequest,
+  queryAll,
+  type TableContext,
+} from './batch.ts';
 import {
   alertKey,
   alertPosition,
@@ -42,28 +49,56 @@ async function putIfAbsent(ctx: TableContext, item: Record<string, unknown>): Pr
   }
 }
 
+function topicCopies(alert: Alert): Record<string, unknown>[] {
+  return [...new Set(alert.topics)].map((topic) => ({
+    ...alert,
+    ...topicAlertKey(topic, alert.detectedAt, alert.id),
+    entity: 'alert-topic',
+    v: SCHEMA_VERSION,
+  }));
+}
+
+function mainRecord(alert: Alert): Record<string, unknown> {
+  return {
+    ...alert,
+    ...alertKey(alert.id),
+    ...allAlertsIndex(alert.detectedAt, alert.id),
+    ...sourceAlertsIndex(alert.source.id, alert.detectedAt, alert.id),
+    entity: 'alert',
+    v: SCHEMA_VERSION,
+  };
+}
+
 export function createAlertRepo(ctx: TableContext): AlertRepo {
   return {
     async create(alert) {
       // Conditional copies never overwrite what an earlier run indexed.
-      await Promise.all(
-        [...new Set(alert.topics)].map((topic) =>
-          putIfAbsent(ctx, {
-            ...alert,
-            ...topicAlertKey(topic, alert.detectedAt, alert.id),
-            entity: 'alert-topic',
-            v: SCHEMA_VERSION,
-          }),
-        ),
+      await Promise.all(topicCopies(alert).map((copy) => putIfAbsent(ctx, copy)));
+      return putIfAbsent(ctx, mainRecord(alert));
+    },
+
+    async createMany(alerts) {
+      if (alerts.length === 0) return [];
+      // Alerts whose main record exists are complete already (it is written last).
+      const existing = new Set(
+        (
+          await batchGet(
+            ctx,
+            alerts.map((alert) => alertKey(alert.id)),
+          )
+        ).map((item) => String(item.id)),
       );
-      return putIfAbsent(ctx, {
-        ...alert,
-        ...alertKey(alert.id),
-        ...allAlertsIndex(alert.detectedAt, alert.id),
-        ...sourceAlertsIndex(alert.source.id, alert.detectedAt, alert.id),
-        entity: 'alert',
-        v: SCHEMA_VERSION,
-      });
+      const fresh = alerts.filter((alert) => !existing.has(alert.id));
+      // A copy at the same key can only come from an interrupted run for the same alert
+      // (its id and detection time are in the key), so rewriting it changes nothing.
+      await batchWrite(ctx, fresh.flatMap(topicCopies).map(putRequest));
+      const created = new Set<string>();
+      await Promise.all(
+        fresh.map(async (alert) => {
+          if (await putIfAbsent(ctx, mainRecord(alert))) created.add(alert.id);
+        }),
+      );
+      return alerts.map((alert) => created.has(alert.id));
     },
 
     async get(id) {

@@ -131,6 +131,27 @@ describe('alert create', () => {
     }
     expect((await store.alerts.list({ limit: 5 })).items.map((a) => a.id)).toEqual(['crash']);
   });
+
+  test('createMany creates the absent ones, reports the existing ones, indexes every topic', async () => {
+    const { store } = await createTestStore(db);
+    const old = makeAlert({ id: 'old', topics: ['t1'] });
+    await store.alerts.create(old);
+    const batch = [
+      makeAlert({ id: 'm1', topics: ['t1', 't2'], detectedAt: at(1) }),
+      old,
+      ...Array.from({ length: 30 }, (_, i) => makeAlert({ id: `n${i}`, topics: ['t2'], detectedAt: at(2) })),
+    ];
+    const created = await store.alerts.createMany(batch);
+    expect(created).toEqual(batch.map((alert) => alert.id !== 'old'));
+    expect(await store.alerts.createMany(batch)).toEqual(batch.map(() => false));
+    expect(await store.alerts.createMany([])).toEqual([]);
+    expect(await store.alerts.get('m1')).toEqual(batch[0]);
+    expect((await store.alerts.list({ topics: ['t1'], limit: 10 })).items.map((a) => a.id)).toEqual([
+      'm1',
+      'old',
+    ]);
+    expect((await store.alerts.list({ topics: ['t2'], limit: 50 })).items).toHaveLength(31);
+  });
 });
 
 describe('alert listing', () => {
