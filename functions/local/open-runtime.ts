@@ -5,8 +5,8 @@
  * kept as `DATA_DIR/outbox/<messageId>.eml`.
  */
 import { join } from 'node:path';
-import type { Config } from '../../shared/config.ts';
 import { SESClient } from '@aws-sdk/client-ses';
+import type { Config } from '../../shared/config.ts';
 import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
 import type { Logger, Mailer } from '../../shared/ports.ts';
 import type { ServiceDeps } from '../../shared/services/deps.ts';
