@@ -31,7 +31,7 @@ function entry(feed: number, index: number, generation: number): string {
     <updated>2026-11-${day}T09:30:00+00:00</updated>
     <link rel="alternate" type="text/html" href="https://www.gov.uk/government/news/${slug}"/>
     <title>${word(index)} ${word(feed + index)}${topic}: ${word(index * 3)} update ${index} (${feed})</title>
-    <summary type="html">&lt;p&gt;The department published ${word(index + 1)} on ${word(index + 2)}${topic} and ${word(feed)} for local ${word(index + 5)}, with next steps for ${word(index + 4)} organisations.&lt;/p&gt;</summary>
+    <summary type="html">&lt;p&gt;The department published ${word(index + 1)} on ${word(index + 2)}${topic} and ${word(feed)} for regional ${word(index + 5)}, with next steps for ${word(index + 4)} organisations.&lt;/p&gt;</summary>
   </entry>
 `;
 }
