@@ -12,6 +12,7 @@
  *   npm run bench -- rounds api   only the files whose names contain these words
  *   npm run bench -- --out FILE   results elsewhere than bench/results.json
  */
+import { spawnSync } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -55,6 +56,11 @@ if (options.peers) {
   for (const [name, path] of Object.entries(peers))
     if (!path) process.stderr.write(`${name} is not installed: its rounds show policy-watch alone\n`);
 }
+// Whole-process figures are of the compiled command line, as `npm ci` leaves it.
+const built = spawnSync(process.execPath, [`${dir}../scripts/build.mjs`], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+if (built.status !== 0) process.stderr.write('build failed: whole-process figures are of the tsx fallback\n');
 const files = (await readdir(dir)).filter((file) => file.endsWith('.bench.ts')).sort();
 const rows: (BenchRow & { file: string })[] = [];
 const started = Date.now();
