@@ -13,6 +13,7 @@
  *   npm run bench -- --out FILE   results elsewhere than bench/results.json
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,6 +34,20 @@ export interface BenchRow {
   goal?: number | null;
   /** An absolute ceiling for `measured`. */
   limit?: number | null;
+}
+
+/** The same test as bin/policy-watch.js: dist/ exists and no source changed since. */
+function freshBuild(): boolean {
+  try {
+    const root = new URL('..', import.meta.url);
+    const { builtAt, inputs } = JSON.parse(readFileSync(new URL('dist/build.json', root), 'utf8')) as {
+      builtAt: number;
+      inputs: string[];
+    };
+    return inputs.every((file) => statSync(new URL(file, root)).mtimeMs <= builtAt);
+  } catch {
+    return false;
+  }
 }
 
 export interface BenchOptions {
@@ -56,11 +71,15 @@ if (options.peers) {
   for (const [name, path] of Object.entries(peers))
     if (!path) process.stderr.write(`${name} is not installed: its rounds show policy-watch alone\n`);
 }
-// Whole-process figures are of the compiled command line, as `npm ci` leaves it.
-const built = spawnSync(process.execPath, [`${dir}../scripts/build.mjs`], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-if (built.status !== 0) process.stderr.write('build failed: whole-process figures are of the tsx fallback\n');
+// Whole-process figures are of the compiled command line, as `npm ci` leaves it (rebuilt only
+// when missing or stale, so commands running meanwhile keep their build).
+if (!freshBuild()) {
+  const built = spawnSync(process.execPath, [`${dir}../scripts/build.mjs`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (built.status !== 0)
+    process.stderr.write('build failed: whole-process figures are of the tsx fallback\n');
+}
 const files = (await readdir(dir)).filter((file) => file.endsWith('.bench.ts')).sort();
 const rows: (BenchRow & { file: string })[] = [];
 const started = Date.now();

@@ -2,13 +2,15 @@
 // esbuild, so `policy-watch` starts without compiling TypeScript. Packages stay in node_modules;
 // the long-running commands and the embedded store are separate chunks loaded only when used.
 // dist/build.json lists the sources read, so bin/policy-watch.js can tell a stale build.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'dist');
+const dist = join(root, 'dist');
+// Built beside dist/ and swapped in, so a command starting meanwhile sees the old or the new build.
+const outdir = join(root, `dist.building-${process.pid}`);
 const started = Date.now();
 
 // deps.ts hides the embedded runtime's specifier in a variable so the Lambda bundles leave
@@ -54,4 +56,8 @@ const result = await build({
 const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
 await mkdir(outdir, { recursive: true });
 await writeFile(join(outdir, 'build.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
+const old = join(root, `dist.old-${process.pid}`);
+await rename(dist, old).catch(() => {});
+await rename(outdir, dist);
+await rm(old, { recursive: true, force: true });
 process.stdout.write(`built dist/ from ${inputs.length} sources in ${Date.now() - started} ms\n`);
