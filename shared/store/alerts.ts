@@ -49,6 +49,8 @@ async function putIfAbsent(ctx: TableContext, item: Record<string, unknown>): Pr
   }
 }
 
+const MAIN_WRITERS = 4;
+
 function topicCopies(alert: Alert): Record<string, unknown>[] {
   return [...new Set(alert.topics)].map((topic) => ({
     ...alert,
@@ -93,11 +95,14 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       // (its id and detection time are in the key), so rewriting it changes nothing.
       await batchWrite(ctx, fresh.flatMap(topicCopies).map(putRequest));
       const created = new Set<string>();
-      await Promise.all(
-        fresh.map(async (alert) => {
+      // A few at a time: a cycle runs many sources at once, each with its own batch.
+      const queue = [...fresh];
+      const worker = async () => {
+        for (let alert = queue.shift(); alert; alert = queue.shift()) {
           if (await putIfAbsent(ctx, mainRecord(alert))) created.add(alert.id);
-        }),
-      );
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(MAIN_WRITERS, queue.length) }, worker));
       return alerts.map((alert) => created.has(alert.id));
     },
 
