@@ -24,6 +24,9 @@ export function tokenize(text: string): string[] {
 // Vocabularies are small (tens of thousands of words), but a hostile page could feed
 // millions of distinct strings: the memo is cleared rather than allowed to grow unbounded.
 const MEMO_LIMIT = 100_000;
+// No word is this long; longer runs (encoded data, filler) are kept whole, because the stemmer's
+// suffix rules take time that grows much faster than the token (minutes for 64 KB).
+const MAX_STEMMED_LENGTH = 64;
 const memo = new Map<string, string>();
 
 /** Porter2 stem of one normalised token, computed once per distinct token. */
@@ -31,7 +34,7 @@ export function stem(token: string): string {
   let stemmed = memo.get(token);
   if (stemmed === undefined) {
     // Digits-only tokens (years, section numbers) are left as they are.
-    stemmed = /^\d+$/.test(token) ? token : stemWord(token);
+    stemmed = token.length > MAX_STEMMED_LENGTH || /^\d+$/.test(token) ? token : stemWord(token);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(token, stemmed);
   }
