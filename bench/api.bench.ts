@@ -64,7 +64,7 @@ async function load(pool: Pool, path: string, rate: number, seconds: number): Pr
 
 export async function benchApi(options: BenchOptions): Promise<BenchRow[]> {
   const count = options.quick ? 2_000 : 10_000;
-  const seconds = options.quick ? 2 : 10;
+  const seconds = options.quick ? 1 : 10;
   const test = await createTestStore();
   const config = configFrom({
     organisation: { name: 'Bench', contact: 'bench@example.org' },
@@ -91,7 +91,7 @@ export async function benchApi(options: BenchOptions): Promise<BenchRow[]> {
       ['GET /api/alerts?limit=100', '/api/alerts?limit=100'],
       ['GET /api/topics/{id}/alerts.atom', '/api/topics/localism/alerts.atom'],
     ] as const) {
-      const idle = await load(pool, path, 20, 1); // warm-up and the unloaded figure
+      const idle = await load(pool, path, 20, options.quick ? 0.5 : 1); // warm-up and the unloaded figure
       const loaded = await load(pool, path, RATE, seconds);
       const p50 = percentile(loaded, 50);
       const p99 = percentile(loaded, 99);
