@@ -9,11 +9,10 @@ import { runPollCycle } from '../shared/services/poll.ts';
 import { createTestStore } from '../tests/support/dynalite.ts';
 import { fixture, type Route, startFixtureServer } from '../tests/support/fixture-server.ts';
 import { configFrom, serviceDeps } from '../tests/support/service-deps.ts';
-import type { BenchRow } from './run.ts';
+import type { BenchOptions, BenchRow } from './run.ts';
 
-const FEEDS = 200;
-
-export async function benchPoll(): Promise<BenchRow[]> {
+export async function benchPoll(options?: BenchOptions): Promise<BenchRow[]> {
+  const FEEDS = options?.quick ? 20 : 200;
   const changes = fixture('legislation-changes-affected-ukpga-2018-12.feed.xml').toString('utf8');
   const bills = fixture('parliament-bills-allpublicbills-2017.rss.xml').toString('utf8');
   const routes: Record<string, Route> = {};

@@ -4,10 +4,8 @@
  * (0 done, 1 config/store errors, 2 usage errors).
  */
 import { parseArgs } from 'node:util';
-import { runCheck, runDigestCommand, runPollCommand } from './cli/commands.ts';
 import { COMMANDS, type CommandName, HELP } from './cli/help.ts';
 import { CliError, type Output, processOutput } from './cli/output.ts';
-import { EnvError, StoreUnavailableError } from './deps.ts';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -57,6 +55,8 @@ export async function main(argv: readonly string[], out: Output): Promise<number
 
   const common = { configArg: values.config, json: values.json, env: process.env, out };
   try {
+    // Loaded per command, so `--help` and usage errors never load the SDK or the store.
+    const { runCheck, runDigestCommand, runPollCommand } = await import('./cli/commands.ts');
     switch (command) {
       case 'check':
         return await runCheck(common);
@@ -126,15 +126,19 @@ function usage(
 /** The errors users can act on get their own code; anything else is `internal`. */
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
-  if (error instanceof EnvError) {
+  // By name: importing deps.ts or the embedded store here would load the SDK or dynalite for
+  // every command, `--help` included.
+  if (error instanceof Error && error.name === 'EnvError' && 'issues' in error) {
+    const issues = error.issues as { variable: string; message: string }[];
     return new CliError(
       'invalid_environment',
       error.message,
-      error.issues.map((issue) => ({ path: issue.variable, message: issue.message })),
+      issues.map((issue) => ({ path: issue.variable, message: issue.message })),
     );
   }
-  if (error instanceof StoreUnavailableError) return new CliError('store_unavailable', error.message);
-  // By name: importing the embedded store here would load dynalite for `check` too.
+  if (error instanceof Error && error.name === 'StoreUnavailableError') {
+    return new CliError('store_unavailable', error.message);
+  }
   if (error instanceof Error && error.name === 'StoreLockedError') {
     return new CliError('store_locked', error.message);
   }

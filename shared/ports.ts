@@ -90,6 +90,8 @@ export interface SourceStateRepo {
   put(state: SourceState): Promise<void>;
   /** Sets (or with null clears) only `escalatedAt` of an existing state record. */
   setEscalatedAt(sourceId: string, escalatedAt: string | null): Promise<void>;
+  /** Puts several states in batches (each stands alone; not atomic). */
+  putMany(states: readonly SourceState[]): Promise<void>;
 }
 
 export interface ItemRepo {
@@ -122,6 +124,11 @@ export interface AlertRepo {
    * with a later `detectedAt`, adds no second copy anywhere). True when this call listed it.
    */
   create(alert: Alert): Promise<boolean>;
+  /**
+   * `create` for several alerts at once (batched reads and index writes): true per alert created,
+   * false where its id existed. Each alert's main record is still written last and conditionally.
+   */
+  createMany(alerts: readonly Alert[]): Promise<boolean[]>;
   get(id: string): Promise<Alert | null>;
   /** Newest detection first (`detectedAt`, then `id`, both descending), stable cursor pages. */
   list(query: AlertQuery): Promise<AlertPage>;

@@ -23,6 +23,8 @@ export async function openServiceDeps(options: {
   env: EnvInput;
   config: Config;
   quiet?: boolean;
+  /** Start the embedded mail sink only if a message is sent (poll). */
+  mailOnDemand?: boolean;
 }): Promise<ServiceRuntime> {
   const local: typeof import('../local/open-runtime.ts') = await import(LOCAL_RUNTIME);
   const env = loadEnv(options.env);
@@ -30,6 +32,12 @@ export async function openServiceDeps(options: {
     level: options.quiet ? 'warn' : 'info',
     pretty: Boolean(process.stderr.isTTY),
   });
-  const runtime = await local.openLocalRuntime({ env, config: options.config, logger, role: 'command' });
+  const runtime = await local.openLocalRuntime({
+    env,
+    config: options.config,
+    logger,
+    role: 'command',
+    mailOnDemand: options.mailOnDemand === true,
+  });
   return { deps: runtime.deps, close: runtime.close };
 }

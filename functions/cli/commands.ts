@@ -72,6 +72,7 @@ export async function runPollCommand(context: CommandContext & { sources: string
     env: context.env,
     config,
     quiet: context.json || !context.out.isTTY,
+    mailOnDemand: true,
   });
   try {
     const progress = context.json

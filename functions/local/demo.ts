@@ -21,9 +21,10 @@ import { type LocalServer, readyText, runUntilSignal, startLocal } from './start
 
 export const DEMO_SUBSCRIBER = 'demo@example.org';
 
+// Two folders down from the package root both here and in the compiled dist/chunks/.
 const ROOT = resolve(import.meta.dirname, '../..');
 const recorded = (name: string) => join(ROOT, 'tests/fixtures', name);
-const constructed = (name: string) => join(import.meta.dirname, 'demo-fixtures', name);
+const constructed = (name: string) => join(ROOT, 'functions/local/demo-fixtures', name);
 
 const ATOM = 'application/atom+xml; charset=utf-8';
 /** Local path → document. Recorded documents are listed in tests/fixtures/PROVENANCE.md. */

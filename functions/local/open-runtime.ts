@@ -5,8 +5,10 @@
  * kept as `DATA_DIR/outbox/<messageId>.eml`.
  */
 import { join } from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
 import type { Config } from '../../shared/config.ts';
-import type { Logger } from '../../shared/ports.ts';
+import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
+import type { Logger, Mailer } from '../../shared/ports.ts';
 import type { ServiceDeps } from '../../shared/services/deps.ts';
 import { buildDeps, type Env, localSecrets } from '../deps.ts';
 import { type EmbeddedMail, startEmbeddedMail, withOutbox } from './embedded-mail.ts';
@@ -38,6 +40,11 @@ export interface OpenLocalRuntimeOptions {
    * `PORT=0` links to that server rather than to the default port where nothing listens.
    */
   publicUrl?: string;
+  /**
+   * A command that may never send (poll) starts its own mail sink only on its first message,
+   * so it does not load the emulator for nothing.
+   */
+  mailOnDemand?: boolean;
 }
 
 export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promise<LocalRuntime> {
@@ -52,25 +59,41 @@ export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promis
   try {
     let mailEndpoint = env.SES_ENDPOINT ?? live?.mailEndpoint ?? null;
     let inboxUrl = env.SES_ENDPOINT ? null : (live?.inboxUrl ?? null);
-    if (!mailEndpoint) {
+    const outbox = join(env.DATA_DIR, 'outbox');
+    const onDemand = !mailEndpoint && options.mailOnDemand === true && options.role === 'command';
+    let startOnDemand: (() => Promise<Mailer>) | null = null;
+    if (onDemand) {
+      startOnDemand = async () => {
+        mail = await startEmbeddedMail({ port: 0 });
+        const ses = new SESClient({
+          region: env.AWS_REGION,
+          endpoint: mail.endpoint,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        });
+        return withOutbox(createSesMailer({ client: ses, maxSendRate: config.digests.maxSendRate }), outbox);
+      };
+      mailEndpoint = 'on-demand';
+    } else if (!mailEndpoint) {
       mail = await startEmbeddedMail({ port: options.role === 'server' ? env.MAIL_PORT : 0 });
       mailEndpoint = mail.endpoint;
       inboxUrl = mail.inboxUrl;
     }
-    const outbox = join(env.DATA_DIR, 'outbox');
     const publicUrl = options.publicUrl ?? (env.PUBLIC_URL ? undefined : (live?.publicUrl ?? live?.apiUrl));
     const deps = await buildDeps({
       env,
       config,
       secrets,
       storeEndpoint: store.endpoint,
-      sesEndpoint: mailEndpoint,
+      ...(startOnDemand ? {} : { sesEndpoint: mailEndpoint }),
       ensureTable: true,
       logger,
       ...(publicUrl ? { publicUrl } : {}),
-      ...(env.SES_ENDPOINT ? {} : { wrapMailer: (mailer) => withOutbox(mailer, outbox) }),
+      ...(startOnDemand
+        ? { wrapMailer: () => mailerOnDemand(startOnDemand) }
+        : env.SES_ENDPOINT
+          ? {}
+          : { wrapMailer: (mailer: Mailer) => withOutbox(mailer, outbox) }),
     });
-    const sink = mail;
     return {
       deps,
       storeEndpoint: store.endpoint,
@@ -78,6 +101,7 @@ export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promis
       inboxUrl,
       generatedStaffKey: secrets.generatedStaffKey,
       async close() {
+        const sink: EmbeddedMail | null = mail;
         await sink
           ?.close()
           .catch((error: unknown) => logger.log('warn', 'mail sink close failed', { error }));
@@ -89,4 +113,15 @@ export async function openLocalRuntime(options: OpenLocalRuntimeOptions): Promis
     await store.close().catch(() => {});
     throw error;
   }
+}
+
+/** A mailer whose transport is set up on the first message. */
+function mailerOnDemand(start: () => Promise<Mailer>): Mailer {
+  let ready: Promise<Mailer> | null = null;
+  return {
+    async sendRaw(email) {
+      ready ??= start();
+      return (await ready).sendRaw(email);
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { type SourceConfig, sourceTitle } from '../config.ts';
 import { alertId, alertKind, backfillAllows, buildAlert, changedAtFor, itemDate } from '../domain/alert.ts';
 import { isEmptyDiff, lineDiff } from '../domain/line-diff.ts';
 import type { TopicMatcher } from '../domain/match.ts';
-import type { LineDiff, ParsedItem, PollStatus, SourceState, StoredItem } from '../domain/types.ts';
+import type { Alert, LineDiff, ParsedItem, PollStatus, SourceState, StoredItem } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
 import { legislationIdFromUri } from '../sources/legislation.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -41,6 +41,10 @@ export interface PollContext {
   topicOrder: readonly string[];
   enrichment: { take(): boolean };
   cited?: CitedContext;
+  /** Every stored source state, read once for a whole cycle; unset: read per source. */
+  states?: ReadonlyMap<string, SourceState>;
+  /** Records a source's new state (a cycle batches them); unset: one put per source. */
+  saveState?: (state: SourceState) => Promise<void>;
 }
 
 export function createPollContext(
@@ -80,7 +84,10 @@ export async function pollOne(
   source: SourceConfig,
   context: PollContext,
 ): Promise<{ result: SourcePollResult; alertIds: string[] }> {
-  const stored = await deps.store.sources.get(source.id);
+  const stored = context.states
+    ? (context.states.get(source.id) ?? null)
+    : await deps.store.sources.get(source.id);
+  const saveState = context.saveState ?? ((next: SourceState) => deps.store.sources.put(next));
   // A changed URL drops the validators: the source is polled as a first poll (SPEC §2).
   const state = stored && stored.url === source.url ? stored : null;
   const detectedAt = deps.clock.now().toISOString();
@@ -91,19 +98,17 @@ export async function pollOne(
   } catch (error) {
     const message = errorMessage(error);
     const httpStatus = httpStatusOf(error);
-    await deps.store.sources.put(failedState(source, state, detectedAt, message, httpStatus));
+    await saveState(failedState(source, state, detectedAt, message, httpStatus));
     deps.logger.log('warn', 'source failed', { sourceId: source.id, error: message });
     return { result: { ...base, status: 'failed', httpStatus, error: message }, alertIds: [] };
   }
   if (fetched === 'not-modified') {
-    await deps.store.sources.put(okState(source, state, detectedAt, 'not-modified', 304, null));
+    await saveState(okState(source, state, detectedAt, 'not-modified', 304, null));
     const items = state?.itemCount ?? 0;
     return { result: { ...base, status: 'not-modified', httpStatus: 304, items }, alertIds: [] };
   }
   if (fetched.unchangedBody) {
-    await deps.store.sources.put(
-      okState(source, state, detectedAt, 'unchanged', fetched.httpStatus, fetched),
-    );
+    await saveState(okState(source, state, detectedAt, 'unchanged', fetched.httpStatus, fetched));
     const items = state?.itemCount ?? 0;
     return { result: { ...base, status: 'unchanged', httpStatus: fetched.httpStatus, items }, alertIds: [] };
   }
@@ -115,7 +120,7 @@ export async function pollOne(
     // Alerts already written stay (their ids are deterministic); versions not yet recorded
     // are detected again next time, so nothing is lost or doubled.
     const message = `could not record changes: ${errorMessage(error)}`;
-    await deps.store.sources.put(failedState(source, state, detectedAt, message, fetched.httpStatus));
+    await saveState(failedState(source, state, detectedAt, message, fetched.httpStatus));
     deps.logger.log('error', 'source failed while recording', { sourceId: source.id, error });
     return {
       result: { ...base, status: 'failed', httpStatus: fetched.httpStatus, error: message },
@@ -123,7 +128,7 @@ export async function pollOne(
     };
   }
   const status = detection.newItems + detection.updatedItems > 0 ? 'changed' : 'unchanged';
-  await deps.store.sources.put(
+  await saveState(
     okState(source, state, detectedAt, status, fetched.httpStatus, fetched, fetched.items.length),
   );
   return {
@@ -157,7 +162,7 @@ async function detectChanges(
   const pageRegion = source.kind === 'page' && !source.items;
   const now = deps.clock.now();
   const toStore: StoredItem[] = [];
-  const alertIds: string[] = [];
+  const alerts: Alert[] = [];
   let newItems = 0;
   let updatedItems = 0;
 
@@ -193,19 +198,20 @@ async function detectChanges(
       const id = alertId(source.id, item.key, version);
       const kind = alertKind({ pageRegion, alertedBefore: previous?.alerted ?? false });
       const govuk = context.enrichment.take() ? await fetchGovukContent(deps, item, source) : null;
-      const alert = buildAlert({
-        id,
-        kind,
-        source: { id: source.id, title: sourceTitle(source) },
-        item,
-        matched,
-        topicOrder: context.topicOrder,
-        whatChanged: whatChangedFor({ item, kind, diff, govuk }),
-        changedAt,
-        detectedAt,
-        diff,
-      });
-      if (await deps.store.alerts.create(alert)) alertIds.push(id);
+      alerts.push(
+        buildAlert({
+          id,
+          kind,
+          source: { id: source.id, title: sourceTitle(source) },
+          item,
+          matched,
+          topicOrder: context.topicOrder,
+          whatChanged: whatChangedFor({ item, kind, diff, govuk }),
+          changedAt,
+          detectedAt,
+          diff,
+        }),
+      );
       alerted = true;
     }
     toStore.push({
@@ -221,6 +227,8 @@ async function detectChanges(
   }
   // Versions are recorded after their alerts: a crash in between re-detects the change and
   // the deterministic alert id makes the retry a no-op.
+  const created = await deps.store.alerts.createMany(alerts);
+  const alertIds = alerts.filter((_, index) => created[index]).map((alert) => alert.id);
   await deps.store.items.putMany(toStore);
   const titles = actTitles(items.filter((item) => toStore.some((stored) => stored.key === item.key)));
   if (titles.length > 0) {

@@ -51,9 +51,16 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
     await refreshCitations(deps);
     cited = await allSources(deps);
   }
-  const sources = await selectSources(deps, cited, options);
+  // One read of every source state for the cycle instead of one per source.
+  const states = await deps.store.sources.list();
+  const sources = selectSources(cited, options, states, deps.clock.now());
   await prepareListings(deps);
-  const context = newContext(deps, await citedContext(deps, cited));
+  const writer = stateWriter(deps);
+  const context: PollContext = {
+    ...newContext(deps, await citedContext(deps, cited)),
+    states: new Map(states.map((state) => [state.sourceId, state])),
+    saveState: writer.save,
+  };
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];
   const queue = [...sources];
@@ -68,6 +75,7 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
   };
   const width = Math.min(deps.config.polling.concurrency, Math.max(sources.length, 1));
   await Promise.all(Array.from({ length: width }, worker));
+  await writer.flush();
   await escalateSourceHealth(
     deps,
     sources.map((source) => source.id),
@@ -143,11 +151,12 @@ export function dueSources(
   });
 }
 
-async function selectSources(
-  deps: ServiceDeps,
+function selectSources(
   cited: CitedSources,
   options: PollOptions,
-): Promise<SourceConfig[]> {
+  states: readonly SourceState[],
+  now: Date,
+): SourceConfig[] {
   let sources = cited.sources;
   if (options.sourceIds && options.sourceIds.length > 0) {
     const known = new Set(sources.map((source) => source.id));
@@ -156,8 +165,41 @@ async function selectSources(
     const wanted = new Set(options.sourceIds);
     sources = sources.filter((source) => wanted.has(source.id));
   }
-  if (options.dueOnly) sources = dueSources(sources, await deps.store.sources.list(), deps.clock.now());
+  if (options.dueOnly) sources = dueSources(sources, states, now);
   return sources;
+}
+
+const STATE_BATCH = 25;
+
+/**
+ * Source states written in batches as sources finish (and the rest when the cycle ends). A
+ * state still waits for its source's alerts and versions; if a batch cannot be written, those
+ * sources keep their previous validators and are simply fetched and compared again next time.
+ */
+function stateWriter(deps: ServiceDeps) {
+  let pending: SourceState[] = [];
+  const writes: Promise<void>[] = [];
+  const write = (batch: SourceState[]) =>
+    deps.store.sources.putMany(batch).catch((error: unknown) => {
+      deps.logger.log('error', 'source states not recorded', {
+        sourceIds: batch.map((state) => state.sourceId),
+        error,
+      });
+    });
+  return {
+    save: async (state: SourceState) => {
+      pending.push(state);
+      if (pending.length >= STATE_BATCH) {
+        writes.push(write(pending));
+        pending = [];
+      }
+    },
+    async flush() {
+      if (pending.length > 0) writes.push(write(pending));
+      pending = [];
+      await Promise.all(writes);
+    },
+  };
 }
 
 function newContext(deps: ServiceDeps, cited?: CitedContext): PollContext {

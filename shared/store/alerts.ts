@@ -16,7 +16,15 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/types.ts';
 import type { AlertRepo } from '../ports.ts';
 import { listAlerts } from './alert-listing.ts';
-import { batchWrite, deleteRequest, isConditionalFailure, queryAll, type TableContext } from './batch.ts';
+import {
+  batchGet,
+  batchWrite,
+  deleteRequest,
+  isConditionalFailure,
+  putRequest,
+  queryAll,
+  type TableContext,
+} from './batch.ts';
 import {
   alertKey,
   alertPosition,
@@ -91,38 +99,76 @@ async function claim(ctx: TableContext, alert: Alert): Promise<boolean> {
   return true;
 }
 
+/** Claims, then listings, a few at a time: a cycle runs many sources at once, each with its own batch. */
+const WRITERS = 4;
+
+async function eachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITERS, queue.length) }, worker));
+}
+
+/** Step 2: the topic and late copies, at keys fixed by the claimed `detectedAt`. */
+const copyItems = (alert: Alert) =>
+  copies(alert).map(({ key, entity }) => ({ ...alert, ...key, entity, v: SCHEMA_VERSION }));
+
+/** Step 3: the listing keys on the record; from here on every listing and `get` shows it. */
+async function list(ctx: TableContext, alert: Alert): Promise<void> {
+  const listed = {
+    ...allAlertsIndex(alert.detectedAt, alert.id),
+    ...sourceAlertsIndex(alert.source.id, alert.detectedAt, alert.id),
+  };
+  await ctx.client.send(
+    new UpdateCommand({
+      TableName: ctx.tableName,
+      Key: alertKey(alert.id),
+      UpdateExpression: 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk',
+      ExpressionAttributeValues: {
+        ':g1pk': listed.gsi1pk,
+        ':g1sk': listed.gsi1sk,
+        ':g2pk': listed.gsi2pk,
+        ':g2sk': listed.gsi2sk,
+      },
+    }),
+  );
+}
+
 export function createAlertRepo(ctx: TableContext): AlertRepo {
   return {
     async create(alert) {
       if (!(await claim(ctx, alert))) return false;
-      await Promise.all(
-        copies(alert).map(({ key, entity }) =>
-          ctx.client.send(
-            new PutCommand({
-              TableName: ctx.tableName,
-              Item: { ...alert, ...key, entity, v: SCHEMA_VERSION },
-            }),
-          ),
-        ),
-      );
-      const listed = {
-        ...allAlertsIndex(alert.detectedAt, alert.id),
-        ...sourceAlertsIndex(alert.source.id, alert.detectedAt, alert.id),
-      };
-      await ctx.client.send(
-        new UpdateCommand({
-          TableName: ctx.tableName,
-          Key: alertKey(alert.id),
-          UpdateExpression: 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk',
-          ExpressionAttributeValues: {
-            ':g1pk': listed.gsi1pk,
-            ':g1sk': listed.gsi1sk,
-            ':g2pk': listed.gsi2pk,
-            ':g2sk': listed.gsi2sk,
-          },
-        }),
-      );
+      await batchWrite(ctx, copyItems(alert).map(putRequest));
+      await list(ctx, alert);
       return true;
+    },
+
+    async createMany(alerts) {
+      if (alerts.length === 0) return [];
+      // A listed record is complete: one batched read finds those, which need no write at all.
+      const listed = new Set(
+        (
+          await batchGet(
+            ctx,
+            alerts.map((alert) => alertKey(alert.id)),
+          )
+        )
+          .filter((item) => item.gsi1pk !== undefined)
+          .map((item) => String(item.id)),
+      );
+      // The same three steps as `create`, each step for the whole batch before the next.
+      const claimed: Alert[] = [];
+      await eachLimited(
+        alerts.filter((alert) => !listed.has(alert.id)),
+        async (alert) => {
+          if (await claim(ctx, alert)) claimed.push(alert);
+        },
+      );
+      await batchWrite(ctx, claimed.flatMap(copyItems).map(putRequest));
+      await eachLimited(claimed, (alert) => list(ctx, alert));
+      const created = new Set(claimed.map((alert) => alert.id));
+      return alerts.map((alert) => created.has(alert.id));
     },
 
     async get(id) {

@@ -2,7 +2,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SourceState } from '../domain/types.ts';
 import type { SourceStateRepo } from '../ports.ts';
-import { queryAll, type TableContext } from './batch.ts';
+import { batchWrite, putRequest, queryAll, type TableContext } from './batch.ts';
 import { allSourcesIndex, GSI1, SCHEMA_VERSION, sourceStateKey } from './keys.ts';
 import { parseStored, sourceStateSchema } from './schemas.ts';
 
@@ -25,17 +25,15 @@ export function createSourceStateRepo(ctx: TableContext): SourceStateRepo {
     },
 
     async put(state: SourceState) {
-      await ctx.client.send(
-        new PutCommand({
-          TableName: ctx.tableName,
-          Item: {
-            ...state,
-            ...sourceStateKey(state.sourceId),
-            ...allSourcesIndex(state.sourceId),
-            entity: 'source-state',
-            v: SCHEMA_VERSION,
-          },
-        }),
+      await ctx.client.send(new PutCommand({ TableName: ctx.tableName, Item: stateItem(state) }));
+    },
+
+    async putMany(states) {
+      // One write per source in a request (BatchWrite refuses two to one key); the last wins.
+      const bySource = new Map(states.map((state) => [state.sourceId, state]));
+      await batchWrite(
+        ctx,
+        [...bySource.values()].map((state) => putRequest(stateItem(state))),
       );
     },
 
@@ -55,5 +53,15 @@ export function createSourceStateRepo(ctx: TableContext): SourceStateRepo {
         }),
       );
     },
+  };
+}
+
+function stateItem(state: SourceState): Record<string, unknown> {
+  return {
+    ...state,
+    ...sourceStateKey(state.sourceId),
+    ...allSourcesIndex(state.sourceId),
+    entity: 'source-state',
+    v: SCHEMA_VERSION,
   };
 }

@@ -178,6 +178,46 @@ describe('alert create', () => {
     }
     expect(await test.store.alerts.listDetectedSince(['t1', 't2'], at(0))).toEqual([rerun]);
   });
+
+  test('createMany moves a crashed claim like create does, and skips listed alerts', async () => {
+    const test = await createTestStore(db);
+    const listed = makeAlert({ id: 'listed', topics: ['t1'] });
+    await test.store.alerts.create(listed);
+    const crashed = makeAlert({ id: 'crashed', topics: ['t1', 't2'] });
+    await test.client.send(
+      new PutCommand({
+        TableName: test.tableName,
+        Item: { ...crashed, ...alertKey(crashed.id), entity: 'alert', v: 1 },
+      }),
+    );
+    const rerun = { ...crashed, detectedAt: at(60), changedAt: at(60) };
+    const again = { ...listed, detectedAt: at(60), changedAt: at(60) };
+    expect(await test.store.alerts.createMany([again, rerun])).toEqual([false, true]);
+    expect(await rawCopies(test, ['t1', 't2'])).toEqual([`t1@${at(0)}`, `t1@${at(60)}`, `t2@${at(60)}`]);
+    expect(await test.store.alerts.get('crashed')).toEqual(rerun);
+    expect(await test.store.alerts.get('listed')).toEqual(listed);
+  });
+
+  test('createMany creates the absent ones, reports the existing ones, indexes every topic', async () => {
+    const { store } = await createTestStore(db);
+    const old = makeAlert({ id: 'old', topics: ['t1'] });
+    await store.alerts.create(old);
+    const batch = [
+      makeAlert({ id: 'm1', topics: ['t1', 't2'], detectedAt: at(1) }),
+      old,
+      ...Array.from({ length: 30 }, (_, i) => makeAlert({ id: `n${i}`, topics: ['t2'], detectedAt: at(2) })),
+    ];
+    const created = await store.alerts.createMany(batch);
+    expect(created).toEqual(batch.map((alert) => alert.id !== 'old'));
+    expect(await store.alerts.createMany(batch)).toEqual(batch.map(() => false));
+    expect(await store.alerts.createMany([])).toEqual([]);
+    expect(await store.alerts.get('m1')).toEqual(batch[0]);
+    expect((await store.alerts.list({ topics: ['t1'], limit: 10 })).items.map((a) => a.id)).toEqual([
+      'm1',
+      'old',
+    ]);
+    expect((await store.alerts.list({ topics: ['t2'], limit: 50 })).items).toHaveLength(31);
+  });
 });
 
 describe('alert listing', () => {

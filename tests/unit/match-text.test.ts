@@ -37,6 +37,11 @@ describe('stem (Snowball English / Porter2)', () => {
     expect(stem(word)).toBe(expected);
   });
 
+  it('keeps a token longer than any word whole (the stemmer is slow on huge tokens)', () => {
+    const run = 'x'.repeat(1024 * 1024);
+    expect(analyse(`localism ${run} councils`)).toEqual(['local', run, 'council']);
+  });
+
   it('analyse stems every token and keeps stopwords', () => {
     expect(analyse('The Community Right to Challenge')).toEqual([
       'the',

@@ -1,0 +1,198 @@
+/**
+ * Poll rounds, whole process: `policy-watch poll` (a child process on its embedded store, the
+ * compiled build when present) against rss2email for feeds and urlwatch for pages, every tool on
+ * the same fixtures in the same run. Rounds: 200 GOV.UK-shaped Atom feeds of 50 entries all new,
+ * unchanged (304), 10% changed, then the same with one more source sending 50 MiB; 200 pages of
+ * ~4 KB first run and unchanged; and the unchanged feed round inside a running process.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runPollCycle } from '../shared/services/poll.ts';
+import type { BenchOptions, BenchRow } from './run.ts';
+import { atomFeed, BENCH_TOPICS, htmlPage } from './support/corpus.ts';
+import { startBenchHosts } from './support/hosts.ts';
+import { measureProcess, type ProcessFigures } from './support/measure.ts';
+import { type Peer, rss2email, urlwatch } from './support/peers.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HUGE_BYTES = 50 * 1024 * 1024;
+
+interface Round {
+  name: string;
+  ours: ProcessFigures;
+  peer: ProcessFigures | null;
+  peerName: string;
+  /** Goal for ours/peer time. */
+  goal: number;
+}
+
+export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
+  const count = options.quick ? 20 : 200;
+  const hugeBytes = HUGE_BYTES;
+  const hosts = await startBenchHosts(options.quick ? 4 : 8);
+  const dir = await mkdtemp(join(tmpdir(), 'pw-bench-rounds-'));
+  const rounds: Round[] = [];
+  const rows: BenchRow[] = [];
+  try {
+    const feeds = Array.from({ length: count }, (_, i) => ({
+      id: `feed-${i}`,
+      url: hosts.url(i, `/feed-${i}`),
+    }));
+    const pages = Array.from({ length: count }, (_, i) => ({
+      id: `page-${i}`,
+      url: hosts.url(i, `/page-${i}`),
+    }));
+    const huge = { id: 'huge', url: hosts.url(count, '/huge') };
+    for (let i = 0; i < count; i++) {
+      hosts.set(`/feed-${i}`, { body: atomFeed(i), contentType: 'application/atom+xml' });
+      hosts.set(`/page-${i}`, { body: htmlPage(i), contentType: 'text/html; charset=utf-8' });
+    }
+    hosts.setHuge('/huge', hugeBytes);
+
+    const feedDir = join(dir, 'feeds');
+    const pageDir = join(dir, 'pages');
+    await mkdir(feedDir, { recursive: true });
+    await mkdir(pageDir, { recursive: true });
+    const feedConfig = await writeConfig(feedDir, 'watch.json', feeds.map(feedSource));
+    const hugeConfig = await writeConfig(feedDir, 'watch-huge.json', [...feeds, huge].map(feedSource));
+    const pageConfig = await writeConfig(
+      pageDir,
+      'watch.json',
+      pages.map((page) => ({ ...page, kind: 'page', select: 'main', allowPrivateNetwork: true })),
+    );
+    const r2e = options.peers ? await rss2email(feedDir, feeds) : null;
+    const r2eHuge = options.peers ? await rss2email(feedDir, [...feeds, huge]) : null;
+    const uw = options.peers ? await urlwatch(pageDir, pages) : null;
+    const ours = (config: string, data: string) => () => pollProcess(config, data);
+
+    const round = async (
+      name: string,
+      run: () => Promise<ProcessFigures>,
+      peer: Peer | null,
+      peerName: string,
+      goal: number,
+    ) => {
+      process.stderr.write(`  round: ${name}\n`);
+      const figures = await run();
+      if (figures.code !== 0)
+        throw new Error(
+          `policy-watch poll failed in "${name}": ${figures.stderr.slice(0, 800)} ${figures.stdout.slice(0, 800)}`,
+        );
+      const peerFigures = peer ? await peer.run() : null;
+      if (peerFigures && peerFigures.code !== 0)
+        process.stderr.write(
+          `  ${peerName} exited ${peerFigures.code}: ${peerFigures.stderr.slice(0, 300)}\n`,
+        );
+      rounds.push({ name, ours: figures, peer: peerFigures, peerName, goal });
+    };
+    const pollFeeds = ours(feedConfig, join(feedDir, 'data'));
+    await round(`${count} feeds, all new`, pollFeeds, r2e, 'rss2email', 0.5);
+    await round(`${count} feeds, unchanged (304)`, pollFeeds, r2e, 'rss2email', 0.8);
+    for (let i = 0; i < count; i += 10)
+      hosts.set(`/feed-${i}`, { body: atomFeed(i, 1), contentType: 'application/atom+xml' });
+    await round(`${count} feeds, 10% changed`, pollFeeds, r2e, 'rss2email', 0.8);
+    await round(
+      `${count} feeds unchanged + one sending ${Math.round(hugeBytes / 1024 / 1024)} MiB`,
+      ours(hugeConfig, join(feedDir, 'data')),
+      r2eHuge,
+      'rss2email',
+      0.8,
+    );
+    const pollPages = ours(pageConfig, join(pageDir, 'data'));
+    await round(`${count} pages, first run`, pollPages, uw, 'urlwatch', 0.8);
+    await round(`${count} pages, unchanged`, pollPages, uw, 'urlwatch', 0.8);
+
+    for (const entry of rounds) {
+      rows.push({
+        name: `poll ${entry.name}: wall time`,
+        baseline: entry.peer?.ms ?? null,
+        against: entry.peer ? entry.peerName : null,
+        measured: entry.ours.ms,
+        ratio: entry.peer ? entry.ours.ms / entry.peer.ms : null,
+        goal: entry.peer ? entry.goal : null,
+        unit: 'ms',
+      });
+      rows.push({
+        name: `poll ${entry.name}: peak RSS`,
+        baseline: entry.peer?.peakMiB ?? null,
+        against: entry.peer ? entry.peerName : null,
+        measured: entry.ours.peakMiB,
+        ratio: entry.peer ? entry.ours.peakMiB / entry.peer.peakMiB : null,
+        limit: 150,
+        unit: 'MiB',
+      });
+    }
+    rows.push(await inProcessUnchanged(feedConfig, join(feedDir, 'data'), rounds[1]?.peer ?? null, count));
+    return rows;
+  } finally {
+    await hosts.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function feedSource(feed: { id: string; url: string }) {
+  return { ...feed, kind: 'feed', allowPrivateNetwork: true, backfill: 'all' };
+}
+
+async function writeConfig(dir: string, name: string, sources: object[]): Promise<string> {
+  const file = join(dir, name);
+  const config = {
+    organisation: { name: 'Bench', contact: 'bench@example.org' },
+    sources,
+    topics: BENCH_TOPICS,
+    digests: { from: 'alerts@example.org' },
+    // As polite per host as the defaults allow for a publisher that asks for nothing slower.
+    polling: { concurrency: 32, perHostConcurrency: 4, perHostRatePerSecond: 100 },
+  };
+  await writeFile(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+/** The command as a user runs it: compiled output when built, else through tsx. */
+function pollProcess(config: string, dataDir: string): Promise<ProcessFigures> {
+  return measureProcess(
+    process.execPath,
+    [join(ROOT, 'bin/policy-watch.js'), 'poll', '--json', '--config', config],
+    {
+      env: { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '' },
+      cwd: ROOT,
+    },
+  );
+}
+
+/** The unchanged feed round inside a running process (as under `start`): no process start. */
+async function inProcessUnchanged(
+  configPath: string,
+  dataDir: string,
+  peer: ProcessFigures | null,
+  count: number,
+): Promise<BenchRow> {
+  const { loadConfigFile } = await import('../functions/deps.ts');
+  const { openServiceDeps } = await import('../functions/cli/command-deps.ts');
+  const loaded = await loadConfigFile(configPath);
+  if (!loaded.ok) throw new Error(`bench config invalid: ${JSON.stringify(loaded.errors)}`);
+  const runtime = await openServiceDeps({
+    env: { ...process.env, DATA_DIR: dataDir },
+    config: loaded.config,
+    quiet: true,
+  });
+  try {
+    await runPollCycle(runtime.deps); // warm-up: connections, JIT
+    const started = performance.now();
+    await runPollCycle(runtime.deps);
+    const ms = performance.now() - started;
+    return {
+      name: `poll ${count} feeds, unchanged (304), inside a running process: wall time`,
+      baseline: peer?.ms ?? null,
+      against: peer ? 'rss2email (whole process)' : null,
+      measured: ms,
+      ratio: peer ? ms / peer.ms : null,
+      goal: peer ? 0.3 : null,
+      unit: 'ms',
+    };
+  } finally {
+    await runtime.close();
+  }
+}

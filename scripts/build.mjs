@@ -1,0 +1,64 @@
+// `npm run build` (and `prepare`, so `npm ci` runs it): bundles the command line into dist/ with
+// esbuild, so `policy-watch` starts without compiling TypeScript. Packages stay in node_modules;
+// the long-running commands and the embedded store are separate chunks loaded only when used.
+// dist/build.json lists the sources read, so bin/policy-watch.js can tell a stale build.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+// Built beside dist/ and swapped in, so a command starting meanwhile sees the old or the new build.
+const outdir = join(root, `dist.building-${process.pid}`);
+const started = Date.now();
+
+// cli/command-deps.ts hides the embedded runtime's specifier in a variable so the Lambda bundles leave
+// dynalite out; in the command line's own bundle it becomes a real (lazily loaded) chunk.
+const localRuntime = {
+  name: 'local-runtime',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /functions[\\/]cli[\\/]command-deps\.ts$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const rewritten = source.replace(
+        'await import(LOCAL_RUNTIME)',
+        "await import('../local/open-runtime.ts')",
+      );
+      if (rewritten === source)
+        throw new Error('build: the LOCAL_RUNTIME import in functions/cli/command-deps.ts moved');
+      return { contents: rewritten, loader: 'ts' };
+    });
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'functions/cli.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Libraries are bundled too (one file to load instead of hundreds), except those that find
+  // files of their own at run time (native LevelDB, the mail emulator's web assets) and tools.
+  external: ['dynalite', 'aws-ses-v2-local', 'tsx', 'esbuild', 'playwright-core', 'sst'],
+  banner: {
+    js: "import { createRequire as __pwCreateRequire } from 'node:module'; const require = __pwCreateRequire(import.meta.url);",
+  },
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [localRuntime],
+});
+const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+await mkdir(outdir, { recursive: true });
+await writeFile(join(outdir, 'build.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
+const old = join(root, `dist.old-${process.pid}`);
+await rename(dist, old).catch(() => {});
+await rename(outdir, dist);
+await rm(old, { recursive: true, force: true });
+process.stdout.write(`built dist/ from ${inputs.length} sources in ${Date.now() - started} ms\n`);

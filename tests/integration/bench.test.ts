@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+const ResultsSchema = z.object({
+  version: z.literal(1),
+  date: z.string(),
+  durationMs: z.number(),
+  quick: z.literal(true),
+  machine: z.object({
+    cores: z.number().int().positive(),
+    cpu: z.string(),
+    memoryMiB: z.number().positive(),
+    node: z.string().startsWith('v'),
+    platform: z.string(),
+  }),
+  peers: z.object({ rss2email: z.string().nullable(), urlwatch: z.string().nullable() }),
+  rows: z
+    .array(
+      z.object({
+        file: z.string().endsWith('.bench.ts'),
+        name: z.string().min(1),
+        baseline: z.number().nullable(),
+        measured: z.number(),
+        ratio: z.number().nullable(),
+        unit: z.string().min(1),
+        against: z.string().nullable(),
+        goal: z.number().nullable(),
+        limit: z.number().nullable(),
+      }),
+    )
+    .min(1),
+});
+
+describe('npm run bench -- --quick', () => {
+  // The figures are not checked (they depend on the machine): only that it runs and reports.
+  it('runs and writes well-formed results with the machine and every row', { timeout: 240_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pw-bench-test-'));
+    const out = join(dir, 'results.json');
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'bench/run.ts', '--quick', '--no-peers', '--out', out, 'rounds', 'match'],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code, stderr).toBe(0);
+      expect(stdout).toMatch(/^benchmark\s+baseline\s+measured\s+ratio/);
+      const results = ResultsSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+      const names = results.rows.map((row) => row.name);
+      expect(names.some((name) => name.includes('feeds, all new: wall time'))).toBe(true);
+      expect(names.some((name) => name.includes('inside a running process'))).toBe(true);
+      expect(names.some((name) => name.includes('MiB: peak RSS'))).toBe(true);
+      // Without peers the poll rounds stand alone: no baseline, no ratio.
+      const round = results.rows.find((row) => row.name.includes('feeds, all new: wall time'));
+      expect(round).toMatchObject({ baseline: null, ratio: null });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
