@@ -108,8 +108,8 @@ describe('store throttling and outages mid-cycle', () => {
 
   it.each<[number, ProxyAction]>([
     [10, 'throttle'],
-    [45, 'fail'],
-    [90, 'throttle'],
+    [25, 'fail'],
+    [40, 'throttle'],
   ])(
     'an outage from request %i (%s) fails sources precisely; the next cycle completes them',
     async (from, action) => {
