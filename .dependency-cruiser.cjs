@@ -24,9 +24,7 @@ module.exports = {
     },
     {
       name: 'no-loose-shared-modules',
-      // Off until the folder reorganisation moves ports, config, schedules, clock and logger into
-      // their layers; the reorganisation writes this file with the rule on.
-      severity: 'ignore',
+      severity: 'error',
       comment: 'Every module in shared/ belongs to a layer folder (domain, config, sources, ...).',
       from: { path: '^shared/[^/]+\\.tsx?$', pathNot: '\\.d\\.ts$' },
       to: {},

@@ -3,8 +3,9 @@
  * read-and-filter path (no late index yet) vs. the key-bounded one, first page of 20, median of
  * 15 runs each, plus an unfiltered first page for scale.
  */
+
+import type { AlertQuery, Store } from '../shared/domain/ports.ts';
 import type { Alert } from '../shared/domain/types.ts';
-import type { AlertQuery, Store } from '../shared/ports.ts';
 import { createTestStore } from '../tests/support/dynalite.ts';
 import type { BenchRow } from './run.ts';
 

@@ -6,17 +6,17 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { startEmbeddedMail } from '../functions/local/embedded-mail.ts';
 import { startEmbeddedStore } from '../functions/local/embedded-store.ts';
-import { fixedClock } from '../shared/clock.ts';
-import type { Config } from '../shared/config.ts';
+import type { Config } from '../shared/config/schema.ts';
+import type { Fetcher } from '../shared/domain/ports.ts';
 import type { Alert, Subscriber } from '../shared/domain/types.ts';
-import { silentLogger } from '../shared/logger.ts';
 import { buildMime } from '../shared/mail/mime.ts';
 import { renderDigest } from '../shared/mail/render-digest.ts';
 import { createSesMailer } from '../shared/mail/ses-mailer.ts';
-import type { Fetcher } from '../shared/ports.ts';
-import type { ServiceDeps } from '../shared/services/deps.ts';
 import { runDigest } from '../shared/services/digest.ts';
+import type { ServiceDeps } from '../shared/services/service-deps.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/store/index.ts';
+import { fixedClock } from '../shared/system/clock.ts';
+import { silentLogger } from '../shared/system/logger.ts';
 import { configFrom } from '../tests/support/service-deps.ts';
 import type { BenchRow } from './run.ts';
 

@@ -4,10 +4,10 @@
  * mapping adds to rss-parser, and how much memory refusing a 50 MiB body takes.
  */
 import Parser from 'rss-parser';
-import { SourceSchema } from '../shared/config.ts';
-import { parseFeed } from '../shared/sources/feed.ts';
-import { createHttpFetcher } from '../shared/sources/fetch.ts';
-import { parseSourceBody } from '../shared/sources/parse.ts';
+import { SourceSchema } from '../shared/config/schema.ts';
+import { createHttpFetcher } from '../shared/sources/fetch/fetcher.ts';
+import { parseFeed } from '../shared/sources/parse/feed.ts';
+import { parseSourceBody } from '../shared/sources/parse/source-body.ts';
 import { fixture, startFixtureServer } from '../tests/support/fixture-server.ts';
 
 interface Row {

@@ -5,7 +5,7 @@
  * (item, topic).
  */
 import { readFileSync } from 'node:fs';
-import { parseConfigText } from '../shared/config.ts';
+import { parseConfigText } from '../shared/config/schema.ts';
 import { compileTopics, type MatchInput, matchQuery } from '../shared/domain/match.ts';
 import { parseQuery } from '../shared/domain/query.ts';
 

@@ -1,5 +1,5 @@
 /**
- * @module The `policy-watch` command (SPEC §4): start, serve, poll, digest, check, evaluate, demo.
+ * @module The `policy-watch` command (docs/contract.md §4): start, serve, poll, digest, check, evaluate, demo.
  * Parses arguments, loads the config, then hands over to the services; exit codes as specified
  * (0 done, 1 config/store errors, 2 usage errors).
  */

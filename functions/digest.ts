@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { runDigest } from '../shared/services/digest.ts';
-import { lambdaRuntime } from './lambda-deps.ts';
+import { lambdaDeps } from './lambda-wiring.ts';
 
 const Frequency = z.enum(['immediate', 'daily', 'weekly']);
 const DigestEvent = z.union([
@@ -15,6 +15,6 @@ const DigestEvent = z.union([
 
 export async function handler(event: unknown) {
   const { frequency } = DigestEvent.parse(event);
-  const { deps } = await lambdaRuntime();
+  const { deps } = await lambdaDeps();
   return runDigest(deps, { frequency });
 }

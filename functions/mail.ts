@@ -4,9 +4,9 @@
  * retries that came due. Claims make concurrent drains safe.
  */
 import { drainMailQueue } from '../shared/services/mail-queue.ts';
-import { lambdaRuntime } from './lambda-deps.ts';
+import { lambdaDeps } from './lambda-wiring.ts';
 
 export async function handler(_event: unknown) {
-  const { deps } = await lambdaRuntime();
+  const { deps } = await lambdaDeps();
   return drainMailQueue(deps);
 }

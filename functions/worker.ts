@@ -5,14 +5,14 @@
  */
 import { runDigest } from '../shared/services/digest.ts';
 import { pollSource, UnknownSourceError } from '../shared/services/poll.ts';
-import { lambdaRuntime } from './lambda-deps.ts';
+import { lambdaDeps } from './lambda-wiring.ts';
 
 interface SqsEvent {
   Records: { messageId: string; body: string }[];
 }
 
 export async function handler(event: SqsEvent) {
-  const { deps } = await lambdaRuntime();
+  const { deps } = await lambdaDeps();
   const batchItemFailures: { itemIdentifier: string }[] = [];
   let alerts = 0;
   for (const record of event.Records) {

@@ -1,10 +1,10 @@
 /**
  * @module The configuration the deployment is built from: the same file and validation as the
  * CLI (`POLICY_WATCH_CONFIG`, default `config/watch.json`), read when `sst deploy` runs. The file
- * is also copied into every function bundle, where `functions/deps.ts` reads it.
+ * is also copied into every function bundle, where `functions/wiring.ts` reads it.
  */
 import { readFileSync } from 'node:fs';
-import { type Config, parseConfigText } from '../shared/config.ts';
+import { type Config, parseConfigText } from '../shared/config/schema.ts';
 
 export const CONFIG_PATH = process.env.POLICY_WATCH_CONFIG ?? 'config/watch.json';
 

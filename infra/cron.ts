@@ -1,5 +1,5 @@
 /**
- * @module The schedules (shared/schedules.ts) on EventBridge Scheduler (`sst.aws.CronV2`, which
+ * @module The schedules (shared/config/schedules.ts) on EventBridge Scheduler (`sst.aws.CronV2`, which
  * takes a time zone): the poll tick fans out one SQS message per due source to a worker with
  * bounded concurrency, so no single function has to poll every source inside its time limit;
  * the digests run at the config crons in `digests.timezone`; the outbox queue (confirmations,
@@ -7,7 +7,7 @@
  * from the API: the API stays free of a second AWS client and link, the table already holds the
  * queue with its retries, and a minute is an acceptable wait for a confirmation email.
  */
-import { schedulesFor, toEventBridge } from '../shared/schedules.ts';
+import { schedulesFor, toEventBridge } from '../shared/config/schedules.ts';
 import { api } from './api.ts';
 import { config } from './config.ts';
 import { baseLinks, functionDefaults } from './functions.ts';

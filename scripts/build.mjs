@@ -23,7 +23,7 @@ const localRuntime = {
       const source = await readFile(args.path, 'utf8');
       const rewritten = source.replace(
         'await import(LOCAL_RUNTIME)',
-        "await import('../local/open-runtime.ts')",
+        "await import('../local/local-deps.ts')",
       );
       if (rewritten === source)
         throw new Error('build: the LOCAL_RUNTIME import in functions/cli/command-deps.ts moved');

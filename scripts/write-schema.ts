@@ -1,12 +1,12 @@
 /**
  * @module `npm run schema`: writes `config/watch.schema.json` from the zod `ConfigSchema`, so
  * editors validate `config/watch.json` against the same definition the service loads it with.
- * `tests/unit/config-schema.test.ts` fails when the checked-in copy is stale.
+ * `tests/unit/config/json-schema.test.ts` fails when the checked-in copy is stale.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ConfigSchema } from '../shared/config.ts';
+import { ConfigSchema } from '../shared/config/schema.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../config/watch.schema.json', import.meta.url));
 
@@ -21,7 +21,8 @@ export function configJsonSchemaText(): string {
     ...schema,
     $id: 'https://policy-watch.example.org/watch.schema.json',
     title: 'policy-watch configuration',
-    description: 'config/watch.json: sources, topics (query language), factsheets and digests. See SPEC §2.',
+    description:
+      'config/watch.json: sources, topics (query language), factsheets and digests. See docs/contract.md §2.',
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -1,22 +1,22 @@
 /**
  * @module The one-shot commands' dependencies: the embedded default, or a live `start`'s
- * endpoints. Kept apart from `functions/deps.ts`, which the Lambda handlers import, so that the
+ * endpoints. Kept apart from `functions/wiring.ts`, which the Lambda handlers import, so that the
  * local-only modules are loaded lazily from here and never from the Lambda composition root.
  */
 
-import type { Config } from '../../shared/config.ts';
-import { createLogger } from '../../shared/logger.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
-import { type EnvInput, loadEnv } from '../deps.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import type { ServiceDeps } from '../../shared/services/service-deps.ts';
+import { createLogger } from '../../shared/system/logger.ts';
+import { type EnvInput, loadEnv } from '../wiring.ts';
 
-export interface ServiceRuntime {
+export interface CommandDeps {
   deps: ServiceDeps;
   close(): Promise<void>;
 }
 
 // A specifier in a variable keeps bundlers from pulling dynalite and the mail emulator into the
 // Lambda bundles: the embedded default is only ever loaded on a workstation.
-const LOCAL_RUNTIME = '../local/open-runtime.ts';
+const LOCAL_RUNTIME = '../local/local-deps.ts';
 
 /** The one-shot commands' deps: the embedded default, or a live `start`'s endpoints. */
 export async function openServiceDeps(options: {
@@ -25,14 +25,14 @@ export async function openServiceDeps(options: {
   quiet?: boolean;
   /** Start the embedded mail sink only if a message is sent (poll). */
   mailOnDemand?: boolean;
-}): Promise<ServiceRuntime> {
-  const local: typeof import('../local/open-runtime.ts') = await import(LOCAL_RUNTIME);
+}): Promise<CommandDeps> {
+  const local: typeof import('../local/local-deps.ts') = await import(LOCAL_RUNTIME);
   const env = loadEnv(options.env);
   const logger = createLogger({
     level: options.quiet ? 'warn' : 'info',
     pretty: Boolean(process.stderr.isTTY),
   });
-  const runtime = await local.openLocalRuntime({
+  const runtime = await local.openLocalDeps({
     env,
     config: options.config,
     logger,

@@ -2,13 +2,14 @@
  * @module The one-shot commands: check, poll, digest. Each loads the config, opens the store
  * (the live `start` process's, or the embedded one for the command's lifetime) and runs a service.
  */
-import type { Config } from '../../shared/config.ts';
-import { configWarnings } from '../../shared/config-rules.ts';
+
+import { configWarnings } from '../../shared/config/rules.ts';
+import type { Config } from '../../shared/config/schema.ts';
 import type { Frequency } from '../../shared/domain/types.ts';
 import { citedSources } from '../../shared/services/cited-sources.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
-import { loadConfigFile, resolveConfigPath } from '../deps.ts';
+import { loadConfigFile, resolveConfigPath } from '../wiring.ts';
 import { openServiceDeps } from './command-deps.ts';
 import { CliError, type Output } from './output.ts';
 import { digestReportText, pollReportText } from './report.ts';

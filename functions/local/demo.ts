@@ -1,5 +1,5 @@
 /**
- * @module `npm run demo` (SPEC §1): the whole service against recorded and constructed documents
+ * @module `npm run demo` (docs/contract.md §1): the whole service against recorded and constructed documents
  * served from a local HTTP server, in its own data folder (`DATA_DIR/demo`, wiped on each run
  * so it never mixes with real data). It rewires the shipped sources it has documents for, seeds
  * a confirmed subscriber `demo@example.org` (immediate, all topics), runs one poll and the
@@ -10,13 +10,13 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { type Config, parseConfig, type SourceConfig } from '../../shared/config.ts';
+import { type Config, parseConfig, type SourceConfig } from '../../shared/config/schema.ts';
 import { citedChangeText, localDate } from '../../shared/domain/cited-evidence.ts';
 import { listFactsheets } from '../../shared/services/factsheets.ts';
 import { createConfirmedSubscriber } from '../../shared/services/subscriptions.ts';
 import { CliError, type Output } from '../cli/output.ts';
-import { type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../deps.ts';
-import { readLiveRuntime } from './runtime.ts';
+import { type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../wiring.ts';
+import { readLiveServer } from './live-server.ts';
 import { type LocalServer, readyText, runUntilSignal, startLocal } from './start.ts';
 
 export const DEMO_SUBSCRIBER = 'demo@example.org';
@@ -84,7 +84,7 @@ export async function runDemoCommand(context: {
 export async function startDemo(options: DemoOptions): Promise<LocalServer> {
   const env = loadEnv(options.env);
   const dataDir = join(env.DATA_DIR, 'demo');
-  const live = await readLiveRuntime(dataDir);
+  const live = await readLiveServer(dataDir);
   if (live)
     throw new CliError('already_running', `the demo is already running (pid ${live.pid}) at ${live.apiUrl}`);
   await rm(dataDir, { recursive: true, force: true });

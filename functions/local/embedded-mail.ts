@@ -1,5 +1,5 @@
 /**
- * @module The embedded mail sink of `policy-watch start` (SPEC §5): aws-ses-v2-local in-process
+ * @module The embedded mail sink of `policy-watch start` (docs/contract.md §5): aws-ses-v2-local in-process
  * (an SES endpoint plus an inbox page), and an outbox that keeps every sent message as
  * `DATA_DIR/outbox/<messageId>.eml`.
  */
@@ -7,7 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Mailer } from '../../shared/ports.ts';
+import type { Mailer } from '../../shared/domain/ports.ts';
 import { CliError } from '../cli/output.ts';
 
 export interface EmbeddedMail {

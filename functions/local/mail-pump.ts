@@ -5,8 +5,9 @@
  * mail queued by one-shot commands). Drains never overlap: a nudge during a drain runs one more
  * drain after it, so nothing queued meanwhile waits for the minute.
  */
-import type { ServiceDeps } from '../../shared/services/deps.ts';
+
 import { drainMailQueue } from '../../shared/services/mail-queue.ts';
+import type { ServiceDeps } from '../../shared/services/service-deps.ts';
 
 export interface MailPump {
   /** Asks for a drain; returns when the drain that covers this call has finished. */

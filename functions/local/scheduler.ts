@@ -1,5 +1,5 @@
 /**
- * @module The local scheduler of `policy-watch start` (SPEC §4): a poll tick for the sources
+ * @module The local scheduler of `policy-watch start` (docs/contract.md §4): a poll tick for the sources
  * that are due, the immediate digest after each poll that created alerts (and after the first
  * poll of the process, to finish one a crash interrupted), and the daily/weekly
  * digests at their crons in `digests.timezone`. A job never overlaps itself: a tick that finds
@@ -10,10 +10,10 @@
  * that instant, and the daily digest must fire at 07:00 of that clock, not of the wall clock.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import { type ScheduleDef, schedulesFor, toNodeCron } from '../../shared/schedules.ts';
-import type { ServiceDeps } from '../../shared/services/deps.ts';
+import { type ScheduleDef, schedulesFor, toNodeCron } from '../../shared/config/schedules.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle } from '../../shared/services/poll.ts';
+import type { ServiceDeps } from '../../shared/services/service-deps.ts';
 
 export type JobName = ScheduleDef['name'];
 

@@ -1,5 +1,5 @@
 /**
- * @module `policy-watch start` and `serve` (SPEC §4): the embedded store and mail sink (unless
+ * @module `policy-watch start` and `serve` (docs/contract.md §4): the embedded store and mail sink (unless
  * endpoints are set), the API and pages on `PORT`, the outbox drain, and for `start` the scheduler; records
  * `DATA_DIR/runtime.json` so one-shot commands share this process's store; on SIGINT/SIGTERM
  * lets the running step finish (bounded), closes everything and exits 0.
@@ -8,15 +8,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import type { Config } from '../../shared/config.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import type { Logger } from '../../shared/domain/ports.ts';
 import { createApp } from '../../shared/http/app.ts';
-import { createLogger } from '../../shared/logger.ts';
-import type { Logger } from '../../shared/ports.ts';
+import { createLogger } from '../../shared/system/logger.ts';
 import { CliError, type Output } from '../cli/output.ts';
-import { type Env, type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../deps.ts';
+import { type Env, type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../wiring.ts';
+import { readLiveServer, removeRuntime, writeRuntime } from './live-server.ts';
+import { type LocalDeps, openLocalDeps } from './local-deps.ts';
 import { type MailPump, startMailPump } from './mail-pump.ts';
-import { type LocalRuntime, openLocalRuntime } from './open-runtime.ts';
-import { readLiveRuntime, removeRuntime, writeRuntime } from './runtime.ts';
 import { type Scheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
 import { acquireServerLock, type ServerLock, ServerLockedError } from './server-lock.ts';
 
@@ -40,7 +40,7 @@ export interface LocalServer {
   url: string;
   /** What `start` prints once ready. */
   ready: ReadyReport;
-  runtime: LocalRuntime;
+  runtime: LocalDeps;
   scheduler: Scheduler | null;
   /** Drains the outbox queue (both modes: `serve` queues confirmations too). */
   mail: MailPump;
@@ -79,11 +79,11 @@ async function lockDataDir(dataDir: string): Promise<ServerLock> {
     lock = await acquireServerLock(dataDir);
   } catch (error) {
     if (!(error instanceof ServerLockedError)) throw error;
-    const live = await readLiveRuntime(dataDir);
+    const live = await readLiveServer(dataDir);
     throw running(error.pid, live?.pid === error.pid ? live.apiUrl : undefined);
   }
   // A `start` of an older version holds no lock but leaves its runtime record.
-  const live = await readLiveRuntime(dataDir);
+  const live = await readLiveServer(dataDir);
   if (live && live.pid !== process.pid) {
     await lock.release();
     throw running(live.pid, live.apiUrl);
@@ -104,9 +104,9 @@ async function startLocked(
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   const publicUrl = env.PUBLIC_URL ?? url;
-  let runtime: LocalRuntime;
+  let runtime: LocalDeps;
   try {
-    runtime = await openLocalRuntime({
+    runtime = await openLocalDeps({
       env,
       config,
       logger,
@@ -253,7 +253,7 @@ export interface ReadyReport {
   dataDir: string;
 }
 
-function readyReport(url: string, env: Env, runtime: LocalRuntime): ReadyReport {
+function readyReport(url: string, env: Env, runtime: LocalDeps): ReadyReport {
   return {
     listening: url,
     staffKey: runtime.generatedStaffKey,

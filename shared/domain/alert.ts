@@ -1,9 +1,9 @@
 /**
- * @module Turning a detected change into an alert (SPEC §3): deterministic ids, `changedAt`,
- * backfill windows and the Alert shape of SPEC §6. Pure.
+ * @module Turning a detected change into an alert (docs/contract.md §3): deterministic ids, `changedAt`,
+ * backfill windows and the Alert shape of docs/contract.md §6. Pure.
  */
 import { createHash } from 'node:crypto';
-import { durationMs } from '../config.ts';
+import { durationMs } from '../config/schema.ts';
 import type {
   Alert,
   AlertKind,
@@ -25,7 +25,7 @@ export function alertId(sourceId: string, itemKey: string, version: string): str
  * `changedAt` = the item's date (`updated`, else `published`), else `detectedAt`; an `updated`
  * alert (the item was alerted before) whose item date did not change uses `detectedAt`; dates
  * after `detectedAt` are clamped to it. A `new` alert keeps the item's own date even when an
- * earlier, unalerted version was recorded (SPEC §3 scopes the exception to `updated` alerts).
+ * earlier, unalerted version was recorded (docs/contract.md §3 scopes the exception to `updated` alerts).
  */
 export function changedAtFor(input: {
   itemDate: string | null;

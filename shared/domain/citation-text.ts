@@ -154,7 +154,7 @@ function provisionPaths(groups: Record<string, string | undefined>): string[] {
 const URL_IN_TEXT = /https?:\/\/(?:www\.)?legislation\.(?:data\.)?gov\.uk\/[^\s<>"')\]]+/gi;
 
 // Every host form legislation.gov.uk data uses (ids are http://www…/id/…, older feeds
-// legislation.data.gov.uk); shared/sources/legislation.ts reads the same forms for feeds.
+// legislation.data.gov.uk); shared/sources/parse/legislation.ts reads the same forms for feeds.
 const LEGISLATION_HOSTS = new Set([
   'www.legislation.gov.uk',
   'legislation.gov.uk',

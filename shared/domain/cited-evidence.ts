@@ -5,7 +5,7 @@
  * covers alerts already stored. Also the one wording of a cited change, shared by the dashboard
  * and the digest: "s. 81(5)(a) words substituted by the Procurement Act 2023, in force 2025-02-24". Pure.
  */
-import type { FactsheetConfig } from '../config.ts';
+import type { FactsheetConfig } from '../config/schema.ts';
 import { type ContentsMap, effectProvisionPaths, provisionWithin, splitRef } from './provisions.ts';
 import { inEvidenceWindow, type ReviewState } from './staleness.ts';
 import type { Alert } from './types.ts';

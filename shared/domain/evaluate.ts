@@ -5,7 +5,7 @@
  * `page` source without `items`, a region change whose added lines are the example's title and
  * summary. Pure: the caller loads the config and the examples.
  */
-import { type Config, type SourceConfig, sourceTitle } from '../config.ts';
+import { type Config, type SourceConfig, sourceTitle } from '../config/schema.ts';
 import { compileTopics, type MatchInput, type TopicMatcher } from './match.ts';
 
 /** One judged publication: the topics it belongs to (`labels`), and optionally which topics it judges. */

@@ -1,5 +1,5 @@
 /**
- * @module Line diff of a watched page region (SPEC §3 `page-changed`): added and removed lines,
+ * @module Line diff of a watched page region (docs/contract.md §3 `page-changed`): added and removed lines,
  * at most 200 of each, computed with the `diff` library's LCS over whole lines.
  */
 import { diffArrays } from 'diff';

@@ -1,9 +1,9 @@
 /**
- * @module Topic matching (SPEC §2): topics are compiled once per poll cycle, each item is
+ * @module Topic matching (docs/contract.md §2): topics are compiled once per poll cycle, each item is
  * indexed once (stems, positions, legislation ids) and every topic is evaluated against that
  * index. Pure.
  */
-import type { TopicConfig } from '../config.ts';
+import type { TopicConfig } from '../config/schema.ts';
 import { parseQuery, type QueryNode, type QueryTerm } from './query.ts';
 import { TextIndex } from './text.ts';
 import type { LineDiff, ParsedItem, TopicMatch } from './types.ts';

@@ -1,5 +1,5 @@
 /**
- * @module The topic query language (SPEC §2): a tokenizer with 1-based columns and a
+ * @module The topic query language (docs/contract.md §2): a tokenizer with 1-based columns and a
  * recursive-descent parser producing a small tree.
  *
  *     query   := or
@@ -291,7 +291,7 @@ function termNode(token: Extract<Token, { type: 'term' }>): QueryTerm {
 }
 
 /**
- * The part of the tree that could match with no positive term (SPEC: a query needs one), or
+ * The part of the tree that could match with no positive term (docs/contract.md: a query needs one), or
  * null: a negation, an `AND` of negations only, or such an `OR` branch.
  */
 function negativeOnly(node: QueryNode): QueryNode | null {

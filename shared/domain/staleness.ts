@@ -1,8 +1,8 @@
 /**
- * @module Factsheet staleness (SPEC §3): the effective review time and the time rule
+ * @module Factsheet staleness (docs/contract.md §3): the effective review time and the time rule
  * evidence must meet (domain/cited-evidence.ts decides which alerts count). Pure.
  */
-import type { FactsheetConfig } from '../config.ts';
+import type { FactsheetConfig } from '../config/schema.ts';
 import { parseInstant } from './time.ts';
 import type { Alert, FactsheetReview } from './types.ts';
 

@@ -1,5 +1,5 @@
 /**
- * @module Text analysis for the query language (SPEC §2): Unicode normalisation, tokens and
+ * @module Text analysis for the query language (docs/contract.md §2): Unicode normalisation, tokens and
  * Snowball English (Porter2) stems. No stopwords are dropped, so phrases keep every word.
  * Pure; the only state is a bounded memo of stems.
  */

@@ -1,5 +1,5 @@
 /**
- * @module Time rules of SPEC: instants are output in UTC with milliseconds; a date-only or
+ * @module Time rules of docs/contract.md: instants are output in UTC with milliseconds; a date-only or
  * offset-less input is read in the configured time zone (`digests.timezone`).
  */
 

@@ -1,5 +1,5 @@
 /**
- * @module The shapes every layer shares: parsed items, stored versions, alerts (SPEC §6),
+ * @module The shapes every layer shares: parsed items, stored versions, alerts (docs/contract.md §6),
  * subscribers and per-source poll state. Pure types, no I/O.
  */
 
@@ -41,7 +41,7 @@ export interface LineDiff {
  * (HTML already reduced); dates are ISO instants in UTC or null.
  */
 export interface ParsedItem {
-  /** Identity within its source: Atom `id`, RSS `guid`, else the link (SPEC §3). */
+  /** Identity within its source: Atom `id`, RSS `guid`, else the link (docs/contract.md §3). */
   key: string;
   title: string;
   /** Absolute URL a person should open. */
@@ -94,7 +94,7 @@ export interface TopicMatch {
   terms: string[];
 }
 
-/** An alert, exactly as the API returns it (SPEC §6). */
+/** An alert, exactly as the API returns it (docs/contract.md §6). */
 export interface Alert {
   id: string;
   kind: AlertKind;
@@ -161,7 +161,7 @@ export interface Subscriber {
   updatedAt: string;
 }
 
-/** One (subscriber, alert) delivery record: claimed before sending, marked after (SPEC §7). */
+/** One (subscriber, alert) delivery record: claimed before sending, marked after (docs/contract.md §7). */
 export interface Delivery {
   email: string;
   alertId: string;
@@ -173,7 +173,7 @@ export interface Delivery {
 /**
  * Where the last complete digest run left a subscriber: every alert on `topics` detected before
  * `through` was delivered. Valid only while the subscription still has these topics and this
- * `confirmedAt` (a changed choice brings back the backlog SPEC §4 promises).
+ * `confirmedAt` (a changed choice brings back the backlog docs/contract.md §4 promises).
  */
 export interface DigestWatermark {
   through: string;

@@ -1,5 +1,5 @@
 /**
- * @module An item's version (SPEC §3): a hash of its canonical content (title, summary, content,
+ * @module An item's version (docs/contract.md §3): a hash of its canonical content (title, summary, content,
  * published, updated, effect) with whitespace collapsed, so formatting noise is never a change.
  */
 import { createHash } from 'node:crypto';

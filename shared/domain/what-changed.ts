@@ -1,5 +1,5 @@
 /**
- * @module The one readable "what changed" line of an alert (SPEC §6), per kind of source:
+ * @module The one readable "what changed" line of an alert (docs/contract.md §6), per kind of source:
  * a legislation effect, a page diff, a bill's stage, a GOV.UK change note. Pure; every line
  * stays within `MAX_LINE` characters.
  */

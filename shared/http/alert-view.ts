@@ -1,12 +1,12 @@
 /**
- * @module The Alert document of SPEC §6, field for field. Stored alerts carry more than the
+ * @module The Alert document of docs/contract.md §6, field for field. Stored alerts carry more than the
  * contract (e.g. a legislation reference's source `uri`, kept for matching), so every route that
  * outputs an alert goes through `alertView`: the API shows exactly the documented fields, and
  * `legislation` / `diff` / `judged` only when they apply.
  */
 import type { Alert, LegislationEffect, LegislationRef } from '../domain/types.ts';
-import type { ServiceDeps } from '../services/deps.ts';
 import { judgedOf } from '../services/feedback.ts';
+import type { ServiceDeps } from '../services/service-deps.ts';
 import { isHttpUrl } from './atom.ts';
 
 function refView(ref: LegislationRef | null): LegislationRef | null {
@@ -37,7 +37,7 @@ export function alertView(
     matched: alert.matched.map(({ topic, terms }) => ({ topic, terms: [...terms] })),
     source: { id: alert.source.id, title: alert.source.title },
     title: alert.title,
-    // New alerts always carry an http(s) address (see sources/parse.ts); one stored before that
+    // New alerts always carry an http(s) address (see sources/parse/source-body.ts); one stored before that
     // rule with a `javascript:`/`data:` address is shown as "" rather than handed to a client.
     url: isHttpUrl(alert.url) ? alert.url : '',
     summary: alert.summary,

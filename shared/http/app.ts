@@ -1,5 +1,5 @@
 /**
- * @module `createApp(deps)`: the whole HTTP surface (SPEC §6) as one hono app: the JSON API with
+ * @module `createApp(deps)`: the whole HTTP surface (docs/contract.md §6) as one hono app: the JSON API with
  * its OpenAPI document, `/docs`, the staff dashboard and the subscriber pages. Pure composition;
  * the same app runs under @hono/node-server and hono/aws-lambda.
  */
@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import type { ServiceDeps } from '../services/deps.ts';
+import type { ServiceDeps } from '../services/service-deps.ts';
 import { staffApi } from './auth.ts';
 import { type ClientAddress, createClientAddress } from './client-address.ts';
 import { apiError } from './errors.ts';
@@ -18,17 +18,17 @@ import { MessagePage } from './pages/message.tsx';
 import { DOCS_INIT_SCRIPT, STYLESHEET } from './pages/styles.ts';
 import { atomRoutes } from './routes/atom.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
-import { publicRoutes } from './routes/public.ts';
-import { staffRoutes } from './routes/staff.ts';
-import { staffPageRoutes } from './routes/staff-pages.tsx';
-import { subscriberPageRoutes } from './routes/subscriber-pages.tsx';
-import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { publicRoutes } from './routes/public-api.ts';
+import { staffRoutes } from './routes/staff-api.ts';
+import { staffPageRoutes } from './routes/staff-dashboard.tsx';
+import { subscriberPageRoutes } from './routes/subscription-pages.tsx';
+import { subscriptionRoutes } from './routes/subscriptions-api.ts';
 import { securityHeaders } from './security.ts';
 
 /** Largest request body accepted; the biggest legitimate one (an SNS message) is a few KiB. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Read-only routes any origin may call from a browser (SPEC §6: public data). */
+/** Read-only routes any origin may call from a browser (docs/contract.md §6: public data). */
 const CORS_PATHS = [
   '/api/health',
   '/api/sources',
@@ -146,7 +146,7 @@ export function createApp(deps: ServiceDeps, options: AppOptions = {}): OpenAPIH
     if (error instanceof HTTPException && error.status < 500) {
       // hono's own 4xx (malformed JSON, wrong content type): a client mistake, reported as one.
       if (error.status === 413) return apiError(c, 'payload_too_large', error.message);
-      // SPEC §6 has no 415: a body that is not JSON is a 400 that says what to send instead.
+      // docs/contract.md §6 has no 415: a body that is not JSON is a 400 that says what to send instead.
       const message =
         error.status === 415
           ? 'the body must be JSON (Content-Type: application/json)'

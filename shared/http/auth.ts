@@ -1,5 +1,5 @@
 /**
- * @module Staff authentication (SPEC §6): `Authorization: Bearer <key>` or HTTP Basic with the key
+ * @module Staff authentication (docs/contract.md §6): `Authorization: Bearer <key>` or HTTP Basic with the key
  * as password, compared in constant time against every configured key. Web Crypto only, so the
  * same code runs under Node and Lambda.
  */

@@ -3,7 +3,7 @@
  * request came through (@hono/node-server's getConnInfo: the socket; the API Gateway `sourceIp`
  * under hono/aws-lambda); a forwarding header only when the deployment says a trusted proxy sets it
  * (otherwise anyone could pick their own key). Per-client counting groups an IPv6 address by
- * its /64 (see `clientKey` in mail/subscription-rules.ts).
+ * its /64 (see `clientKey` in domain/subscription-rules.ts).
  */
 import { getConnInfo as nodeConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';

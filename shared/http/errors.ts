@@ -1,11 +1,11 @@
 /**
- * @module The API's error documents (SPEC §6): `{"error":{"code","message","details"?}}` with one
+ * @module The API's error documents (docs/contract.md §6): `{"error":{"code","message","details"?}}` with one
  * code per status, and the zod-openapi hook that turns validation failures into 400s.
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { formatPath } from '../config.ts';
+import { formatPath } from '../config/schema.ts';
 
 export type ErrorCode =
   | 'invalid_request'
@@ -55,7 +55,7 @@ export function invalid(c: Context, details: ErrorDetail[]) {
   return apiError(c, 'invalid_request', message || 'invalid request', details);
 }
 
-/** Validation failures → 400 with one detail per zod issue, paths in the SPEC's `a[0].b` form. */
+/** Validation failures → 400 with one detail per zod issue, paths in the contract's `a[0].b` form. */
 export function zodDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }

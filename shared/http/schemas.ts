@@ -1,5 +1,5 @@
 /**
- * @module zod schemas of the API documents (SPEC §6), named with `.openapi()` so that
+ * @module zod schemas of the API documents (docs/contract.md §6), named with `.openapi()` so that
  * `/openapi.json` carries them as components. Responses are documented, requests validated.
  */
 import { z } from '@hono/zod-openapi';

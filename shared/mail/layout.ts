@@ -67,7 +67,7 @@ export interface FooterInput {
   unsubscribeUrl: string;
 }
 
-// "You subscribed" would be untrue for people staff subscribed (SPEC §6 POST /api/subscribers).
+// "You subscribed" would be untrue for people staff subscribed (docs/contract.md §6 POST /api/subscribers).
 function why(input: FooterInput): string {
   const topics = input.topicTitles.map(oneLine).join(', ');
   return `You get this email because you are subscribed to policy alerts from ${oneLine(input.organisation)} on: ${topics} (${FREQUENCY_LABEL[input.frequency]}).`;

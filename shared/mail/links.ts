@@ -1,6 +1,6 @@
 /**
  * @module The links emails carry: confirmation, manage and unsubscribe, each with a signed token
- * (SPEC §6). Manage and unsubscribe tokens are bound to the subscription's current version.
+ * (docs/contract.md §6). Manage and unsubscribe tokens are bound to the subscription's current version.
  */
 import type { Subscriber } from '../domain/types.ts';
 import { signToken, type TokenPayload } from './tokens.ts';

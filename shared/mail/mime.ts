@@ -1,5 +1,5 @@
 /**
- * @module Raw RFC 5322 messages (SPEC §7) built with nodemailer's MailComposer:
+ * @module Raw RFC 5322 messages (docs/contract.md §7) built with nodemailer's MailComposer:
  * `multipart/alternative` text + HTML, `From: "<organisation>" <MAIL_FROM>`, one-click
  * unsubscribe headers (RFC 8058), encoded and folded headers.
  */
@@ -52,7 +52,7 @@ export async function buildMime(input: MimeInput): Promise<Buffer> {
 }
 
 /**
- * SPEC §7 shows the display name quoted (`From: "<organisation>" <MAIL_FROM>`); MailComposer
+ * docs/contract.md §7 shows the display name quoted (`From: "<organisation>" <MAIL_FROM>`); MailComposer
  * only quotes when it must. Same meaning either way (RFC 5322 phrase), so an ASCII name is
  * rewritten as a quoted-string; anything else keeps the library's RFC 2047 encoding.
  */

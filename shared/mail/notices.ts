@@ -3,9 +3,9 @@
  * whole MIME messages, ready for the outbox queue (services/mail-queue.ts). Takes the slice of
  * the service dependencies it needs, so `mail` never imports `services`.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../config/schema.ts';
+import { parseMailbox } from '../domain/mailbox.ts';
 import type { Subscriber } from '../domain/types.ts';
-import { parseMailbox } from './address.ts';
 import { confirmUrl, manageUrl, unsubscribeUrl } from './links.ts';
 import { buildMime } from './mime.ts';
 import { renderConfirmation, renderStaffNotice } from './render-notices.ts';

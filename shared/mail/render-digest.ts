@@ -1,9 +1,9 @@
 /**
- * @module The digest email (SPEC §7): subject, then alerts grouped by topic in config order
+ * @module The digest email (docs/contract.md §7): subject, then alerts grouped by topic in config order
  * (an alert on several topics appears once, under the first), the factsheets they put in
  * question, and a footer saying why the person gets it. Pure; every fetched value escaped.
  */
-import type { TopicConfig } from '../config.ts';
+import type { TopicConfig } from '../config/schema.ts';
 import type { Alert, Frequency } from '../domain/types.ts';
 import { escapeHtml, oneLine, safeHttpUrl, shorten } from './escape.ts';
 import {

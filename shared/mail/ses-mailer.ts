@@ -3,8 +3,8 @@
  * backing off when SES says it is being sent to too fast. Errors say whether a retry may help.
  */
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import type { Mailer, RawEmail } from '../ports.ts';
-import { mailboxAddress } from './address.ts';
+import { mailboxAddress } from '../domain/mailbox.ts';
+import type { Mailer, RawEmail } from '../domain/ports.ts';
 
 export class MailSendError extends Error {
   override readonly name = 'MailSendError';

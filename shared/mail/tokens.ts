@@ -1,5 +1,5 @@
 /**
- * @module Email tokens (SPEC §6): `<base64url(JSON payload)>.<base64url(HMAC-SHA256)>`, signed
+ * @module Email tokens (docs/contract.md §6): `<base64url(JSON payload)>.<base64url(HMAC-SHA256)>`, signed
  * with `SIGNING_SECRET` over purpose, address, subscription version and expiry (and, for
  * confirmation, the requested choice). Whether a token's version still matches the stored
  * subscription (revocation) is the service's decision, not this module's.
@@ -28,7 +28,7 @@ export type VerifyResult =
   | { ok: true; payload: TokenPayload }
   | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
 
-/** Seven days, SPEC §6. */
+/** Seven days, docs/contract.md §6. */
 export const CONFIRM_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe'];

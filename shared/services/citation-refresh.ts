@@ -6,10 +6,10 @@
  */
 import { findCitations, normaliseTitle } from '../domain/citation-text.ts';
 import type { ActContents, PageCitations } from '../domain/types.ts';
-import { DOCUMENT_ACCEPT, DOCUMENT_TYPES, readCitationDocument } from '../sources/citation-document.ts';
-import { parseLegislationContents } from '../sources/legislation-contents.ts';
+import { DOCUMENT_ACCEPT, DOCUMENT_TYPES, readCitationDocument } from '../sources/parse/citation-document.ts';
+import { parseLegislationContents } from '../sources/parse/legislation-contents.ts';
 import { citedActs, storedPageCitations } from './cited-sources.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { ServiceDeps } from './service-deps.ts';
 import { errorMessage } from './source-state.ts';
 
 const DAY = 24 * 60 * 60 * 1000;

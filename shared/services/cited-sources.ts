@@ -4,11 +4,11 @@
  * that source is the Act's reader). Readers alert every effect on a cited Act inside the window
  * after the earliest effective review of the factsheets citing it, topics or not.
  */
-import type { Config, FactsheetConfig, SourceConfig } from '../config.ts';
+import type { Config, FactsheetConfig, SourceConfig } from '../config/schema.ts';
 import { splitRef } from '../domain/provisions.ts';
 import { reviewState } from '../domain/staleness.ts';
 import type { FactsheetReview, PageCitations } from '../domain/types.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 /** A factsheet's current citations: config ones first (they win), then those read from its page. */
 export interface SheetCitation {

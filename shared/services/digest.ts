@@ -1,5 +1,5 @@
 /**
- * @module Digests (SPEC §4, §7): for each confirmed subscriber of a frequency, every alert on
+ * @module Digests (docs/contract.md §4, §7): for each confirmed subscriber of a frequency, every alert on
  * their topics detected since confirmation and not yet sent, in one email; idempotent sending.
  *
  * Each (subscriber, alert) is claimed with a conditional write before the send, marked with the
@@ -20,11 +20,11 @@ import type { Alert, DigestWatermark, Frequency, Subscriber } from '../domain/ty
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
 import { renderDigest } from '../mail/render-digest.ts';
-import type { ServiceDeps } from './deps.ts';
 import { type FactsheetView, listFactsheets } from './factsheets.ts';
 import { notRelevantTopics } from './feedback.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
-/** Exactly the `digest --json` document of SPEC §4. */
+/** Exactly the `digest --json` document of docs/contract.md §4. */
 export interface DigestReport {
   sent: { email: string; messageId: string | null; alerts: number }[];
   failed: { email: string; error: string }[];
@@ -38,7 +38,7 @@ export interface DigestOptions {
   concurrency?: number;
 }
 
-/** An unsent claim older than this is taken to be a crash after the send (SPEC §7). */
+/** An unsent claim older than this is taken to be a crash after the send (docs/contract.md §7). */
 export const STALE_CLAIM_MS = 15 * 60 * 1000;
 
 type Outcome =
@@ -193,7 +193,7 @@ async function planChunk(
     deps.store.deliveries.watermarks(emails),
   ]);
   const at = deps.clock.now();
-  // Only topics still in the config: a removed topic's alerts stay queryable (SPEC §2), but
+  // Only topics still in the config: a removed topic's alerts stay queryable (docs/contract.md §2), but
   // the email could not place them under any heading and would go out empty or miscounted.
   const configured = new Set(deps.config.topics.map((topic) => topic.id));
   const plans = await Promise.all(
@@ -374,7 +374,7 @@ function render(
 
 /**
  * SES has accepted the message: the record must follow. A few quick retries, then a loud log;
- * the claims would go stale in 15 minutes and be sent again, the one duplicate SPEC §7 allows.
+ * the claims would go stale in 15 minutes and be sent again, the one duplicate docs/contract.md §7 allows.
  */
 async function markSent(
   deps: ServiceDeps,

@@ -1,8 +1,8 @@
 /**
- * @module Factsheet review (SPEC §3, §6): which factsheets are stale and why (their evidence), and
+ * @module Factsheet review (docs/contract.md §3, §6): which factsheets are stale and why (their evidence), and
  * recording a review through the API. Evidence follows each factsheet's CURRENT config topics.
  */
-import type { FactsheetConfig } from '../config.ts';
+import type { FactsheetConfig } from '../config/schema.ts';
 import {
   type ContentsByAct,
   compareSheets,
@@ -15,7 +15,7 @@ import { evidenceDetectedFrom, reviewState } from '../domain/staleness.ts';
 import { parseInstant } from '../domain/time.ts';
 import type { FactsheetReview, PageCitations } from '../domain/types.ts';
 import { citedSources, type SheetCitation, sheetCitations, storedPageCitations } from './cited-sources.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 /** At most this many evidence alerts are returned per factsheet (the count is exact). */
 export const MAX_EVIDENCE = 100;
@@ -63,7 +63,7 @@ async function citationData(deps: ServiceDeps): Promise<CitationData> {
 }
 
 /**
- * SPEC §6: `reviewedAt` keeps its form (a config date stays `YYYY-MM-DD`), but an instant is
+ * docs/contract.md §6: `reviewedAt` keeps its form (a config date stays `YYYY-MM-DD`), but an instant is
  * output like every instant, in UTC with milliseconds, even when the config wrote it with an
  * offset or none (read in the config zone).
  */

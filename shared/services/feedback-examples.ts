@@ -13,7 +13,7 @@
  * longer configured is not evaluated. An alert gone from the store yields no example.
  */
 import type { LabelledExample } from '../domain/evaluate.ts';
-import type { Store } from '../ports.ts';
+import type { Store } from '../domain/ports.ts';
 
 /** Alerts read at once. */
 const READS_AT_ONCE = 25;

@@ -18,7 +18,7 @@ import {
   topicQuality,
 } from '../domain/feedback.ts';
 import type { Alert } from '../domain/types.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface FeedbackError {
   path: string;

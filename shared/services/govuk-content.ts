@@ -4,9 +4,9 @@
  * limited by the fetcher's per-host politeness, and skipped without failing when unreachable.
  */
 import { z } from 'zod';
-import type { SourceConfig } from '../config.ts';
+import type { SourceConfig } from '../config/schema.ts';
 import type { ParsedItem } from '../domain/types.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface GovukContent {
   changeNote: string | null;

@@ -16,8 +16,8 @@
  * with an error in the log.
  */
 import { randomUUID } from 'node:crypto';
-import type { QueuedMail } from '../ports.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { QueuedMail } from '../domain/ports.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 /** Send attempts before a mail is given up (logged as an error). */
 export const MAIL_MAX_ATTEMPTS = 5;

@@ -4,12 +4,12 @@
  * they bring news, on the source's own host, up to `maxPages`.
  */
 import { createHash } from 'node:crypto';
-import type { SourceConfig } from '../config.ts';
+import type { SourceConfig } from '../config/schema.ts';
 import type { ParsedItem, SourceState } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
 import { ParseError } from '../sources/errors.ts';
-import { ACCEPT_HEADER, ACCEPT_TYPES, parseSourceBody } from '../sources/parse.ts';
-import type { ServiceDeps } from './deps.ts';
+import { ACCEPT_HEADER, ACCEPT_TYPES, parseSourceBody } from '../sources/parse/source-body.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 export interface Fetched {
   items: ParsedItem[];

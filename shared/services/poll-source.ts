@@ -3,16 +3,16 @@
  * against stored versions, topic matching and idempotent alerts. Every failure is caught and
  * reported on the source; stored versions and validators are only replaced after success.
  */
-import { type SourceConfig, sourceTitle } from '../config.ts';
+import { type SourceConfig, sourceTitle } from '../config/schema.ts';
 import { alertId, alertKind, backfillAllows, buildAlert, changedAtFor, itemDate } from '../domain/alert.ts';
 import { isEmptyDiff, lineDiff } from '../domain/line-diff.ts';
 import type { TopicMatcher } from '../domain/match.ts';
 import type { Alert, LineDiff, ParsedItem, PollStatus, SourceState, StoredItem } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
-import { legislationIdFromUri } from '../sources/legislation.ts';
-import type { ServiceDeps } from './deps.ts';
+import { legislationIdFromUri } from '../sources/parse/legislation.ts';
 import { enrichmentBudget, fetchGovukContent } from './govuk-content.ts';
 import { type Fetched, fetchAll } from './poll-fetch.ts';
+import type { ServiceDeps } from './service-deps.ts';
 import { errorMessage, failedState, httpStatusOf, okState } from './source-state.ts';
 import { whatChangedFor } from './what-changed.ts';
 
@@ -88,7 +88,7 @@ export async function pollOne(
     ? (context.states.get(source.id) ?? null)
     : await deps.store.sources.get(source.id);
   const saveState = context.saveState ?? ((next: SourceState) => deps.store.sources.put(next));
-  // A changed URL drops the validators: the source is polled as a first poll (SPEC §2).
+  // A changed URL drops the validators: the source is polled as a first poll (docs/contract.md §2).
   const state = stored && stored.url === source.url ? stored : null;
   const detectedAt = deps.clock.now().toISOString();
   const base = { id: source.id, items: 0, newItems: 0, updatedItems: 0, alerts: 0 };

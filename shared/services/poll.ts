@@ -1,13 +1,12 @@
 /**
- * @module One poll cycle (SPEC §3, §4): the sources asked for (or the due ones) are polled
+ * @module One poll cycle (docs/contract.md §3, §4): the sources asked for (or the due ones) are polled
  * concurrently with a bound; one slow or failing source never delays or breaks the others.
  */
-import { durationMs, type SourceConfig } from '../config.ts';
+import { durationMs, type SourceConfig } from '../config/schema.ts';
 import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
 import { refreshCitations } from './citation-refresh.ts';
 import { allSources, type CitedSources, citedWindows, storedPageCitations } from './cited-sources.ts';
-import type { ServiceDeps } from './deps.ts';
 import {
   type CitedContext,
   createPollContext,
@@ -15,12 +14,13 @@ import {
   pollOne,
   type SourcePollResult,
 } from './poll-source.ts';
+import type { ServiceDeps } from './service-deps.ts';
 import { escalateSourceHealth } from './source-escalation.ts';
 import { errorMessage } from './source-state.ts';
 
 export type { SourcePollResult } from './poll-source.ts';
 
-/** Exactly the `poll --json` document of SPEC §4. */
+/** Exactly the `poll --json` document of docs/contract.md §4. */
 export interface PollReport {
   sources: SourcePollResult[];
   alerts: string[];

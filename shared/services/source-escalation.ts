@@ -11,8 +11,8 @@ import type { SourceState } from '../domain/types.ts';
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo } from '../mail/notices.ts';
 import { renderSourceHealth } from '../mail/render-escalation.ts';
-import type { ServiceDeps } from './deps.ts';
 import { enqueueMail } from './mail-queue.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 /** Checks the sources just polled; never throws (a failure is logged and retried next poll). */
 export async function escalateSourceHealth(deps: ServiceDeps, polled: readonly string[]): Promise<void> {

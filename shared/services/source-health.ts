@@ -2,10 +2,10 @@
  * @module Source health: each configured source joined with its recorded poll state (nulls where
  * never polled), for `/api/health`, `/api/sources` and the staff dashboard.
  */
-import { sourceTitle } from '../config.ts';
+import { sourceTitle } from '../config/schema.ts';
 import type { PollStatus, SourceKind, SourceState } from '../domain/types.ts';
 import { allSources } from './cited-sources.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 /** `/api/health` reports `degraded` when a source has failed this many times in a row. */
 export const DEGRADED_AFTER_FAILURES = 3;

@@ -1,8 +1,8 @@
 /**
- * @module The per-source poll state recorded after each poll (SPEC §6 `/api/sources`): status,
+ * @module The per-source poll state recorded after each poll (docs/contract.md §6 `/api/sources`): status,
  * HTTP status, failures in a row, last error and the validators of the first page.
  */
-import type { SourceConfig } from '../config.ts';
+import type { SourceConfig } from '../config/schema.ts';
 import type { SourceState } from '../domain/types.ts';
 
 /** What a successful fetch leaves behind for the next conditional request. */

@@ -1,5 +1,5 @@
 /**
- * @module Subscriptions (SPEC §6): double opt-in, manage and unsubscribe by signed token, staff
+ * @module Subscriptions (docs/contract.md §6): double opt-in, manage and unsubscribe by signed token, staff
  * administration and SES bounce/complaint suppression.
  *
  * Decisions: a request always answers the same and always sends a confirmation (no address
@@ -13,9 +13,7 @@
  * work (the confirmation is queued and the outbox drain declines to send it), and staff lift a
  * suppression by deleting the record. Manage links never lift a suppression.
  */
-import type { Subscriber } from '../domain/types.ts';
-import { processSnsNotification, type SnsResult } from '../mail/feedback.ts';
-import { buildConfirmation, buildStaffNotice, linksFor } from '../mail/notices.ts';
+
 import {
   enforceRateLimits,
   newVersion,
@@ -23,23 +21,26 @@ import {
   type SubscriptionChoice,
   sameChoice,
   validChoice,
-} from '../mail/subscription-rules.ts';
+} from '../domain/subscription-rules.ts';
+import type { Subscriber } from '../domain/types.ts';
+import { buildConfirmation, buildStaffNotice, linksFor } from '../mail/notices.ts';
 import {
   CONFIRM_TOKEN_TTL_MS,
   type TokenPayload,
   type TokenPurpose,
   verifyTokenFor,
 } from '../mail/tokens.ts';
-import type { ServiceDeps } from './deps.ts';
 import { enqueueMail } from './mail-queue.ts';
+import type { ServiceDeps } from './service-deps.ts';
+import { processSnsNotification, type SnsResult } from './ses-feedback.ts';
 
-export type { SnsResult } from '../mail/feedback.ts';
 export {
   normaliseEmail,
   RateLimitedError,
   type SubscriptionChoice,
   SubscriptionInputError,
-} from '../mail/subscription-rules.ts';
+} from '../domain/subscription-rules.ts';
+export type { SnsResult } from './ses-feedback.ts';
 
 export interface SubscriptionRequest extends SubscriptionChoice {
   email: string;

@@ -1,12 +1,12 @@
 /**
- * @module The alert listing of SPEC §6: newest first over one or several time-ordered partitions
+ * @module The alert listing of docs/contract.md §6: newest first over one or several time-ordered partitions
  * (topic copies, gsi1 all alerts, gsi2 per source), merged and de-duplicated by position, with
  * filters applied while reading so every page but the last is full. `since` and `until` bound
  * the key ranges read (see late-alerts.ts for why `until` needs the late partitions).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AlertPage, AlertQuery } from '../domain/ports.ts';
 import type { Alert } from '../domain/types.ts';
-import type { AlertPage, AlertQuery } from '../ports.ts';
 import type { RawItem, TableContext } from './batch.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import {
@@ -163,7 +163,7 @@ export async function listAlerts(ctx: TableContext, query: AlertQuery): Promise<
   const since = boundInstant(query.since, 'since');
   const until = boundInstant(query.until, 'until');
   const hi = after ? alertPosition(after.detectedAt, after.id) : TOP;
-  // changedAt never exceeds detectedAt (SPEC §3 clamps it), so `since` also bounds detection.
+  // changedAt never exceeds detectedAt (docs/contract.md §3 clamps it), so `since` also bounds detection.
   const lo = since ? alertPosition(since, '') : BOTTOM;
   if (lo > hi) return { items: [], nextCursor: null };
 

@@ -13,8 +13,8 @@
  * listed twice and the alert is not placed behind a digest watermark that passed meanwhile.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AlertRepo } from '../domain/ports.ts';
 import type { Alert } from '../domain/types.ts';
-import type { AlertRepo } from '../ports.ts';
 import { listAlerts } from './alert-listing.ts';
 import {
   batchGet,

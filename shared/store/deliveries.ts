@@ -1,11 +1,11 @@
 /**
- * @module Delivery claims (DeliveryRepo, SPEC §7): a conditional put claims (subscriber, alert)
+ * @module Delivery claims (DeliveryRepo, docs/contract.md §7): a conditional put claims (subscriber, alert)
  * before sending, the SES message id marks it sent after. An unsent claim older than the caller's
  * `staleBefore` (a crash between SES accepting and the record) may be claimed again.
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRepo } from '../domain/ports.ts';
 import type { Delivery, DigestWatermark } from '../domain/types.ts';
-import type { DeliveryRepo } from '../ports.ts';
 import {
   batchGet,
   batchWrite,

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { FactsheetRepo } from '../domain/ports.ts';
 import type { FactsheetReview } from '../domain/types.ts';
-import type { FactsheetRepo } from '../ports.ts';
 import { queryAll, type TableContext } from './batch.ts';
 import { allReviewsIndex, GSI1, reviewKey, SCHEMA_VERSION } from './keys.ts';
 import { parseStored, reviewSchema } from './schemas.ts';

@@ -8,7 +8,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Feedback, MissedItem, StoredJudgement } from '../domain/feedback.ts';
-import type { FeedbackQuery, FeedbackRepo } from '../ports.ts';
+import type { FeedbackQuery, FeedbackRepo } from '../domain/ports.ts';
 import {
   batchGet,
   batchWrite,

@@ -4,7 +4,7 @@
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '../ports.ts';
+import type { Store } from '../domain/ports.ts';
 import { createAlertRepo } from './alerts.ts';
 import { createDeliveryRepo } from './deliveries.ts';
 import { createFactsheetRepo } from './factsheets.ts';

@@ -2,8 +2,9 @@
  * @module Stored item versions (ItemRepo), in their source's partition: read and written in
  * batches because a poll touches every item of a feed at once.
  */
+
+import type { ItemRepo } from '../domain/ports.ts';
 import type { StoredItem } from '../domain/types.ts';
-import type { ItemRepo } from '../ports.ts';
 import { batchGet, batchWrite, putRequest, type TableContext } from './batch.ts';
 import { itemKey, SCHEMA_VERSION } from './keys.ts';
 import { parseStored, storedItemSchema } from './schemas.ts';

@@ -1,5 +1,5 @@
 /**
- * @module The single-table design (DESIGN §3): every key builder, one named function per access
+ * @module The single-table design (docs/architecture.md §3): every key builder, one named function per access
  * pattern, and the table definition the SST infra and `ensureTable` both use. Generic attribute
  * names (`pk`, `sk`, `gsi1*`, `gsi2*`) keep the table free of entity-specific schema; every item
  * also carries `entity` and `v` (schema version).

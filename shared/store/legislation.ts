@@ -6,8 +6,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { normaliseTitle } from '../domain/citation-text.ts';
+import type { LegislationRepo } from '../domain/ports.ts';
 import type { ActContents, PageCitations } from '../domain/types.ts';
-import type { LegislationRepo } from '../ports.ts';
 import { batchWrite, queryAll, type TableContext } from './batch.ts';
 import {
   actContentsKey,

@@ -9,7 +9,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { MailOutcome, MailQueueRepo, QueuedMail } from '../ports.ts';
+import type { MailOutcome, MailQueueRepo, QueuedMail } from '../domain/ports.ts';
 import { isConditionalFailure, type TableContext } from './batch.ts';
 import {
   DUE_MAIL_PARTITION,

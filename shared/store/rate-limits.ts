@@ -4,7 +4,7 @@
  * (dynalite never deletes), because each window has its own record.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RateLimitRepo } from '../ports.ts';
+import type { RateLimitRepo } from '../domain/ports.ts';
 import type { TableContext } from './batch.ts';
 import { rateLimitKey, SCHEMA_VERSION, TTL_ATTRIBUTE } from './keys.ts';
 

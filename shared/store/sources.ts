@@ -1,7 +1,7 @@
 /** @module Per-source poll state (SourceStateRepo): one record per source id. */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SourceStateRepo } from '../domain/ports.ts';
 import type { SourceState } from '../domain/types.ts';
-import type { SourceStateRepo } from '../ports.ts';
 import { batchWrite, putRequest, queryAll, type TableContext } from './batch.ts';
 import { allSourcesIndex, GSI1, SCHEMA_VERSION, sourceStateKey } from './keys.ts';
 import { parseStored, sourceStateSchema } from './schemas.ts';

@@ -4,8 +4,8 @@
  * Deleting a subscriber also sweeps its delivery records (same partition).
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SubscriberRepo } from '../domain/ports.ts';
 import type { Subscriber } from '../domain/types.ts';
-import type { SubscriberRepo } from '../ports.ts';
 import {
   batchGet,
   batchWrite,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { AlertQuery, Store } from '#shared/ports.ts';
+import type { AlertQuery, Store } from '#shared/domain/ports.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { topicPartition } from '#shared/store/keys.ts';

@@ -4,7 +4,7 @@
  * store's reason, and the next cycle completes them: every alert exactly once, nothing lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '#shared/ports.ts';
+import type { Store } from '#shared/domain/ports.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { createDocumentClient, createDynamoStore } from '#shared/store/index.ts';

@@ -5,7 +5,7 @@
  * the staff routes. Each asserts the precise error a caller sees and that nothing was stored.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '#shared/config.ts';
+import { parseConfig } from '#shared/config/schema.ts';
 import { signToken } from '#shared/mail/tokens.ts';
 import {
   bearer,

@@ -8,9 +8,9 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
-import { parseSourceBody } from '#shared/sources/parse.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { parseSourceBody } from '#shared/sources/parse/source-body.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { type FixtureServer, fixture, type Route, startFixtureServer } from '../support/fixture-server.ts';
 import { item, rssOf } from '../support/rss.ts';

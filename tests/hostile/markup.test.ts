@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { createApp } from '#shared/http/app.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { decodeMime } from '../support/http-app.ts';

@@ -5,13 +5,13 @@
  * Subject, List-Unsubscribe), the Atom feed and the pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '#shared/config.ts';
+import { parseConfig } from '#shared/config/schema.ts';
 import { toReadableAscii } from '#shared/domain/ascii.ts';
-import { parseMailbox } from '#shared/mail/address.ts';
+import { parseMailbox } from '#shared/domain/mailbox.ts';
 import { buildMime, headerLineLengths } from '#shared/mail/mime.ts';
 import { envelopeTo } from '#shared/mail/notices.ts';
-import { createHttpFetcher, userAgent } from '#shared/sources/fetch.ts';
-import { loadEnv } from '../../functions/deps.ts';
+import { createHttpFetcher, userAgent } from '#shared/sources/fetch/fetcher.ts';
+import { loadEnv } from '../../functions/wiring.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { createTestApp, makeAlert, postJson, TEST_CONFIG, type TestApp } from '../support/http-app.ts';
 import { configFrom } from '../support/service-deps.ts';

@@ -1,12 +1,12 @@
 /**
- * SPEC §6 contract details found in the pre-release audit: exact Alert documents, 404 for ids that
+ * docs/contract.md §6 contract details found in the pre-release audit: exact Alert documents, 404 for ids that
  * cannot exist, an empty JSON review body, unencoded `+` offsets, cross-site staff writes.
  */
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { isCrossSiteWrite } from '#shared/http/auth.ts';
-import { restorePlus } from '#shared/http/routes/public.ts';
+import { restorePlus } from '#shared/http/routes/public-api.ts';
 import { basic, bearer, makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
@@ -56,7 +56,7 @@ const ALERT_KEYS = [
   'detectedAt',
 ];
 
-describe('Alert documents carry exactly the SPEC fields', () => {
+describe('Alert documents carry exactly the contract fields', () => {
   it('in /api/alerts, /api/alerts/{id} and factsheet evidence', async () => {
     const alert = effectAlert();
     await t.store.alerts.create(alert);

@@ -1,5 +1,5 @@
 /**
- * `reviewedAt` in `GET /api/factsheets` (SPEC §6): a config date stays a date; an instant, from the
+ * `reviewedAt` in `GET /api/factsheets` (docs/contract.md §6): a config date stays a date; an instant, from the
  * config or a review, is output in UTC with milliseconds like every instant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ describe('reviewedAtOutput', () => {
 });
 
 describe('GET /api/factsheets with config instants', () => {
-  it('outputs each configured reviewedAt in the SPEC form', async () => {
+  it('outputs each configured reviewedAt in the contract form', async () => {
     const factsheets = CASES.map(([reviewedAt], index) => ({
       id: `sheet-${index}`,
       title: `Sheet ${index}`,

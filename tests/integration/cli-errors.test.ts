@@ -1,5 +1,5 @@
 /**
- * How the CLI reports what a user can fix (SPEC §4): each failure is
+ * How the CLI reports what a user can fix (docs/contract.md §4): each failure is
  * `{"error":{"code","message","details"?}}` under --json with its own code (never a bare
  * `internal` for a bad variable, a held store or a busy port), and a usage error shows the help
  * of the command it was about.
@@ -12,9 +12,9 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HELP } from '../../functions/cli/help.ts';
 import { CliError, type Output } from '../../functions/cli/output.ts';
 import { main, toCliError } from '../../functions/cli.ts';
-import { EnvError, StoreUnavailableError } from '../../functions/deps.ts';
 import { startEmbeddedMail } from '../../functions/local/embedded-mail.ts';
 import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
+import { EnvError, StoreUnavailableError } from '../../functions/wiring.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-cli-errors-'));
 const config = join(dir, 'watch.json');

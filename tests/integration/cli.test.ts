@@ -1,5 +1,5 @@
 /**
- * The `policy-watch` command as users and scripts drive it (SPEC §4): real processes through the
+ * The `policy-watch` command as users and scripts drive it (docs/contract.md §4): real processes through the
  * package's `bin`, a temporary DATA_DIR (embedded store and mail sink) and a local fixture server.
  */
 import { execFile } from 'node:child_process';
@@ -157,7 +157,7 @@ describe('usage', () => {
 });
 
 describe('policy-watch poll and digest', () => {
-  it('polls and prints the SPEC §4 JSON; an unknown --source exits 1', async () => {
+  it('polls and prints the docs/contract.md §4 JSON; an unknown --source exits 1', async () => {
     const run = await cli(['poll', '--json', '--config', configPath]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as {

@@ -7,11 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { parseConfig } from '#shared/config.ts';
-import { createLogger } from '#shared/logger.ts';
-import { loadEnv } from '../../functions/deps.ts';
-import { openLocalRuntime } from '../../functions/local/open-runtime.ts';
-import { openLocalStore, writeRuntime } from '../../functions/local/runtime.ts';
+import { parseConfig } from '#shared/config/schema.ts';
+import { createLogger } from '#shared/system/logger.ts';
+import { openLocalStore, writeRuntime } from '../../functions/local/live-server.ts';
+import { openLocalDeps } from '../../functions/local/local-deps.ts';
+import { loadEnv } from '../../functions/wiring.ts';
 
 const parsed = parseConfig({
   organisation: { name: 'Test org', contact: 'policy@example.org' },
@@ -61,7 +61,7 @@ describe('links in emails sent by a command beside a live start', () => {
       mailEndpoint: 'http://127.0.0.1:1',
       ...runtime,
     });
-    const opened = await openLocalRuntime({
+    const opened = await openLocalDeps({
       env: loadEnv({ DATA_DIR: dataDir, ...env }),
       config,
       logger: createLogger({ write: () => {} }),

@@ -3,11 +3,11 @@
  * minutes: the stored record, read just before sending, decides whether and how to send.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '#shared/domain/ports.ts';
 import type { Alert, Subscriber } from '#shared/domain/types.ts';
 import { verifyToken } from '#shared/mail/tokens.ts';
-import type { Store } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { runDigest } from '#shared/services/digest.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { configFrom, MemoryMailer, serviceDeps } from '../support/service-deps.ts';
 

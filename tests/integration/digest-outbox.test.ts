@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mailer } from '#shared/domain/ports.ts';
 import { buildMime } from '#shared/mail/mime.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
-import type { Mailer } from '#shared/ports.ts';
 import { outboxFileName, startEmbeddedMail, withOutbox } from '../../functions/local/embedded-mail.ts';
 import { startTestSes, type TestSes } from '../support/ses.ts';
 

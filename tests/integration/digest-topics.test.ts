@@ -1,13 +1,13 @@
 /**
  * Digests when the config's topics and a subscriber's stored topics disagree: a topic removed
- * from the config keeps its alerts queryable (SPEC §2) but is no longer one of anyone's
- * "current topics" (SPEC §4), so it neither fills nor empties an email.
+ * from the config keeps its alerts queryable (docs/contract.md §2) but is no longer one of anyone's
+ * "current topics" (docs/contract.md §4), so it neither fills nor empties an email.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '#shared/domain/ports.ts';
 import type { Alert, Subscriber } from '#shared/domain/types.ts';
-import type { Store } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { runDigest } from '#shared/services/digest.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { configFrom, MemoryMailer, serviceDeps } from '../support/service-deps.ts';
 

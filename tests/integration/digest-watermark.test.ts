@@ -1,14 +1,14 @@
 /**
  * The digest watermark: a run that leaves nothing behind records how far it got, so the next run
  * reads alerts from there (less an overlap) instead of everything since confirmation; a changed
- * choice of topics or a re-confirmation brings back the backlog SPEC §4 promises.
+ * choice of topics or a re-confirmation brings back the backlog docs/contract.md §4 promises.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '#shared/clock.ts';
+import type { Mailer, RawEmail, Store } from '#shared/domain/ports.ts';
 import type { Alert, DigestWatermark, Subscriber } from '#shared/domain/types.ts';
-import type { Mailer, RawEmail, Store } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { digestFrom, runDigest, WATERMARK_OVERLAP_MS } from '#shared/services/digest.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { fixedClock } from '#shared/system/clock.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { mailDeps } from '../support/mail-harness.ts';
 

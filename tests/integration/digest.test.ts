@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '#shared/clock.ts';
+import type { Mailer, RawEmail } from '#shared/domain/ports.ts';
 import type { Alert, Frequency, Subscriber } from '#shared/domain/types.ts';
 import { headerLineLengths } from '#shared/mail/mime.ts';
 import { createSesMailer, MailSendError } from '#shared/mail/ses-mailer.ts';
-import type { Mailer, RawEmail } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { runDigest } from '#shared/services/digest.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { fixedClock } from '#shared/system/clock.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { mailDeps, mailTestConfig } from '../support/mail-harness.ts';
 import { startTestSes, type TestSes } from '../support/ses.ts';

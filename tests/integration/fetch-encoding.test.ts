@@ -6,7 +6,7 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '#shared/sources/errors.ts';
-import { createHttpFetcher, type HttpFetcher } from '#shared/sources/fetch.ts';
+import { createHttpFetcher, type HttpFetcher } from '#shared/sources/fetch/fetcher.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Café</title></channel></rss>';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '#shared/sources/errors.ts';
-import { createHttpFetcher, type HttpFetcherOptions } from '#shared/sources/fetch.ts';
-import type { ResolvedAddress } from '#shared/sources/private-network.ts';
+import { createHttpFetcher, type HttpFetcherOptions } from '#shared/sources/fetch/fetcher.ts';
+import type { ResolvedAddress } from '#shared/sources/fetch/private-network.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 
 const UA = 'policy-watch/0.1.0 (+mailto:policy@example.org; Example Trust)';

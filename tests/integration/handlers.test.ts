@@ -167,8 +167,8 @@ const FEEDBACK_TOPIC = 'arn:aws:sns:eu-west-2:123456789012:policy-watch-test-Ses
 
 describe('Lambda handlers', () => {
   it('accept SES feedback from the linked SNS topic only', async () => {
-    const { lambdaRuntime } = await import('../../functions/lambda-deps.ts');
-    const { deps } = await lambdaRuntime();
+    const { lambdaDeps } = await import('../../functions/lambda-wiring.ts');
+    const { deps } = await lambdaDeps();
     expect(deps.snsTopicArns).toEqual([FEEDBACK_TOPIC]);
   });
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Mailer, RawEmail, Store } from '#shared/domain/ports.ts';
 import type { Subscriber } from '#shared/domain/types.ts';
 import { classify } from '#shared/mail/ses-mailer.ts';
-import type { Mailer, RawEmail, Store } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import {
   drainMailQueue,
   enqueueMail,
@@ -10,6 +9,7 @@ import {
   MAIL_STALE_CLAIM_MS,
   mailRetryDelayMs,
 } from '#shared/services/mail-queue.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { createConfirmedSubscriber, requestSubscription } from '#shared/services/subscriptions.ts';
 import { type MailServices, useMailServices } from '../support/mail-harness.ts';
 

@@ -1,13 +1,13 @@
 /**
- * Poll rules at their edges (SPEC §2, §3), end to end over a fixture server and dynalite:
+ * Poll rules at their edges (docs/contract.md §2, §3), end to end over a fixture server and dynalite:
  * a feed dated ahead of our clock is inside the backfill window (changedAt clamps it), a `new`
  * alert for an item recorded earlier without one keeps the item's date, and an empty 200
  * fails the source and keeps the stored page, so no alert says every line was removed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';

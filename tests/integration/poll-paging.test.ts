@@ -1,5 +1,5 @@
 /**
- * Feed paging (SPEC §2): `rel="next"` is followed up to `maxPages`, stopping early at a page with
+ * Feed paging (docs/contract.md §2): `rel="next"` is followed up to `maxPages`, stopping early at a page with
  * nothing new; validators are kept for the first page only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';

@@ -3,10 +3,10 @@
  * recovery reported once, through the outbox queue (dynalite + the SES emulator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { fixedClock } from '#shared/clock.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import { drainMailQueue } from '#shared/services/mail-queue.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
+import type { fixedClock } from '#shared/system/clock.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
 import { mailTestConfig } from '../support/mail-harness.ts';

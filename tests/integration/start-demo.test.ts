@@ -1,6 +1,6 @@
 /**
  * `npm run demo`, in-process: offline documents, its own data folder, and at once alerts, stale
- * factsheets and a digest for demo@example.org in the local inbox (SPEC §1).
+ * factsheets and a digest for demo@example.org in the local inbox (docs/contract.md §1).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

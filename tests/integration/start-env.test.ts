@@ -1,5 +1,5 @@
 /**
- * What `start` and every command read before anything runs (SPEC §5): the environment with its
+ * What `start` and every command read before anything runs (docs/contract.md §5): the environment with its
  * defaults and errors, the config path rule, unreadable config files, and local secrets
  * generated once into DATA_DIR with mode 0600.
  */
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '#shared/clock.ts';
+import { fixedClock } from '#shared/system/clock.ts';
 import {
   clockFor,
   EnvError,
@@ -15,13 +15,13 @@ import {
   loadEnv,
   localSecrets,
   resolveConfigPath,
-} from '../../functions/deps.ts';
+} from '../../functions/wiring.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('loadEnv', () => {
-  it('applies the SPEC defaults to an empty environment', () => {
+  it('applies the contract defaults to an empty environment', () => {
     const env = loadEnv({});
     expect(env).toMatchObject({
       TABLE_NAME: 'policy-watch',
@@ -141,7 +141,7 @@ describe('clockFor', () => {
     expect(clockFor(loadEnv({}), base)).toBe(base);
   });
 
-  // SPEC: a date-only or offset-less input is read in `digests.timezone`.
+  // docs/contract.md: a date-only or offset-less input is read in `digests.timezone`.
   it.each([
     ['2026-11-26T07:00:00Z', 'Europe/London', '2026-11-26T07:00:00.000Z'],
     ['2026-07-01T07:00:00+02:00', 'Europe/London', '2026-07-01T05:00:00.000Z'],

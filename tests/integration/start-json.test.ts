@@ -1,5 +1,5 @@
 /**
- * `start --json` and `demo --json` (SPEC §4: `--json` prints one JSON document on stdout instead
+ * `start --json` and `demo --json` (docs/contract.md §4: `--json` prints one JSON document on stdout instead
  * of the human report): once ready, exactly one document with what the lines would say.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -6,12 +6,12 @@
  */
 import cron from 'node-cron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clockStartingAt, systemClock } from '#shared/clock.ts';
-import { createLogger } from '#shared/logger.ts';
-import type { Clock } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
+import type { Clock } from '#shared/domain/ports.ts';
 import type { DigestOptions, DigestReport } from '#shared/services/digest.ts';
 import type { PollReport } from '#shared/services/poll.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { clockStartingAt, systemClock } from '#shared/system/clock.ts';
+import { createLogger } from '#shared/system/logger.ts';
 import { type JobName, startScheduler } from '../../functions/local/scheduler.ts';
 import { configFrom } from '../support/service-deps.ts';
 

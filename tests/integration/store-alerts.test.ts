@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { AlertQuery, Store } from '#shared/domain/ports.ts';
 import type { Alert } from '#shared/domain/types.ts';
-import type { AlertQuery, Store } from '#shared/ports.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { InvalidCursorError } from '#shared/store/index.ts';
 import { alertKey, topicAlertKey, topicPartition } from '#shared/store/keys.ts';

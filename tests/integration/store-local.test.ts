@@ -10,10 +10,10 @@ import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/st
 import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 import {
   openLocalStore,
-  readLiveRuntime,
+  readLiveServer,
   removeRuntime,
   writeRuntime,
-} from '../../functions/local/runtime.ts';
+} from '../../functions/local/live-server.ts';
 
 let dataDir: string;
 const cleanups: (() => Promise<void>)[] = [];
@@ -88,21 +88,21 @@ describe('embedded store', () => {
 
 describe('runtime.json', () => {
   test('is returned only while its pid lives, and removed only by its pid', async () => {
-    expect(await readLiveRuntime(dataDir)).toBeNull();
+    expect(await readLiveServer(dataDir)).toBeNull();
     const info = {
       pid: process.pid,
       storeEndpoint: 'http://127.0.0.1:1',
       mailEndpoint: 'http://127.0.0.1:2',
     };
     await writeRuntime(dataDir, { ...info, apiUrl: 'http://127.0.0.1:3' });
-    expect(await readLiveRuntime(dataDir)).toEqual({ ...info, apiUrl: 'http://127.0.0.1:3' });
+    expect(await readLiveServer(dataDir)).toEqual({ ...info, apiUrl: 'http://127.0.0.1:3' });
     await removeRuntime(dataDir, process.pid + 1);
-    expect(await readLiveRuntime(dataDir)).not.toBeNull();
+    expect(await readLiveServer(dataDir)).not.toBeNull();
     await removeRuntime(dataDir, process.pid);
-    expect(await readLiveRuntime(dataDir)).toBeNull();
+    expect(await readLiveServer(dataDir)).toBeNull();
 
     await writeRuntime(dataDir, { ...info, pid: await deadPid() });
-    expect(await readLiveRuntime(dataDir)).toBeNull();
+    expect(await readLiveServer(dataDir)).toBeNull();
   });
 
   test('openLocalStore: explicit endpoint, then a live runtime, else embedded', async () => {
@@ -119,7 +119,7 @@ describe('runtime.json', () => {
   });
 });
 
-const runtimeModule = fileURLToPath(new URL('../../functions/local/runtime.ts', import.meta.url));
+const runtimeModule = fileURLToPath(new URL('../../functions/local/live-server.ts', import.meta.url));
 
 /** Another process holding the embedded store of `dir` until its stdin closes. */
 async function holder(dir: string): Promise<{ child: ChildProcess; endpoint: string }> {
@@ -162,7 +162,7 @@ describe('two processes', () => {
     // A crash (no cleanup) leaves runtime.json and the owner file behind; neither blocks.
     child.kill('SIGKILL');
     await once(child, 'exit');
-    expect(await readLiveRuntime(dataDir)).toBeNull();
+    expect(await readLiveServer(dataDir)).toBeNull();
     const mine = await openLocalStore({ dataDir });
     cleanups.push(() => mine.close());
     expect(mine.embedded).toBe(true);

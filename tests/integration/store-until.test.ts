@@ -5,8 +5,8 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { AlertQuery, Store } from '#shared/domain/ports.ts';
 import type { Alert } from '#shared/domain/types.ts';
-import type { AlertQuery, Store } from '#shared/ports.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { createDynamoStore } from '#shared/store/index.ts';
 import { latePartition } from '#shared/store/keys.ts';

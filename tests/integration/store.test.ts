@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Store } from '#shared/domain/ports.ts';
 import type { SourceState, StoredItem, Subscriber } from '#shared/domain/types.ts';
-import type { Store } from '#shared/ports.ts';
 import { createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 

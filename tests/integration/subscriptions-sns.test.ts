@@ -1,7 +1,7 @@
 import { createSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type SnsMessage, snsStringToSign } from '#shared/mail/sns.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import {
   createConfirmedSubscriber,
   handleSnsNotification,

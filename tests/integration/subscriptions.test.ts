@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { fixedClock } from '#shared/clock.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import {
   checkToken,
   confirmSubscription,
@@ -14,6 +13,7 @@ import {
   unsubscribe,
   updateSubscription,
 } from '#shared/services/subscriptions.ts';
+import type { fixedClock } from '#shared/system/clock.ts';
 import { useMailServices } from '../support/mail-harness.ts';
 import type { TestSes } from '../support/ses.ts';
 

@@ -8,8 +8,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AlertQuery } from '#shared/domain/ports.ts';
 import type { Alert } from '#shared/domain/types.ts';
-import type { AlertQuery } from '#shared/ports.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 

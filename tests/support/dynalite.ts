@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '#shared/ports.ts';
+import type { Store } from '#shared/domain/ports.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 

@@ -3,13 +3,13 @@
  * messages and a fetcher that refuses everything: what `tests/http` and `tests/browser` drive.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { fixedClock } from '#shared/clock.ts';
-import type { Config } from '#shared/config.ts';
+import type { Config } from '#shared/config/schema.ts';
+import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '#shared/domain/ports.ts';
 import type { Alert } from '#shared/domain/types.ts';
 import { createApp } from '#shared/http/app.ts';
-import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { drainMailQueue } from '#shared/services/mail-queue.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { fixedClock } from '#shared/system/clock.ts';
 import { createTestStore, startDynalite, type TestDynalite, type TestStore } from './dynalite.ts';
 import { configFrom } from './service-deps.ts';
 

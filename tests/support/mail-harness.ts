@@ -4,20 +4,20 @@
  * dynalite store and the SES emulator.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { fixedClock } from '#shared/clock.ts';
-import type { Config } from '#shared/config.ts';
-import { silentLogger } from '#shared/logger.ts';
+import type { Config } from '#shared/config/schema.ts';
+import type { Fetcher, FetchRequest, Mailer, Store } from '#shared/domain/ports.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
-import type { Fetcher, FetchRequest, Mailer, Store } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
 import { drainMailQueue } from '#shared/services/mail-queue.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { fixedClock } from '#shared/system/clock.ts';
+import { silentLogger } from '#shared/system/logger.ts';
 import { createTestStore, startDynalite, type TestDynalite } from './dynalite.ts';
 import { configFrom } from './service-deps.ts';
 import { startTestSes, type TestSes } from './ses.ts';
 
 export const PUBLIC_URL = 'http://localhost:3999';
 
-/** Two topics (plus whatever `extra` adds), one source; SPEC defaults elsewhere. */
+/** Two topics (plus whatever `extra` adds), one source; the contract defaults elsewhere. */
 export function mailTestConfig(extra: Record<string, unknown> = {}): Config {
   const base = {
     organisation: { name: 'Test Org', contact: 'policy@example.org' },

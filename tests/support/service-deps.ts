@@ -2,12 +2,13 @@
  * @module ServiceDeps for service-level integration tests: the real HTTP fetcher (loopback
  * allowed per source), a real dynalite store, a fixed clock and a mailer that records.
  */
-import { fixedClock } from '#shared/clock.ts';
-import { type Config, parseConfig } from '#shared/config.ts';
-import { silentLogger } from '#shared/logger.ts';
-import type { Mailer, RawEmail, Store } from '#shared/ports.ts';
-import type { ServiceDeps } from '#shared/services/deps.ts';
-import { createHttpFetcher } from '#shared/sources/fetch.ts';
+
+import { type Config, parseConfig } from '#shared/config/schema.ts';
+import type { Mailer, RawEmail, Store } from '#shared/domain/ports.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { createHttpFetcher } from '#shared/sources/fetch/fetcher.ts';
+import { fixedClock } from '#shared/system/clock.ts';
+import { silentLogger } from '#shared/system/logger.ts';
 
 export function configFrom(raw: unknown): Config {
   const result = parseConfig(raw);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '#shared/config.ts';
+import { parseConfig } from '#shared/config/schema.ts';
 import { matchQuery } from '#shared/domain/match.ts';
 import { parseQuery } from '#shared/domain/query.ts';
 import type { ParsedItem } from '#shared/domain/types.ts';
@@ -32,7 +32,7 @@ const item = (title: string): ParsedItem => ({
 });
 
 describe('README', () => {
-  it('has the two setup commands of SPEC §1', () => {
+  it('has the two setup commands of docs/contract.md §1', () => {
     expect(README).toContain('npm ci && npm start');
     expect(README).toContain('npm ci && npm test');
   });
@@ -75,8 +75,8 @@ describe('README', () => {
     expect(listed.sort()).toEqual([...COMMANDS].sort());
   });
 
-  it('documents every environment variable of SPEC §5 that the code reads', () => {
-    const deps = readFileSync(new URL('../../functions/deps.ts', import.meta.url), 'utf8');
+  it('documents every environment variable of docs/contract.md §5 that the code reads', () => {
+    const deps = readFileSync(new URL('../../functions/wiring.ts', import.meta.url), 'utf8');
     const listed = [
       ...section('## Environment').matchAll(/^\| `([A-Z_]+)`(?: \/ `([A-Z_]+)`)? \|/gm),
     ].flatMap((row) => [row[1], row[2]].filter(Boolean));

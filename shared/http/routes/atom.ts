@@ -4,8 +4,8 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Alert } from '../../domain/types.ts';
-import type { ServiceDeps } from '../../services/deps.ts';
 import { notRelevantTopics } from '../../services/feedback.ts';
+import type { ServiceDeps } from '../../services/service-deps.ts';
 import { renderAtom } from '../atom.ts';
 import { apiError, MAX_ID_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, newApi } from '../openapi.ts';

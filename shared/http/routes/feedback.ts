@@ -3,7 +3,6 @@
  * standing feedback, and a topic's quality. Behind the staff key (see app.ts).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { ServiceDeps } from '../../services/deps.ts';
 import {
   judgeAlert,
   knownFeedbackTopic,
@@ -11,6 +10,7 @@ import {
   qualityOf,
   reportMissed,
 } from '../../services/feedback.ts';
+import type { ServiceDeps } from '../../services/service-deps.ts';
 import { apiError, invalid, MAX_ID_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, json, newApi, staffSecurity } from '../openapi.ts';
 import {

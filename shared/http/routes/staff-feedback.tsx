@@ -6,8 +6,8 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Alert } from '../../domain/types.ts';
-import type { ServiceDeps } from '../../services/deps.ts';
 import { judgeAlert, judgedOf, qualityOf, reportMissed } from '../../services/feedback.ts';
+import type { ServiceDeps } from '../../services/service-deps.ts';
 import { issueCsrf, verifyCsrf } from '../csrf.ts';
 import type { AppEnv } from '../openapi.ts';
 import type { DashboardFeedback, MissedFormState } from '../pages/feedback.tsx';

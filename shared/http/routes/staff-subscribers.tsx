@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Frequency } from '../../domain/types.ts';
-import type { ServiceDeps } from '../../services/deps.ts';
+import type { ServiceDeps } from '../../services/service-deps.ts';
 import {
   createConfirmedSubscriber,
   deleteSubscriber,
@@ -19,8 +19,8 @@ import {
 } from '../../services/subscriptions.ts';
 import { issueCsrf, verifyCsrf } from '../csrf.ts';
 import type { AppEnv } from '../openapi.ts';
-import { type FieldErrors, FREQUENCIES } from '../pages/subscriber.tsx';
-import { RemoveSubscriberPage, SubscribersPage, type SubscribersProps } from '../pages/subscribers.tsx';
+import { RemoveSubscriberPage, SubscribersPage, type SubscribersProps } from '../pages/staff-subscribers.tsx';
+import { type FieldErrors, FREQUENCIES } from '../pages/subscription-pages.tsx';
 
 type Form = Record<string, string | File | (string | File)[]>;
 type Values = SubscribersProps['values'];

@@ -1,0 +1,126 @@
+/**
+ * @module A watched HTML page (cheerio, docs/contract.md §2): without `items`, the `select` region's visible
+ * lines as one item; with `items`, one item per `each` element. A selector that matches nothing
+ * fails the source, so a redesign never looks like "everything was removed".
+ */
+import { createHash } from 'node:crypto';
+import * as cheerio from 'cheerio';
+import type { AnyNode } from 'domhandler';
+import { type PageSourceConfig, sourceTitle } from '../../config/schema.ts';
+import type { ParsedItem } from '../../domain/types.ts';
+import { ParseError } from '../errors.ts';
+import { collapse, MAX_HTML_DEPTH, nodeLines, tooDeep } from './html-text.ts';
+
+export function parsePage(html: string, source: PageSourceConfig, baseUrl: string): ParsedItem[] {
+  if (tooDeep(html)) {
+    throw new ParseError(
+      'malformed',
+      `page nests elements more than ${MAX_HTML_DEPTH} deep, which no browser renders; refused rather than parsed`,
+    );
+  }
+  const $ = cheerio.load(html);
+  const base = documentBase($, baseUrl);
+  const selectors = Array.isArray(source.select) ? source.select : [source.select];
+  const regions: AnyNode[] = [];
+  for (const selector of selectors) {
+    const found = select($, () => $(selector), selector).toArray();
+    if (found.length === 0) throw nothingMatched(selector);
+    regions.push(...found);
+  }
+  if (!source.items) {
+    const lines = nodeLines(regions);
+    // An empty region (a script-only shell, a broken template) would read as "every line
+    // removed"; like a selector that matches nothing, it fails and keeps the stored version.
+    if (lines.length === 0) {
+      throw new ParseError(
+        'selector',
+        `selector matched nothing visible: ${selectors.join(', ')} has no text (the page may need JavaScript)`,
+      );
+    }
+    return [
+      {
+        key: source.url,
+        title: sourceTitle(source),
+        url: source.url,
+        summary: '',
+        content: lines.join('\n'),
+        publishedAt: null,
+        updatedAt: null,
+        links: [source.url],
+      },
+    ];
+  }
+  const spec = source.items;
+  const elements = select($, () => $(regions).find(spec.each), spec.each).toArray();
+  if (elements.length === 0) throw nothingMatched(spec.each);
+  const seen = new Set<string>();
+  const items: ParsedItem[] = [];
+  for (const element of elements) {
+    const $element = $(element);
+    const titleNode = spec.title
+      ? select($, () => $element.find(spec.title!).first(), spec.title)
+      : $element.find('h1, h2, h3, h4, h5, h6').first();
+    const title = collapse(titleNode.length > 0 ? titleNode.text() : $element.text()).slice(0, 300);
+    const anchor = linkElement($, $element, spec.link);
+    const href = anchor?.attr('href');
+    const link = href ? resolve(href, base) : null;
+    const textNode = spec.text ? select($, () => $element.find(spec.text!), spec.text) : $element;
+    const text = nodeLines(textNode.toArray()).join(' ');
+    const key = link ?? createHash('sha256').update(title).digest('hex');
+    if (title === '' && text === '') continue;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push({
+      key,
+      title: title || text.slice(0, 120),
+      url: link ?? source.url,
+      summary: text,
+      content: '',
+      publishedAt: null,
+      updatedAt: null,
+      links: link ? [link] : [],
+    });
+  }
+  return items;
+}
+
+function nothingMatched(selector: string): ParseError {
+  return new ParseError('selector', `selector matched nothing: ${selector}`);
+}
+
+/** Runs a selection, turning an invalid selector into a ParseError that names it. */
+function select<T>(_$: cheerio.CheerioAPI, run: () => T, selector: string): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new ParseError('selector', `invalid CSS selector "${selector}": ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The `<a href>` for an item: the `link` selector's match (or an anchor inside it), else the first anchor. */
+function linkElement(
+  $: cheerio.CheerioAPI,
+  $element: cheerio.Cheerio<AnyNode>,
+  selector: string | undefined,
+): cheerio.Cheerio<AnyNode> | null {
+  const candidates = selector ? select($, () => $element.find(selector).first(), selector) : $element;
+  if (candidates.length === 0) return null;
+  if (candidates.is('a[href]')) return candidates;
+  const inner = candidates.find('a[href]').first();
+  return inner.length > 0 ? inner : null;
+}
+
+function documentBase($: cheerio.CheerioAPI, baseUrl: string): string {
+  const href = $('base[href]').first().attr('href');
+  return href ? resolve(href, baseUrl) : baseUrl;
+}
+
+function resolve(href: string, base: string): string {
+  try {
+    return new URL(href.trim(), base).href;
+  } catch {
+    return href.trim();
+  }
+}
