@@ -39,7 +39,7 @@ const ResultsSchema = z.object({
 
 describe('npm run bench -- --quick', () => {
   // The figures are not checked (they depend on the machine): only that it runs and reports.
-  it('runs and writes well-formed results with the machine and every row', { timeout: 240_000 }, async () => {
+  it('runs and writes well-formed results with the machine and every row', { timeout: 600_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pw-bench-test-'));
     const out = join(dir, 'results.json');
     try {
