@@ -3,11 +3,22 @@
  * subscribers and per-source poll state. Pure types, no I/O.
  */
 
-export type SourceKind = 'feed' | 'govuk-search' | 'page';
-export type PollStatus = 'changed' | 'unchanged' | 'not-modified' | 'failed';
-export type AlertKind = 'new' | 'updated' | 'page-changed';
-export type Frequency = 'immediate' | 'daily' | 'weekly';
-export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
+import type {
+  ALERT_KINDS,
+  FREQUENCIES,
+  POLL_STATUSES,
+  SCHEDULED_FREQUENCIES,
+  SOURCE_KINDS,
+  SUBSCRIBER_STATUSES,
+} from './vocabulary.ts';
+
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export type PollStatus = (typeof POLL_STATUSES)[number];
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export type Frequency = (typeof FREQUENCIES)[number];
+/** A frequency served by a scheduled digest run (not `immediate`). */
+export type ScheduledFrequency = (typeof SCHEDULED_FREQUENCIES)[number];
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 /** A reference to a piece of legislation: `id` is `TYPE/YEAR/NUMBER` (e.g. `ukpga/2011/20`). */
 export interface LegislationRef {

@@ -3,6 +3,13 @@
  * `/openapi.json` carries them as components. Responses are documented, requests validated.
  */
 import { z } from '@hono/zod-openapi';
+import {
+  ALERT_KINDS,
+  FREQUENCIES,
+  POLL_STATUSES,
+  SOURCE_KINDS,
+  SUBSCRIBER_STATUSES,
+} from '../domain/vocabulary.ts';
 
 const instant = z.string().openapi({ format: 'date-time', example: '2026-11-26T07:00:00.000Z' });
 const nullableInstant = instant.nullable();
@@ -32,7 +39,7 @@ const LegislationRefSchema = z
 export const AlertSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['new', 'updated', 'page-changed']),
+    kind: z.enum(ALERT_KINDS),
     topics: z.array(z.string()),
     matched: z.array(z.object({ topic: z.string(), terms: z.array(z.string()) })),
     source: z.object({ id: z.string(), title: z.string() }),
@@ -68,7 +75,7 @@ export const AlertPageSchema = z
   .object({ items: z.array(AlertSchema), nextCursor: z.string().nullable() })
   .openapi('AlertPage');
 
-const pollStatus = z.enum(['changed', 'unchanged', 'not-modified', 'failed']).nullable();
+const pollStatus = z.enum(POLL_STATUSES).nullable();
 
 export const HealthSchema = z
   .object({
@@ -83,7 +90,7 @@ export const SourceSchema = z
   .object({
     id: z.string(),
     title: z.string(),
-    kind: z.enum(['feed', 'govuk-search', 'page']),
+    kind: z.enum(SOURCE_KINDS),
     url: z.string(),
     lastPolledAt: nullableInstant,
     lastStatus: pollStatus,
@@ -151,14 +158,14 @@ export const ReviewRequestSchema = z
   })
   .openapi('ReviewRequest');
 
-const frequency = z.enum(['immediate', 'daily', 'weekly']);
+const frequency = z.enum(FREQUENCIES);
 
 export const SubscriberSchema = z
   .object({
     email: z.string(),
     topics: z.array(z.string()),
     frequency,
-    status: z.enum(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+    status: z.enum(SUBSCRIBER_STATUSES),
     createdAt: instant,
     confirmedAt: nullableInstant,
   })

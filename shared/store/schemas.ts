@@ -13,15 +13,16 @@ import type {
   StoredItem,
   Subscriber,
 } from '../domain/types.ts';
+import { ALERT_KINDS, FREQUENCIES, POLL_STATUSES, SUBSCRIBER_STATUSES } from '../domain/vocabulary.ts';
 
 const nullableString = z.string().nullable();
-const frequency = z.enum(['immediate', 'daily', 'weekly']);
+const frequency = z.enum(FREQUENCIES);
 
 const legislationRef = z.object({ id: z.string(), title: nullableString, uri: z.string().optional() });
 
 export const alertSchema = z.object({
   id: z.string(),
-  kind: z.enum(['new', 'updated', 'page-changed']),
+  kind: z.enum(ALERT_KINDS),
   topics: z.array(z.string()),
   matched: z.array(z.object({ topic: z.string(), terms: z.array(z.string()) })),
   source: z.object({ id: z.string(), title: z.string() }),
@@ -48,7 +49,7 @@ export const sourceStateSchema = z.object({
   sourceId: z.string(),
   url: z.string(),
   lastPolledAt: nullableString,
-  lastStatus: z.enum(['changed', 'unchanged', 'not-modified', 'failed']).nullable(),
+  lastStatus: z.enum(POLL_STATUSES).nullable(),
   httpStatus: z.number().int().nullable(),
   consecutiveFailures: z.number().int(),
   lastError: nullableString,
@@ -82,7 +83,7 @@ export const subscriberSchema = z.object({
   email: z.string(),
   topics: z.array(z.string()),
   frequency,
-  status: z.enum(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+  status: z.enum(SUBSCRIBER_STATUSES),
   createdAt: z.string(),
   confirmedAt: nullableString,
   version: z.number().int(),
