@@ -15,6 +15,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRepo } from '../domain/ports.ts';
 import type { Alert } from '../domain/types.ts';
+import { forEachLimited } from '../system/pool.ts';
 import { listAlerts } from './alert-listing.ts';
 import {
   batchGet,
@@ -102,14 +103,6 @@ async function claim(ctx: TableContext, alert: Alert): Promise<boolean> {
 /** Claims, then listings, a few at a time: a cycle runs many sources at once, each with its own batch. */
 const WRITERS = 4;
 
-async function eachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITERS, queue.length) }, worker));
-}
-
 /** Step 2: the topic and late copies, at keys fixed by the claimed `detectedAt`. */
 const copyItems = (alert: Alert) =>
   copies(alert).map(({ key, entity }) => ({ ...alert, ...key, entity, v: SCHEMA_VERSION }));
@@ -159,14 +152,15 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       );
       // The same three steps as `create`, each step for the whole batch before the next.
       const claimed: Alert[] = [];
-      await eachLimited(
+      await forEachLimited(
         alerts.filter((alert) => !listed.has(alert.id)),
+        WRITERS,
         async (alert) => {
           if (await claim(ctx, alert)) claimed.push(alert);
         },
       );
       await batchWrite(ctx, claimed.flatMap(copyItems).map(putRequest));
-      await eachLimited(claimed, (alert) => list(ctx, alert));
+      await forEachLimited(claimed, WRITERS, (alert) => list(ctx, alert));
       const created = new Set(claimed.map((alert) => alert.id));
       return alerts.map((alert) => created.has(alert.id));
     },
