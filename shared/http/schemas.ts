@@ -3,13 +3,8 @@
  * `/openapi.json` carries them as components. Responses are documented, requests validated.
  */
 import { z } from '@hono/zod-openapi';
-import {
-  ALERT_KINDS,
-  FREQUENCIES,
-  POLL_STATUSES,
-  SOURCE_KINDS,
-  SUBSCRIBER_STATUSES,
-} from '../domain/vocabulary.ts';
+import { alertSchema, legislationEffectSchema, lineDiffSchema } from '../domain/alert-schema.ts';
+import { FREQUENCIES, POLL_STATUSES, SOURCE_KINDS, SUBSCRIBER_STATUSES } from '../domain/vocabulary.ts';
 
 const instant = z.string().openapi({ format: 'date-time', example: '2026-11-26T07:00:00.000Z' });
 const nullableInstant = instant.nullable();
@@ -36,32 +31,19 @@ const LegislationRefSchema = z
   .object({ id: z.string().openapi({ example: 'ukpga/2011/20' }), title: z.string().nullable() })
   .openapi('LegislationRef');
 
-export const AlertSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(ALERT_KINDS),
-    topics: z.array(z.string()),
-    matched: z.array(z.object({ topic: z.string(), terms: z.array(z.string()) })),
-    source: z.object({ id: z.string(), title: z.string() }),
-    title: z.string(),
+/** The domain's alert schema, with the API's formats, descriptions and staff judgements. */
+export const AlertSchema = alertSchema
+  .extend({
     url: z.string().openapi({ format: 'uri' }),
     summary: z.string().openapi({ description: 'plain text, at most 500 characters, "" if none' }),
-    whatChanged: z.string(),
     publishedAt: nullableInstant,
     changedAt: instant,
     detectedAt: instant,
-    legislation: z
-      .object({
-        affected: LegislationRefSchema.nullable(),
-        affecting: LegislationRefSchema.nullable(),
-        effect: z.string().nullable(),
-        provisions: z.object({ affected: z.string().nullable(), affecting: z.string().nullable() }),
-        inForce: z.array(z.object({ date: z.string().nullable(), qualification: z.string().nullable() })),
-      })
+    legislation: legislationEffectSchema
+      .extend({ affected: LegislationRefSchema.nullable(), affecting: LegislationRefSchema.nullable() })
       .optional()
       .openapi({ description: 'legislation.gov.uk effect; omitted when not applicable' }),
-    diff: z
-      .object({ added: z.array(z.string()), removed: z.array(z.string()) })
+    diff: lineDiffSchema
       .optional()
       .openapi({ description: 'line diff of a watched page; omitted when not applicable' }),
     judged: z
