@@ -20,8 +20,8 @@ import { listAlerts } from './alert-listing.ts';
 import {
   batchGet,
   batchWrite,
+  conditionalWrite,
   deleteRequest,
-  isConditionalFailure,
   putRequest,
   queryAll,
   type TableContext,
@@ -44,19 +44,15 @@ const parse = (item: Record<string, unknown>) => parseStored(alertSchema, item, 
 
 /** Puts an item only when its key is absent. True when written. */
 async function putIfAbsent(ctx: TableContext, item: Record<string, unknown>): Promise<boolean> {
-  try {
-    await ctx.client.send(
+  return conditionalWrite(
+    ctx.client.send(
       new PutCommand({
         TableName: ctx.tableName,
         Item: item,
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** The record before it is listed: no gsi keys, so no listing or `get` shows it yet. */
