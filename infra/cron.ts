@@ -8,6 +8,7 @@
  * queue with its retries, and a minute is an acceptable wait for a confirmation email.
  */
 import { schedulesFor, toEventBridge } from '../shared/config/schedules.ts';
+import type { ScheduledFrequency } from '../shared/domain/types.ts';
 import { api } from './api.ts';
 import { config } from './config.ts';
 import { baseLinks, functionDefaults } from './functions.ts';
@@ -61,7 +62,7 @@ export const pollCron = new sst.aws.CronV2('PollCron', {
   },
 });
 
-function digestCron(name: 'DigestDaily' | 'DigestWeekly', frequency: 'daily' | 'weekly') {
+function digestCron(name: 'DigestDaily' | 'DigestWeekly', frequency: ScheduledFrequency) {
   return new sst.aws.CronV2(name, {
     ...schedule(`digest-${frequency}`),
     event: { frequency },

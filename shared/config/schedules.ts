@@ -15,15 +15,16 @@
  * - month and day names become numbers.
  */
 
-import type { Frequency } from '../domain/types.ts';
+import type { ScheduledFrequency } from '../domain/types.ts';
+import { SCHEDULED_FREQUENCIES } from '../domain/vocabulary.ts';
 import type { Config } from './schema.ts';
 
 export type Platform = 'aws' | 'local';
-export type ScheduledJob = { kind: 'poll' } | { kind: 'digest'; frequency: Exclude<Frequency, 'immediate'> };
+export type ScheduledJob = { kind: 'poll' } | { kind: 'digest'; frequency: ScheduledFrequency };
 
 /** One schedule, resolved for a platform: a 5-field cron read in `timezone`. */
 export interface ScheduleDef {
-  name: 'poll' | 'digest-daily' | 'digest-weekly';
+  name: 'poll' | `digest-${ScheduledFrequency}`;
   job: ScheduledJob;
   cron: string;
   timezone: string;
@@ -47,18 +48,14 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
     cron: (config, platform) => (platform === 'aws' ? AWS_POLL_CRON : config.polling.tick),
     timezone: () => 'UTC',
   },
-  {
-    name: 'digest-daily',
-    job: { kind: 'digest', frequency: 'daily' },
-    cron: (config) => config.digests.daily,
-    timezone: (config) => config.digests.timezone,
-  },
-  {
-    name: 'digest-weekly',
-    job: { kind: 'digest', frequency: 'weekly' },
-    cron: (config) => config.digests.weekly,
-    timezone: (config) => config.digests.timezone,
-  },
+  ...SCHEDULED_FREQUENCIES.map(
+    (frequency): ScheduleSpec => ({
+      name: `digest-${frequency}`,
+      job: { kind: 'digest', frequency },
+      cron: (config) => config.digests[frequency],
+      timezone: (config) => config.digests.timezone,
+    }),
+  ),
 ];
 
 /** Every schedule resolved against a config for one platform. */

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { durationMs } from '../config/schema.ts';
+import { collapse } from './text.ts';
 import type {
   Alert,
   AlertKind,
@@ -91,7 +92,7 @@ function cleanEffect(effect: LegislationEffect): LegislationEffect {
 }
 
 export function truncate(text: string, max: number): string {
-  const clean = text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  const clean = collapse(text.replace(INVISIBLE, ''));
   if (clean.length <= max) return clean;
   let cut = clean.slice(0, max - 1);
   // Never leave half a surrogate pair (an emoji) at the cut.

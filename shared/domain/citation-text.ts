@@ -7,6 +7,7 @@
  * own links). Pure.
  */
 import { pagePath } from './provisions.ts';
+import { collapse } from './text.ts';
 
 export interface DocumentText {
   /** Visible text, blocks separated by newlines. */
@@ -197,10 +198,10 @@ export function findCitations(doc: DocumentText, titles: TitleIndex): FoundCitat
   for (const link of links) {
     const ref = linkRef(link.href);
     if (!ref) continue;
-    add(ref, link.text.replace(/\s+/g, ' ').trim() || link.href);
+    add(ref, collapse(link.text) || link.href);
     const act = ref.split('/').slice(0, 3).join('/');
     linkedActs.push(act);
-    const name = link.text.replace(/\s+/g, ' ').trim();
+    const name = collapse(link.text);
     if (ref === act && NAME_END.test(name)) linkIndex.set(normaliseTitle(name), act);
     NAME_END.lastIndex = 0;
   }

@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { RateLimitRepo } from './ports.ts';
 import type { Frequency } from './types.ts';
+import { FREQUENCIES, isFrequency } from './vocabulary.ts';
 
 export interface SubscriptionChoice {
   topics: string[];
@@ -32,7 +33,6 @@ export class SubscriptionInputError extends Error {
   }
 }
 
-const FREQUENCIES: readonly Frequency[] = ['immediate', 'daily', 'weekly'];
 const emailSchema = z.email();
 
 /** One subscription per trimmed, lower-cased address. */
@@ -65,8 +65,8 @@ export function validChoice(
       details.push({ path: `topics[${index}]`, message: `unknown topic ${JSON.stringify(id)}` });
     }
   });
-  if (!FREQUENCIES.includes(choice.frequency as Frequency)) {
-    details.push({ path: 'frequency', message: 'must be one of immediate, daily, weekly' });
+  if (!isFrequency(choice.frequency)) {
+    details.push({ path: 'frequency', message: `must be one of ${FREQUENCIES.join(', ')}` });
   }
   if (details.length > 0) throw new SubscriptionInputError(details);
   return { topics: topicIds.filter((id) => topics.includes(id)), frequency: choice.frequency as Frequency };

@@ -1,7 +1,7 @@
 /**
  * @module Text analysis for the query language (docs/contract.md §2): Unicode normalisation, tokens and
  * Snowball English (Porter2) stems. No stopwords are dropped, so phrases keep every word.
- * Pure; the only state is a bounded memo of stems.
+ * Also the one whitespace collapse every layer uses. Pure; the only state is a bounded memo of stems.
  */
 import stemWord from 'wink-porter2-stemmer';
 
@@ -10,6 +10,11 @@ import stemWord from 'wink-porter2-stemmer';
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]*)*/gu;
 const MARKS = /\p{M}+/gu;
 const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u0060\u00b4\u2032]/g;
+
+/** Every run of whitespace made one space, ends trimmed. */
+export function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
 
 /** Accent-free, lower-case text with curly apostrophes made straight. */
 export function normalise(text: string): string {

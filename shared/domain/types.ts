@@ -3,38 +3,38 @@
  * subscribers and per-source poll state. Pure types, no I/O.
  */
 
-export type SourceKind = 'feed' | 'govuk-search' | 'page';
-export type PollStatus = 'changed' | 'unchanged' | 'not-modified' | 'failed';
-export type AlertKind = 'new' | 'updated' | 'page-changed';
-export type Frequency = 'immediate' | 'daily' | 'weekly';
-export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
+import type { z } from 'zod';
+import type {
+  alertSchema,
+  inForceSchema,
+  legislationEffectSchema,
+  legislationRefSchema,
+  lineDiffSchema,
+  topicMatchSchema,
+} from './alert-schema.ts';
+import type {
+  ALERT_KINDS,
+  FREQUENCIES,
+  POLL_STATUSES,
+  SCHEDULED_FREQUENCIES,
+  SOURCE_KINDS,
+  SUBSCRIBER_STATUSES,
+} from './vocabulary.ts';
+
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export type PollStatus = (typeof POLL_STATUSES)[number];
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export type Frequency = (typeof FREQUENCIES)[number];
+/** A frequency served by a scheduled digest run (not `immediate`). */
+export type ScheduledFrequency = (typeof SCHEDULED_FREQUENCIES)[number];
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 /** A reference to a piece of legislation: `id` is `TYPE/YEAR/NUMBER` (e.g. `ukpga/2011/20`). */
-export interface LegislationRef {
-  id: string;
-  title: string | null;
-  /** The URI as the source gave it (e.g. `http://www.legislation.gov.uk/id/ukpga/2011/20`). */
-  uri?: string;
-}
-
-export interface InForce {
-  date: string | null;
-  qualification: string | null;
-}
-
+export type LegislationRef = z.infer<typeof legislationRefSchema>;
+export type InForce = z.infer<typeof inForceSchema>;
 /** A legislation.gov.uk `ukm:Effect` (a change to legislation), as alerts expose it. */
-export interface LegislationEffect {
-  affected: LegislationRef | null;
-  affecting: LegislationRef | null;
-  effect: string | null;
-  provisions: { affected: string | null; affecting: string | null };
-  inForce: InForce[];
-}
-
-export interface LineDiff {
-  added: string[];
-  removed: string[];
-}
+export type LegislationEffect = z.infer<typeof legislationEffectSchema>;
+export type LineDiff = z.infer<typeof lineDiffSchema>;
 
 /**
  * One item as a parser produced it, before change detection. Text fields are plain text
@@ -88,29 +88,9 @@ export interface StoredItem {
   lines?: string[];
 }
 
-export interface TopicMatch {
-  topic: string;
-  /** Why it matched: the query terms found, or the legislation id. */
-  terms: string[];
-}
-
-/** An alert, exactly as the API returns it (docs/contract.md §6). */
-export interface Alert {
-  id: string;
-  kind: AlertKind;
-  topics: string[];
-  matched: TopicMatch[];
-  source: { id: string; title: string };
-  title: string;
-  url: string;
-  summary: string;
-  whatChanged: string;
-  publishedAt: string | null;
-  changedAt: string;
-  detectedAt: string;
-  legislation?: LegislationEffect;
-  diff?: LineDiff;
-}
+export type TopicMatch = z.infer<typeof topicMatchSchema>;
+/** An alert, exactly as the API returns it (docs/contract.md §6); the shape is `alertSchema`'s. */
+export type Alert = z.infer<typeof alertSchema>;
 
 export interface SourceState {
   sourceId: string;

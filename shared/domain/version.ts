@@ -3,6 +3,7 @@
  * published, updated, effect) with whitespace collapsed, so formatting noise is never a change.
  */
 import { createHash } from 'node:crypto';
+import { collapse } from './text.ts';
 import type { ParsedItem } from './types.ts';
 
 /** sha256 of the canonical JSON, base64url, first 22 characters (132 bits). */
@@ -24,10 +25,6 @@ export function canonicalContent(item: ParsedItem): string {
     updatedAt: item.updatedAt,
     effect: item.effect ?? null,
   });
-}
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** JSON with object keys sorted and strings whitespace-collapsed, so equal content hashes equally. */

@@ -3,13 +3,14 @@
  * a legislation effect, a page diff, a bill's stage, a GOV.UK change note. Pure; every line
  * stays within `MAX_LINE` characters.
  */
+import { collapse } from './text.ts';
 import type { LegislationEffect, LineDiff } from './types.ts';
 
 export const MAX_LINE = 200;
 
 /** Whitespace collapsed and cut at `max` characters with an ellipsis. */
 export function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = collapse(text);
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
 

@@ -3,6 +3,8 @@
  * `/openapi.json` carries them as components. Responses are documented, requests validated.
  */
 import { z } from '@hono/zod-openapi';
+import { alertSchema, legislationEffectSchema, lineDiffSchema } from '../domain/alert-schema.ts';
+import { FREQUENCIES, POLL_STATUSES, SOURCE_KINDS, SUBSCRIBER_STATUSES } from '../domain/vocabulary.ts';
 
 const instant = z.string().openapi({ format: 'date-time', example: '2026-11-26T07:00:00.000Z' });
 const nullableInstant = instant.nullable();
@@ -29,32 +31,19 @@ const LegislationRefSchema = z
   .object({ id: z.string().openapi({ example: 'ukpga/2011/20' }), title: z.string().nullable() })
   .openapi('LegislationRef');
 
-export const AlertSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['new', 'updated', 'page-changed']),
-    topics: z.array(z.string()),
-    matched: z.array(z.object({ topic: z.string(), terms: z.array(z.string()) })),
-    source: z.object({ id: z.string(), title: z.string() }),
-    title: z.string(),
+/** The domain's alert schema, with the API's formats, descriptions and staff judgements. */
+export const AlertSchema = alertSchema
+  .extend({
     url: z.string().openapi({ format: 'uri' }),
     summary: z.string().openapi({ description: 'plain text, at most 500 characters, "" if none' }),
-    whatChanged: z.string(),
     publishedAt: nullableInstant,
     changedAt: instant,
     detectedAt: instant,
-    legislation: z
-      .object({
-        affected: LegislationRefSchema.nullable(),
-        affecting: LegislationRefSchema.nullable(),
-        effect: z.string().nullable(),
-        provisions: z.object({ affected: z.string().nullable(), affecting: z.string().nullable() }),
-        inForce: z.array(z.object({ date: z.string().nullable(), qualification: z.string().nullable() })),
-      })
+    legislation: legislationEffectSchema
+      .extend({ affected: LegislationRefSchema.nullable(), affecting: LegislationRefSchema.nullable() })
       .optional()
       .openapi({ description: 'legislation.gov.uk effect; omitted when not applicable' }),
-    diff: z
-      .object({ added: z.array(z.string()), removed: z.array(z.string()) })
+    diff: lineDiffSchema
       .optional()
       .openapi({ description: 'line diff of a watched page; omitted when not applicable' }),
     judged: z
@@ -68,7 +57,7 @@ export const AlertPageSchema = z
   .object({ items: z.array(AlertSchema), nextCursor: z.string().nullable() })
   .openapi('AlertPage');
 
-const pollStatus = z.enum(['changed', 'unchanged', 'not-modified', 'failed']).nullable();
+const pollStatus = z.enum(POLL_STATUSES).nullable();
 
 export const HealthSchema = z
   .object({
@@ -83,7 +72,7 @@ export const SourceSchema = z
   .object({
     id: z.string(),
     title: z.string(),
-    kind: z.enum(['feed', 'govuk-search', 'page']),
+    kind: z.enum(SOURCE_KINDS),
     url: z.string(),
     lastPolledAt: nullableInstant,
     lastStatus: pollStatus,
@@ -151,14 +140,14 @@ export const ReviewRequestSchema = z
   })
   .openapi('ReviewRequest');
 
-const frequency = z.enum(['immediate', 'daily', 'weekly']);
+const frequency = z.enum(FREQUENCIES);
 
 export const SubscriberSchema = z
   .object({
     email: z.string(),
     topics: z.array(z.string()),
     frequency,
-    status: z.enum(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+    status: z.enum(SUBSCRIBER_STATUSES),
     createdAt: instant,
     confirmedAt: nullableInstant,
   })

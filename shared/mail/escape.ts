@@ -3,6 +3,7 @@
  * values with no control characters (a CR/LF in a feed title must never reach a header or split
  * a line of the plain-text body).
  */
+import { collapse } from '../domain/text.ts';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -24,7 +25,7 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2
 
 /** One line of plain text: controls (CR, LF, tab…) become a space, runs of spaces collapse. */
 export function oneLine(text: string): string {
-  return text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+  return collapse(text.replace(CONTROLS, ' '));
 }
 
 /** The URL when it is absolute http(s) (normalised), else null: never `javascript:` or `data:`. */

@@ -6,6 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Frequency } from '../domain/types.ts';
+import { isFrequency } from '../domain/vocabulary.ts';
 
 export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
 
@@ -32,7 +33,6 @@ export type VerifyResult =
 export const CONFIRM_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const PURPOSES: readonly TokenPurpose[] = ['confirm', 'manage', 'unsubscribe'];
-const FREQUENCIES: readonly Frequency[] = ['immediate', 'daily', 'weekly'];
 // Generous: an address (≤ 254) plus every topic id still fits; anything bigger is not ours.
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -121,8 +121,8 @@ function decode(body: string): TokenPayload | null {
     payload.topics = w.t as string[];
   }
   if (w.f !== undefined) {
-    if (!FREQUENCIES.includes(w.f as Frequency)) return null;
-    payload.frequency = w.f as Frequency;
+    if (!isFrequency(w.f)) return null;
+    payload.frequency = w.f;
   }
   if (w.n !== undefined) {
     if (!Number.isSafeInteger(w.n)) return null;

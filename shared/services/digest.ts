@@ -20,6 +20,7 @@ import type { Alert, DigestWatermark, Frequency, Subscriber } from '../domain/ty
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
 import { renderDigest } from '../mail/render-digest.ts';
+import { forEachLimited } from '../system/pool.ts';
 import { type FactsheetView, listFactsheets } from './factsheets.ts';
 import { notRelevantTopics } from './feedback.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -77,20 +78,14 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
       continue;
     }
     const watermarks: WatermarkEntry[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < plans.length) {
-        const index = next++;
-        const plan = plans[index]!;
-        try {
-          outcomes[start + index] = await digestFor(deps, plan, sheets, options, watermarks);
-        } catch (error) {
-          // One subscriber's trouble (store or render) never stops the others.
-          outcomes[start + index] = { kind: 'failed', error: errorMessage(error) };
-        }
+    await forEachLimited(plans, concurrency, async (plan, index) => {
+      try {
+        outcomes[start + index] = await digestFor(deps, plan, sheets, options, watermarks);
+      } catch (error) {
+        // One subscriber's trouble (store or render) never stops the others.
+        outcomes[start + index] = { kind: 'failed', error: errorMessage(error) };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
+    });
     await recordWatermarks(deps, watermarks);
   }
 

@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { QueuedMail } from '../domain/ports.ts';
+import { forEachLimited } from '../system/pool.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /** Send attempts before a mail is given up (logged as an error). */
@@ -88,20 +89,15 @@ export async function drainMailQueue(deps: ServiceDeps, options: DrainOptions = 
     for (const mail of due) groups.set(mail.to, [...(groups.get(mail.to) ?? []), mail]);
     const byRecipient = [...groups.values()];
     let handled = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < byRecipient.length) {
-        for (const mail of byRecipient[next++]!) {
-          const result = await deliver(deps, mail);
-          if (result !== 'busy') {
-            handled++;
-            report[result]++;
-          }
+    await forEachLimited(byRecipient, options.concurrency ?? 4, async (mails) => {
+      for (const mail of mails) {
+        const result = await deliver(deps, mail);
+        if (result !== 'busy') {
+          handled++;
+          report[result]++;
         }
       }
-    };
-    const workers = Math.max(1, Math.min(options.concurrency ?? 4, byRecipient.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    });
     // A short page is the end; a full page of mail other drains hold would only spin.
     if (due.length < PAGE || handled === 0) break;
   }

@@ -5,6 +5,7 @@
 import { durationMs, type SourceConfig } from '../config/schema.ts';
 import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
+import { forEachLimited } from '../system/pool.ts';
 import { refreshCitations } from './citation-refresh.ts';
 import { allSources, type CitedSources, citedWindows, storedPageCitations } from './cited-sources.ts';
 import {
@@ -63,18 +64,13 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
   };
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];
-  const queue = [...sources];
-  const worker = async () => {
-    for (let source = queue.shift(); source; source = queue.shift()) {
-      options.onSourceStart?.(source.id);
-      const outcome = await pollGuarded(deps, source, context);
-      results.set(source.id, outcome.result);
-      alerts.push(...outcome.alertIds);
-      options.onSourceDone?.(outcome.result);
-    }
-  };
-  const width = Math.min(deps.config.polling.concurrency, Math.max(sources.length, 1));
-  await Promise.all(Array.from({ length: width }, worker));
+  await forEachLimited(sources, deps.config.polling.concurrency, async (source) => {
+    options.onSourceStart?.(source.id);
+    const outcome = await pollGuarded(deps, source, context);
+    results.set(source.id, outcome.result);
+    alerts.push(...outcome.alertIds);
+    options.onSourceDone?.(outcome.result);
+  });
   await writer.flush();
   await escalateSourceHealth(
     deps,

@@ -3,24 +3,18 @@
  * never polled), for `/api/health`, `/api/sources` and the staff dashboard.
  */
 import { sourceTitle } from '../config/schema.ts';
-import type { PollStatus, SourceKind, SourceState } from '../domain/types.ts';
+import type { SourceKind, SourceState } from '../domain/types.ts';
 import { allSources } from './cited-sources.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /** `/api/health` reports `degraded` when a source has failed this many times in a row. */
 export const DEGRADED_AFTER_FAILURES = 3;
 
-export interface SourceHealth {
-  id: string;
-  title: string;
-  kind: SourceKind;
-  url: string;
-  lastPolledAt: string | null;
-  lastStatus: PollStatus | null;
-  httpStatus: number | null;
-  consecutiveFailures: number;
-  lastError: string | null;
-}
+/** A configured source with the poll-state fields `/api/sources` shows. */
+export type SourceHealth = { id: string; title: string; kind: SourceKind; url: string } & Pick<
+  SourceState,
+  'lastPolledAt' | 'lastStatus' | 'httpStatus' | 'consecutiveFailures' | 'lastError'
+>;
 
 /** In config order, then cited Acts' implicit sources; `states` defaults to the store's. */
 export async function sourceHealth(

@@ -15,12 +15,13 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRepo } from '../domain/ports.ts';
 import type { Alert } from '../domain/types.ts';
+import { forEachLimited } from '../system/pool.ts';
 import { listAlerts } from './alert-listing.ts';
 import {
   batchGet,
   batchWrite,
+  conditionalWrite,
   deleteRequest,
-  isConditionalFailure,
   putRequest,
   queryAll,
   type TableContext,
@@ -43,19 +44,15 @@ const parse = (item: Record<string, unknown>) => parseStored(alertSchema, item, 
 
 /** Puts an item only when its key is absent. True when written. */
 async function putIfAbsent(ctx: TableContext, item: Record<string, unknown>): Promise<boolean> {
-  try {
-    await ctx.client.send(
+  return conditionalWrite(
+    ctx.client.send(
       new PutCommand({
         TableName: ctx.tableName,
         Item: item,
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** The record before it is listed: no gsi keys, so no listing or `get` shows it yet. */
@@ -101,14 +98,6 @@ async function claim(ctx: TableContext, alert: Alert): Promise<boolean> {
 
 /** Claims, then listings, a few at a time: a cycle runs many sources at once, each with its own batch. */
 const WRITERS = 4;
-
-async function eachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITERS, queue.length) }, worker));
-}
 
 /** Step 2: the topic and late copies, at keys fixed by the claimed `detectedAt`. */
 const copyItems = (alert: Alert) =>
@@ -159,14 +148,15 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       );
       // The same three steps as `create`, each step for the whole batch before the next.
       const claimed: Alert[] = [];
-      await eachLimited(
+      await forEachLimited(
         alerts.filter((alert) => !listed.has(alert.id)),
+        WRITERS,
         async (alert) => {
           if (await claim(ctx, alert)) claimed.push(alert);
         },
       );
       await batchWrite(ctx, claimed.flatMap(copyItems).map(putRequest));
-      await eachLimited(claimed, (alert) => list(ctx, alert));
+      await forEachLimited(claimed, WRITERS, (alert) => list(ctx, alert));
       const created = new Set(claimed.map((alert) => alert.id));
       return alerts.map((alert) => created.has(alert.id));
     },

@@ -42,6 +42,17 @@ export function isConditionalFailure(error: unknown): boolean {
   );
 }
 
+/** Awaits a conditional write: true when written, false when its condition failed. */
+export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Fetches every key (duplicates collapsed), in chunks of 100, retrying unprocessed keys. */
 export async function batchGet(ctx: TableContext, keys: readonly Key[]): Promise<RawItem[]> {
   const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];

@@ -9,6 +9,7 @@ import type { Delivery, DigestWatermark } from '../domain/types.ts';
 import {
   batchGet,
   batchWrite,
+  conditionalWrite,
   isConditionalFailure,
   putRequest,
   queryAll,
@@ -54,8 +55,8 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
     deliveredMany,
 
     async claim(email, alertId, claimedAt, staleBefore) {
-      try {
-        await ctx.client.send(
+      return conditionalWrite(
+        ctx.client.send(
           new PutCommand({
             TableName: ctx.tableName,
             // messageId/sentAt stay absent until sent, which is what the condition tests.
@@ -71,12 +72,8 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
               'attribute_not_exists(pk) OR (attribute_not_exists(messageId) AND claimedAt < :staleBefore)',
             ExpressionAttributeValues: { ':staleBefore': instantKey(staleBefore) },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async markSent(email, alertIds, messageId, sentAt, claimedAt) {

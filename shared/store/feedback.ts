@@ -12,7 +12,7 @@ import type { FeedbackQuery, FeedbackRepo } from '../domain/ports.ts';
 import {
   batchGet,
   batchWrite,
-  isConditionalFailure,
+  conditionalWrite,
   putRequest,
   queryAll,
   type RawItem,
@@ -94,8 +94,8 @@ export function createFeedbackRepo(ctx: TableContext): FeedbackRepo {
   return {
     async judge(judgement) {
       const position = judgementPosition(judgement.at, judgement.alertId, judgement.topic);
-      try {
-        await ctx.client.send(
+      return conditionalWrite(
+        ctx.client.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: {
@@ -111,12 +111,8 @@ export function createFeedbackRepo(ctx: TableContext): FeedbackRepo {
             ExpressionAttributeNames: { '#at': 'at' },
             ExpressionAttributeValues: { ':at': judgement.at },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async judgementsOf(alerts) {

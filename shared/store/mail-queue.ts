@@ -10,7 +10,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { MailOutcome, MailQueueRepo, QueuedMail } from '../domain/ports.ts';
-import { isConditionalFailure, type TableContext } from './batch.ts';
+import { conditionalWrite, type TableContext } from './batch.ts';
 import {
   DUE_MAIL_PARTITION,
   dueMailIndex,
@@ -50,8 +50,8 @@ const parse = (item: Record<string, unknown>) => parseStored(queuedMailSchema, i
 export function createMailQueueRepo(ctx: TableContext): MailQueueRepo {
   return {
     async enqueue(mail) {
-      try {
-        await ctx.client.send(
+      return conditionalWrite(
+        ctx.client.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: {
@@ -66,12 +66,8 @@ export function createMailQueueRepo(ctx: TableContext): MailQueueRepo {
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async due(now, limit) {
@@ -92,8 +88,8 @@ export function createMailQueueRepo(ctx: TableContext): MailQueueRepo {
     },
 
     async claim(id, claimedAt, staleBefore) {
-      try {
-        await ctx.client.send(
+      return conditionalWrite(
+        ctx.client.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: queuedMailKey(id),
@@ -103,12 +99,8 @@ export function createMailQueueRepo(ctx: TableContext): MailQueueRepo {
               '(attribute_not_exists(claimedAt) OR claimedAt < :stale)',
             ExpressionAttributeValues: { ':at': instantKey(claimedAt), ':stale': instantKey(staleBefore) },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async finish(id, outcome: MailOutcome, at, attempts) {

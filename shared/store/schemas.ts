@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import type {
-  Alert,
   Delivery,
   DigestWatermark,
   FactsheetReview,
@@ -13,42 +12,19 @@ import type {
   StoredItem,
   Subscriber,
 } from '../domain/types.ts';
+import { FREQUENCIES, POLL_STATUSES, SUBSCRIBER_STATUSES } from '../domain/vocabulary.ts';
 
 const nullableString = z.string().nullable();
-const frequency = z.enum(['immediate', 'daily', 'weekly']);
+const frequency = z.enum(FREQUENCIES);
 
-const legislationRef = z.object({ id: z.string(), title: nullableString, uri: z.string().optional() });
-
-export const alertSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['new', 'updated', 'page-changed']),
-  topics: z.array(z.string()),
-  matched: z.array(z.object({ topic: z.string(), terms: z.array(z.string()) })),
-  source: z.object({ id: z.string(), title: z.string() }),
-  title: z.string(),
-  url: z.string(),
-  summary: z.string(),
-  whatChanged: z.string(),
-  publishedAt: nullableString,
-  changedAt: z.string(),
-  detectedAt: z.string(),
-  legislation: z
-    .object({
-      affected: legislationRef.nullable(),
-      affecting: legislationRef.nullable(),
-      effect: nullableString,
-      provisions: z.object({ affected: nullableString, affecting: nullableString }),
-      inForce: z.array(z.object({ date: nullableString, qualification: nullableString })),
-    })
-    .optional(),
-  diff: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional(),
-}) satisfies z.ZodType<Alert>;
+/** Stored alerts have the API's shape (`domain/alert-schema.ts`). */
+export { alertSchema } from '../domain/alert-schema.ts';
 
 export const sourceStateSchema = z.object({
   sourceId: z.string(),
   url: z.string(),
   lastPolledAt: nullableString,
-  lastStatus: z.enum(['changed', 'unchanged', 'not-modified', 'failed']).nullable(),
+  lastStatus: z.enum(POLL_STATUSES).nullable(),
   httpStatus: z.number().int().nullable(),
   consecutiveFailures: z.number().int(),
   lastError: nullableString,
@@ -82,7 +58,7 @@ export const subscriberSchema = z.object({
   email: z.string(),
   topics: z.array(z.string()),
   frequency,
-  status: z.enum(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+  status: z.enum(SUBSCRIBER_STATUSES),
   createdAt: z.string(),
   confirmedAt: nullableString,
   version: z.number().int(),

@@ -9,8 +9,8 @@ import type { Subscriber } from '../domain/types.ts';
 import {
   batchGet,
   batchWrite,
+  conditionalWrite,
   deleteRequest,
-  isConditionalFailure,
   queryAll,
   type TableContext,
 } from './batch.ts';
@@ -86,24 +86,20 @@ export function createSubscriberRepo(ctx: TableContext): SubscriberRepo {
     },
 
     async create(subscriber) {
-      try {
-        await ctx.client.send(
+      return conditionalWrite(
+        ctx.client.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: toItem(subscriber),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async update(subscriber, expected) {
-      try {
-        await ctx.client.send(
+      return conditionalWrite(
+        ctx.client.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: toItem(subscriber),
@@ -111,12 +107,8 @@ export function createSubscriberRepo(ctx: TableContext): SubscriberRepo {
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':version': expected.version, ':updatedAt': expected.updatedAt },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async put(subscriber) {

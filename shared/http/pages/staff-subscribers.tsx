@@ -10,7 +10,7 @@ import {
   Choices,
   ErrorSummary,
   type FieldErrors,
-  FREQUENCIES,
+  FREQUENCY_OPTIONS,
   type TopicOption,
 } from './subscription-pages.tsx';
 
@@ -37,7 +37,7 @@ function When(props: { at: string | null; zone: string }) {
 }
 
 function frequencyLabel(frequency: Frequency): string {
-  return FREQUENCIES.find((option) => option.id === frequency)?.label ?? frequency;
+  return FREQUENCY_OPTIONS.find((option) => option.id === frequency)?.label ?? frequency;
 }
 
 function Counts(props: { subscribers: Subscriber[] }) {

@@ -4,6 +4,7 @@
  */
 import type { Child } from 'hono/jsx';
 import type { Frequency, SubscriberStatus } from '../../domain/types.ts';
+import { FREQUENCIES } from '../../domain/vocabulary.ts';
 import { Layout, Notice } from './layout.tsx';
 
 export interface TopicOption {
@@ -11,11 +12,16 @@ export interface TopicOption {
   title: string;
 }
 
-export const FREQUENCIES: { id: Frequency; label: string; hint: string }[] = [
-  { id: 'immediate', label: 'As they happen', hint: 'an email soon after each change we find' },
-  { id: 'daily', label: 'Daily digest', hint: 'at most one email a day' },
-  { id: 'weekly', label: 'Weekly digest', hint: 'at most one email a week' },
-];
+const WORDING: Record<Frequency, { label: string; hint: string }> = {
+  immediate: { label: 'As they happen', hint: 'an email soon after each change we find' },
+  daily: { label: 'Daily digest', hint: 'at most one email a day' },
+  weekly: { label: 'Weekly digest', hint: 'at most one email a week' },
+};
+
+/** The frequency choices, in the vocabulary's order, with their wording. */
+export const FREQUENCY_OPTIONS: readonly { id: Frequency; label: string; hint: string }[] = FREQUENCIES.map(
+  (id) => ({ id, ...WORDING[id] }),
+);
 
 /** A labelled checkbox or radio button; ids follow `<name>-<value>` (`topics` → `topic-…`). */
 function Choice(props: {
@@ -80,7 +86,7 @@ export function Choices(props: {
       </fieldset>
       <fieldset id="field-frequency">
         <legend>How often</legend>
-        {FREQUENCIES.map((option) => (
+        {FREQUENCY_OPTIONS.map((option) => (
           <Choice type="radio" name="frequency" value={option.id} checked={props.frequency === option.id}>
             {option.label} <span class="hint">({option.hint})</span>
           </Choice>

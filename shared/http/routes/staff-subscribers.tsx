@@ -8,7 +8,6 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { Frequency } from '../../domain/types.ts';
 import type { ServiceDeps } from '../../services/service-deps.ts';
 import {
   createConfirmedSubscriber,
@@ -18,26 +17,16 @@ import {
   SubscriptionInputError,
 } from '../../services/subscriptions.ts';
 import { issueCsrf, verifyCsrf } from '../csrf.ts';
+import { type Form, frequencyOf, strings } from '../forms.ts';
 import type { AppEnv } from '../openapi.ts';
 import { RemoveSubscriberPage, SubscribersPage, type SubscribersProps } from '../pages/staff-subscribers.tsx';
-import { type FieldErrors, FREQUENCIES } from '../pages/subscription-pages.tsx';
+import type { FieldErrors } from '../pages/subscription-pages.tsx';
 
-type Form = Record<string, string | File | (string | File)[]>;
 type Values = SubscribersProps['values'];
 
 const PAGE = '/staff/subscribers';
 /** Longest address the rules accept; anything longer cannot be stored, so is never looked up. */
 const MAX_EMAIL = 254;
-
-function strings(value: Form[string] | undefined): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
-}
-
-function frequencyOf(value: Form[string] | undefined): Frequency | null {
-  const [first] = strings(value);
-  return FREQUENCIES.find((option) => option.id === first)?.id ?? null;
-}
 
 /** Staff-facing wording for the service's `{path, message}` details. */
 function fieldErrors(details: { path: string; message: string }[]): FieldErrors {

@@ -22,28 +22,16 @@ import {
 } from '../../services/subscriptions.ts';
 import type { ClientAddress } from '../client-address.ts';
 import { issueCsrf, verifyCsrf } from '../csrf.ts';
+import { type Form, frequencyOf, strings } from '../forms.ts';
 import type { AppEnv } from '../openapi.ts';
 import { MessagePage } from '../pages/message.tsx';
 import {
   ConfirmPage,
   type FieldErrors,
-  FREQUENCIES,
   ManagePage,
   SubscribePage,
   UnsubscribePage,
 } from '../pages/subscription-pages.tsx';
-
-type Form = Record<string, string | File | (string | File)[]>;
-
-function strings(value: Form[string] | undefined): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
-}
-
-function frequencyOf(value: Form[string] | undefined): Frequency | null {
-  const [first] = strings(value);
-  return FREQUENCIES.some((option) => option.id === first) ? (first as Frequency) : null;
-}
 
 function fieldErrors(details: { path: string; message: string }[]): FieldErrors {
   const errors: FieldErrors = {};

@@ -2,6 +2,7 @@
  * @module legislation.gov.uk `ukm:Effect` (inside an Atom entry's `<content>`, as xml2js gives it)
  * to a `LegislationEffect`, plus the page a person should open for it (docs/contract.md §2).
  */
+import { collapse } from '../../domain/text.ts';
 import type { InForce, LegislationEffect, LegislationRef } from '../../domain/types.ts';
 import { legislationIdFromUri, legislationPageUrl, provisionPageUrl } from './legislation.ts';
 
@@ -57,7 +58,7 @@ export function extractEffect(rawContent: unknown): ExtractedEffect | null {
   const node = children(rawContent, 'Effect')[0];
   if (node === undefined) return null;
   const a = attrs(node);
-  const title = (local: string) => clean(text(children(node, local)[0])) || null;
+  const title = (local: string) => collapse(text(children(node, local)[0])) || null;
   const ref = (uri: string | undefined, refTitle: string | null): LegislationRef | null => {
     if (!uri) return null;
     const parsed = legislationIdFromUri(uri);
@@ -90,10 +91,10 @@ export function extractEffect(rawContent: unknown): ExtractedEffect | null {
     effect: {
       affected,
       affecting,
-      effect: a.Type ? clean(a.Type) : null,
+      effect: a.Type ? collapse(a.Type) : null,
       provisions: {
-        affected: clean(a.AffectedProvisions ?? '') || null,
-        affecting: clean(a.AffectingProvisions ?? '') || null,
+        affected: collapse(a.AffectedProvisions ?? '') || null,
+        affecting: collapse(a.AffectingProvisions ?? '') || null,
       },
       inForce,
     },
@@ -101,8 +102,4 @@ export function extractEffect(rawContent: unknown): ExtractedEffect | null {
     url,
     links: links.filter((link): link is string => typeof link === 'string' && link !== ''),
   };
-}
-
-function clean(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
 }

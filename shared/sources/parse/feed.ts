@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import Parser from 'rss-parser';
+import { collapse } from '../../domain/text.ts';
 import type { ItemMeta, ParsedItem } from '../../domain/types.ts';
 import { ParseError } from '../errors.ts';
 import { toInstant } from './dates.ts';
 import { attrs, deepText, extractEffect, text } from './feed-effect.ts';
-import { collapse, htmlToText } from './html-text.ts';
+import { htmlToText } from './html-text.ts';
 import { assertSafeXml } from './xml-safety.ts';
 
 export interface ParsedFeed {

@@ -3,10 +3,11 @@
  * result, keyed by its link resolved against the source's origin, dated by `public_timestamp`.
  */
 import { z } from 'zod';
+import { collapse } from '../../domain/text.ts';
 import type { ItemMeta, ParsedItem } from '../../domain/types.ts';
 import { ParseError } from '../errors.ts';
 import { toInstant } from './dates.ts';
-import { collapse, htmlToText } from './html-text.ts';
+import { htmlToText } from './html-text.ts';
 
 const Organisation = z.looseObject({
   title: z.string().nullish(),

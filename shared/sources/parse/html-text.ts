@@ -5,6 +5,7 @@
  */
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { collapse } from '../../domain/text.ts';
 
 const HIDDEN = new Set([
   'script',
@@ -63,11 +64,6 @@ const BLOCK = new Set([
   'tr',
   'ul',
 ]);
-
-/** Collapses every run of whitespace to one space and trims. */
-export function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 /** The visible lines of some nodes: one per block element, empty ones dropped. */
 export function nodeLines(nodes: readonly AnyNode[]): string[] {

@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { type PageSourceConfig, sourceTitle } from '../../config/schema.ts';
+import { collapse } from '../../domain/text.ts';
 import type { ParsedItem } from '../../domain/types.ts';
 import { ParseError } from '../errors.ts';
-import { collapse, MAX_HTML_DEPTH, nodeLines, tooDeep } from './html-text.ts';
+import { MAX_HTML_DEPTH, nodeLines, tooDeep } from './html-text.ts';
 
 export function parsePage(html: string, source: PageSourceConfig, baseUrl: string): ParsedItem[] {
   if (tooDeep(html)) {

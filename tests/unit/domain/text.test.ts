@@ -1,5 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, MAX_STEMMED_LENGTH, normalise, stem, TextIndex, tokenize } from '#shared/domain/text.ts';
+import {
+  analyse,
+  collapse,
+  MAX_STEMMED_LENGTH,
+  normalise,
+  stem,
+  TextIndex,
+  tokenize,
+} from '#shared/domain/text.ts';
+
+describe('collapse', () => {
+  it.each([
+    ['  a \t b\n\nc  ', 'a b c'],
+    ['one', 'one'],
+    ['\u00a0non-breaking\u00a0space ', 'non-breaking space'],
+    ['\r\n', ''],
+    ['', ''],
+  ])('%j', (text, collapsed) => {
+    expect(collapse(text)).toBe(collapsed);
+  });
+});
 
 describe('normalise and tokenize', () => {
   it.each([
