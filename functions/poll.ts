@@ -7,13 +7,16 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { allSources } from '../shared/services/cited-sources.ts';
 import { runDigest } from '../shared/services/digest.ts';
 import { dueSources, prepareListings, runPollCycle } from '../shared/services/poll.ts';
+import { checkEvent, rejectEvent, ScheduleEvent } from './events.ts';
 import { lambdaDeps } from './lambda-wiring.ts';
 
 const SQS_BATCH = 10;
 let sqs: SQSClient | undefined;
 
-export async function handler(_event: unknown) {
+export async function handler(event: unknown) {
+  const checked = checkEvent('poll', ScheduleEvent, event);
   const { deps, pollQueueUrl } = await lambdaDeps();
+  if (!checked.ok) throw rejectEvent(deps.logger, checked.error);
   await prepareListings(deps);
   const due = dueSources((await allSources(deps)).sources, await deps.store.sources.list(), deps.clock.now());
   if (due.length === 0) return { queued: 0, polled: 0, alerts: 0 };

@@ -255,3 +255,41 @@ describe('Lambda handlers', () => {
     expect(await ses.emailsTo('queued@example.org')).toHaveLength(1);
   });
 });
+
+describe('Lambda handlers: malformed events are logged and rejected', () => {
+  const sqsBatch = () => event('sqs-poll-message.json');
+  const urlGet = () => event('function-url-get.json');
+  it.each([
+    ['poll', 'an SQS batch', () => handlers.poll.handler(sqsBatch())],
+    ['poll', 'a string', () => handlers.poll.handler('tick')],
+    ['mail', 'a Function URL request', () => handlers.mail.handler(urlGet())],
+    ['mail', 'null', () => handlers.mail.handler(null)],
+    [
+      'digest',
+      'a scheduled event without a frequency',
+      () => handlers.digest.handler(event('eventbridge-scheduled-event.json')),
+    ],
+    ['digest', 'an unknown frequency', () => handlers.digest.handler({ frequency: 'hourly' })],
+    ['worker', 'a scheduled event', () => handlers.worker.handler(event('eventbridge-scheduled-event.json'))],
+    ['worker', 'a record without a body', () => handlers.worker.handler({ Records: [{ messageId: 'm1' }] })],
+    [
+      'api',
+      'an event without requestContext.http',
+      () => handlers.api.handler({ ...urlGet(), requestContext: {} } as unknown as LambdaEvent),
+    ],
+    [
+      'api',
+      'a scheduled event',
+      () => handlers.api.handler(event('eventbridge-scheduled-event.json') as unknown as LambdaEvent),
+    ],
+  ])('%s: %s', async (name, _, run) => {
+    await expect(run()).rejects.toThrow(new RegExp(`^${name}: malformed event: `));
+  });
+
+  it("mail: a rule's scheduled event and an empty scheduler input are both accepted", async () => {
+    await expect(handlers.mail.handler(event('eventbridge-scheduled-event.json'))).resolves.toMatchObject({
+      failed: 0,
+    });
+    await expect(handlers.mail.handler({})).resolves.toMatchObject({ failed: 0 });
+  });
+});
