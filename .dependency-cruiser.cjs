@@ -36,7 +36,7 @@ module.exports = {
       from: { path: '^shared/domain/' },
       to: {
         path: [
-          '^shared/(sources|store|mail|services|http|system)/',
+          '^shared/(sources|store|mail|queue|services|http|system)/',
           '^(functions|infra|tests)/',
           IO_CORE,
           IO_PACKAGES,
@@ -50,7 +50,7 @@ module.exports = {
       from: { path: '^shared/config/' },
       to: {
         path: [
-          '^shared/(sources|store|mail|services|http|system)/',
+          '^shared/(sources|store|mail|queue|services|http|system)/',
           '^(functions|infra|tests)/',
           IO_CORE,
           IO_PACKAGES,
@@ -60,16 +60,16 @@ module.exports = {
     {
       name: 'adapters-stay-below-services',
       severity: 'error',
-      comment: 'sources, store, mail and system never call use cases or the HTTP layer.',
-      from: { path: '^shared/(domain|config|sources|store|mail|system)/' },
+      comment: 'sources, store, mail, queue and system never call use cases or the HTTP layer.',
+      from: { path: '^shared/(domain|config|sources|store|mail|queue|system)/' },
       to: { path: '^shared/(services|http)/' },
     },
     {
       name: 'adapters-are-siblings',
       severity: 'error',
-      comment: 'sources, store and mail do not import one another: services combine them.',
-      from: { path: '^shared/(sources|store|mail)/' },
-      to: { path: '^shared/(sources|store|mail)/', pathNot: '^shared/$1/' },
+      comment: 'sources, store, mail and queue do not import one another: services combine them.',
+      from: { path: '^shared/(sources|store|mail|queue)/' },
+      to: { path: '^shared/(sources|store|mail|queue)/', pathNot: '^shared/$1/' },
     },
     {
       name: 'services-below-http',
@@ -83,7 +83,7 @@ module.exports = {
       severity: 'error',
       comment: 'shared/http calls use cases; it reaches store, sources and mail only for types.',
       from: { path: '^shared/http/' },
-      to: { path: '^shared/(sources|store|mail)/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^shared/(sources|store|mail|queue)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'shared-is-framework-free',
@@ -111,7 +111,7 @@ module.exports = {
       severity: 'error',
       comment: 'infra/ reads table keys, schedules and the config schema; never adapters or use cases.',
       from: { path: '^infra/' },
-      to: { path: ['^shared/(sources|mail|services|http|system)/', '^functions/'] },
+      to: { path: ['^shared/(sources|mail|queue|services|http|system)/', '^functions/'] },
     },
     {
       name: 'production-never-imports-tests',
@@ -124,7 +124,7 @@ module.exports = {
       severity: 'error',
       comment:
         "A Lambda handler's import graph never reaches functions/local/, the CLI or the local emulators.",
-      from: { path: '^functions/(api|poll|worker|digest)\\.ts$' },
+      from: { path: '^functions/(api|poll|worker|digest|mail)\\.ts$' },
       to: { path: ['^functions/(local|cli)/', '^functions/cli\\.ts$', LOCAL_ONLY], reachable: true },
     },
   ],

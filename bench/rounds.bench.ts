@@ -169,7 +169,7 @@ async function inProcessUnchanged(
   peer: ProcessFigures | null,
   count: number,
 ): Promise<BenchRow> {
-  const { loadConfigFile } = await import('../functions/wiring.ts');
+  const { loadConfigFile } = await import('../functions/config-file.ts');
   const { openServiceDeps } = await import('../functions/cli/command-deps.ts');
   const loaded = await loadConfigFile(configPath);
   if (!loaded.ok) throw new Error(`bench config invalid: ${JSON.stringify(loaded.errors)}`);

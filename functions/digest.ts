@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { runDigest } from '../shared/services/digest.ts';
+import { checkEvent, rejectEvent } from './events.ts';
 import { lambdaDeps } from './lambda-wiring.ts';
 
 const Frequency = z.enum(['immediate', 'daily', 'weekly']);
@@ -14,7 +15,8 @@ const DigestEvent = z.union([
 ]);
 
 export async function handler(event: unknown) {
-  const { frequency } = DigestEvent.parse(event);
+  const checked = checkEvent('digest', DigestEvent, event);
   const { deps } = await lambdaDeps();
-  return runDigest(deps, { frequency });
+  if (!checked.ok) throw rejectEvent(deps.logger, checked.error);
+  return runDigest(deps, { frequency: checked.event.frequency });
 }

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { LogLevel } from '../shared/domain/ports.ts';
 import type { ServiceDeps } from '../shared/services/service-deps.ts';
 import { createLogger } from '../shared/system/logger.ts';
-import { buildDeps, loadConfigFile, loadEnv, resolveConfigPath } from './wiring.ts';
+import { loadConfigFile, resolveConfigPath } from './config-file.ts';
+import { loadEnv } from './env.ts';
+import { buildDeps } from './wiring.ts';
 
 const Linked = z.object({
   Table: z.object({ name: z.string().min(1) }),

@@ -4,9 +4,12 @@
  * retries that came due. Claims make concurrent drains safe.
  */
 import { drainMailQueue } from '../shared/services/mail-queue.ts';
+import { checkEvent, rejectEvent, ScheduleEvent } from './events.ts';
 import { lambdaDeps } from './lambda-wiring.ts';
 
-export async function handler(_event: unknown) {
+export async function handler(event: unknown) {
+  const checked = checkEvent('mail', ScheduleEvent, event);
   const { deps } = await lambdaDeps();
+  if (!checked.ok) throw rejectEvent(deps.logger, checked.error);
   return drainMailQueue(deps);
 }

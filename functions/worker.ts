@@ -5,20 +5,18 @@
  */
 import { runDigest } from '../shared/services/digest.ts';
 import { pollSource, UnknownSourceError } from '../shared/services/poll.ts';
+import { checkEvent, PollMessage, rejectEvent, SqsEvent } from './events.ts';
 import { lambdaDeps } from './lambda-wiring.ts';
 
-interface SqsEvent {
-  Records: { messageId: string; body: string }[];
-}
-
-export async function handler(event: SqsEvent) {
+export async function handler(event: unknown) {
+  const checked = checkEvent('worker', SqsEvent, event);
   const { deps } = await lambdaDeps();
+  if (!checked.ok) throw rejectEvent(deps.logger, checked.error);
   const batchItemFailures: { itemIdentifier: string }[] = [];
   let alerts = 0;
-  for (const record of event.Records) {
+  for (const record of checked.event.Records) {
     try {
-      const { sourceId } = JSON.parse(record.body) as { sourceId?: unknown };
-      if (typeof sourceId !== 'string') throw new Error('message without a sourceId');
+      const { sourceId } = PollMessage.parse(JSON.parse(record.body));
       const { alertIds } = await pollSource(deps, sourceId);
       alerts += alertIds.length;
     } catch (error) {

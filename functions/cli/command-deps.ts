@@ -7,7 +7,7 @@
 import type { Config } from '../../shared/config/schema.ts';
 import type { ServiceDeps } from '../../shared/services/service-deps.ts';
 import { createLogger } from '../../shared/system/logger.ts';
-import { type EnvInput, loadEnv } from '../wiring.ts';
+import { type EnvInput, loadEnv } from '../env.ts';
 
 export interface CommandDeps {
   deps: ServiceDeps;

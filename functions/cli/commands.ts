@@ -9,7 +9,7 @@ import type { Frequency } from '../../shared/domain/types.ts';
 import { citedSources } from '../../shared/services/cited-sources.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
-import { loadConfigFile, resolveConfigPath } from '../wiring.ts';
+import { loadConfigFile, resolveConfigPath } from '../config-file.ts';
 import { openServiceDeps } from './command-deps.ts';
 import { CliError, type Output } from './output.ts';
 import { digestReportText, pollReportText } from './report.ts';

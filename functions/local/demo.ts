@@ -15,7 +15,8 @@ import { citedChangeText, localDate } from '../../shared/domain/cited-evidence.t
 import { listFactsheets } from '../../shared/services/factsheets.ts';
 import { createConfirmedSubscriber } from '../../shared/services/subscriptions.ts';
 import { CliError, type Output } from '../cli/output.ts';
-import { type EnvInput, loadConfigFile, loadEnv, resolveConfigPath } from '../wiring.ts';
+import { loadConfigFile, resolveConfigPath } from '../config-file.ts';
+import { type EnvInput, loadEnv } from '../env.ts';
 import { readLiveServer } from './live-server.ts';
 import { type LocalServer, readyText, runUntilSignal, startLocal } from './start.ts';
 

@@ -10,9 +10,11 @@ import type { Config } from '../../shared/config/schema.ts';
 import type { Logger, Mailer } from '../../shared/domain/ports.ts';
 import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
 import type { ServiceDeps } from '../../shared/services/service-deps.ts';
-import { buildDeps, type Env, localSecrets } from '../wiring.ts';
+import type { Env } from '../env.ts';
+import { buildDeps } from '../wiring.ts';
 import { type EmbeddedMail, startEmbeddedMail, withOutbox } from './embedded-mail.ts';
 import { openLocalStore, readLiveServer } from './live-server.ts';
+import { localSecrets } from './secrets.ts';
 
 export interface LocalDeps {
   deps: ServiceDeps;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DISPLAY_NAME_MAX, parseMailbox } from '../domain/mailbox.ts';
 import { parseCitationRef, refText } from '../domain/provisions.ts';
+import { isFiveFieldCron } from './cron.ts';
 import { type ConfigError, crossFieldErrors, looseView } from './rules.ts';
 
 export type { ConfigError } from './rules.ts';
@@ -317,54 +318,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
   return out;
-}
-
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/i;
-const CRON_RANGES: ReadonlyArray<[number, number]> = [
-  [0, 59],
-  [0, 23],
-  [1, 31],
-  [1, 12],
-  [0, 7],
-];
-const NAMES: Record<string, string> = {
-  jan: '1',
-  feb: '2',
-  mar: '3',
-  apr: '4',
-  may: '5',
-  jun: '6',
-  jul: '7',
-  aug: '8',
-  sep: '9',
-  oct: '10',
-  nov: '11',
-  dec: '12',
-  sun: '0',
-  mon: '1',
-  tue: '2',
-  wed: '3',
-  thu: '4',
-  fri: '5',
-  sat: '6',
-};
-
-/** Five fields, each a list of `*`, numbers, ranges and steps within its bounds (names allowed). */
-export function isFiveFieldCron(expression: string): boolean {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) return false;
-  return fields.every((raw, index) => {
-    const field = raw.toLowerCase().replace(/[a-z]{3}/g, (name) => NAMES[name] ?? name);
-    if (!CRON_FIELD.test(field)) return false;
-    const [min, max] = CRON_RANGES[index]!;
-    return field.split(',').every((part) => {
-      const [range = '', step] = part.split('/');
-      if (step !== undefined && Number(step) === 0) return false;
-      if (range === '*') return true;
-      const [low, high = low] = range.split('-').map(Number);
-      return low !== undefined && high !== undefined && low >= min && high <= max && low <= high;
-    });
-  });
 }
 
 export function isTimeZone(zone: string): boolean {

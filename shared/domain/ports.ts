@@ -82,6 +82,14 @@ export interface Mailer {
   sendRaw(email: RawEmail): Promise<{ messageId: string }>;
 }
 
+// ---------------------------------------------------------------- poll fan-out
+
+/** Where the scheduled poll hands due sources to workers, one message per source (SQS on AWS). */
+export interface PollQueue {
+  /** Queues one poll of each source; rejects when any message was refused. */
+  enqueue(sourceIds: readonly string[]): Promise<void>;
+}
+
 // ---------------------------------------------------------------- store
 
 export interface SourceStateRepo {

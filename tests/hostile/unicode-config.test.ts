@@ -11,7 +11,7 @@ import { parseMailbox } from '#shared/domain/mailbox.ts';
 import { buildMime, headerLineLengths } from '#shared/mail/mime.ts';
 import { envelopeTo } from '#shared/mail/notices.ts';
 import { createHttpFetcher, userAgent } from '#shared/sources/fetch/fetcher.ts';
-import { loadEnv } from '../../functions/wiring.ts';
+import { loadEnv } from '../../functions/env.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { createTestApp, makeAlert, postJson, TEST_CONFIG, type TestApp } from '../support/http-app.ts';
 import { configFrom } from '../support/service-deps.ts';

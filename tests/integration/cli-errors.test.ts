@@ -12,9 +12,10 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HELP } from '../../functions/cli/help.ts';
 import { CliError, type Output } from '../../functions/cli/output.ts';
 import { main, toCliError } from '../../functions/cli.ts';
+import { EnvError } from '../../functions/env.ts';
 import { startEmbeddedMail } from '../../functions/local/embedded-mail.ts';
 import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
-import { EnvError, StoreUnavailableError } from '../../functions/wiring.ts';
+import { StoreUnavailableError } from '../../functions/wiring.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-cli-errors-'));
 const config = join(dir, 'watch.json');

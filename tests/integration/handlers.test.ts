@@ -9,8 +9,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaEvent } from 'hono/aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestStore, type TestStore } from '../support/dynalite.ts';
 import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
 import { startTestSes, type TestSes } from '../support/ses.ts';
@@ -95,17 +96,6 @@ beforeAll(async () => {
       polling: { concurrency: 1 },
     }),
   );
-  const now = new Date(Date.now() - 60_000).toISOString();
-  await db.store.subscribers.create({
-    email: SUBSCRIBER,
-    topics: ['data'],
-    frequency: 'immediate',
-    status: 'confirmed',
-    createdAt: now,
-    confirmedAt: now,
-    version: 1,
-    updatedAt: now,
-  });
   const links: Record<string, unknown> = {
     App: { name: 'policy-watch', stage: 'test' },
     Table: { name: db.tableName },
@@ -138,6 +128,43 @@ beforeAll(async () => {
   };
 });
 
+/**
+ * Every case starts from the same state, so each runs alone (`-t`) or in any order: an empty
+ * table (the handlers' cached deps keep its name) with one confirmed immediate subscriber, and
+ * nothing queued.
+ */
+beforeEach(async () => {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.client.send(
+      new ScanCommand({ TableName: db.tableName, ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }),
+    );
+    const keys = page.Items ?? [];
+    for (let at = 0; at < keys.length; at += 25) {
+      await db.client.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [db.tableName]: keys.slice(at, at + 25).map((Key) => ({ DeleteRequest: { Key } })),
+          },
+        }),
+      );
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  sqs.bodies.length = 0;
+  const now = new Date(Date.now() - 60_000).toISOString();
+  await db.store.subscribers.create({
+    email: SUBSCRIBER,
+    topics: ['data'],
+    frequency: 'immediate',
+    status: 'confirmed',
+    createdAt: now,
+    confirmedAt: now,
+    version: 1,
+    updatedAt: now,
+  });
+});
+
 afterAll(async () => {
   await Promise.all([fixtures?.close(), db?.close(), ses?.close(), sqs?.close()]);
   rmSync(dir, { recursive: true, force: true });
@@ -163,6 +190,12 @@ function urlRequest(path: string, query = '', headers: Record<string, string> = 
   } as unknown as LambdaEvent;
 }
 
+/** Both configured sources, as the poll function fans them out. */
+const FAN_OUT = [
+  { messageId: 'poll-bills', body: JSON.stringify({ sourceId: 'bills' }) },
+  { messageId: 'poll-changes', body: JSON.stringify({ sourceId: 'changes' }) },
+];
+
 const FEEDBACK_TOPIC = 'arn:aws:sns:eu-west-2:123456789012:policy-watch-test-SesFeedback';
 
 describe('Lambda handlers', () => {
@@ -181,8 +214,7 @@ describe('Lambda handlers', () => {
   });
 
   it('worker: polls each queued source and mails the immediate digest', async () => {
-    const records = sqs.bodies.map((body) => ({ messageId: randomUUID(), body }));
-    const result = await handlers.worker.handler(sqsEvent(records));
+    const result = await handlers.worker.handler(sqsEvent(FAN_OUT));
     expect(result).toEqual({ batchItemFailures: [] });
     const alerts = await db.store.alerts.list({ limit: 100 });
     expect(alerts.items.length).toBeGreaterThan(0);
@@ -202,6 +234,7 @@ describe('Lambda handlers', () => {
   });
 
   it('poll: nothing due right after a poll, nothing queued', async () => {
+    await handlers.worker.handler(sqsEvent(FAN_OUT));
     const before = sqs.bodies.length;
     expect(await handlers.poll.handler(event('eventbridge-scheduled-event.json'))).toEqual({
       queued: 0,
@@ -212,6 +245,7 @@ describe('Lambda handlers', () => {
   });
 
   it('api: answers Function URL requests, public and staff', async () => {
+    await handlers.worker.handler(sqsEvent(FAN_OUT));
     const health = await handlers.api.handler(urlRequest('/api/health'));
     expect(health.statusCode).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
@@ -253,5 +287,43 @@ describe('Lambda handlers', () => {
     expect(await ses.emailsTo('queued@example.org')).toHaveLength(0);
     expect(await handlers.mail.handler({})).toMatchObject({ sent: 1, failed: 0 });
     expect(await ses.emailsTo('queued@example.org')).toHaveLength(1);
+  });
+});
+
+describe('Lambda handlers: malformed events are logged and rejected', () => {
+  const sqsBatch = () => event('sqs-poll-message.json');
+  const urlGet = () => event('function-url-get.json');
+  it.each([
+    ['poll', 'an SQS batch', () => handlers.poll.handler(sqsBatch())],
+    ['poll', 'a string', () => handlers.poll.handler('tick')],
+    ['mail', 'a Function URL request', () => handlers.mail.handler(urlGet())],
+    ['mail', 'null', () => handlers.mail.handler(null)],
+    [
+      'digest',
+      'a scheduled event without a frequency',
+      () => handlers.digest.handler(event('eventbridge-scheduled-event.json')),
+    ],
+    ['digest', 'an unknown frequency', () => handlers.digest.handler({ frequency: 'hourly' })],
+    ['worker', 'a scheduled event', () => handlers.worker.handler(event('eventbridge-scheduled-event.json'))],
+    ['worker', 'a record without a body', () => handlers.worker.handler({ Records: [{ messageId: 'm1' }] })],
+    [
+      'api',
+      'an event without requestContext.http',
+      () => handlers.api.handler({ ...urlGet(), requestContext: {} } as unknown as LambdaEvent),
+    ],
+    [
+      'api',
+      'a scheduled event',
+      () => handlers.api.handler(event('eventbridge-scheduled-event.json') as unknown as LambdaEvent),
+    ],
+  ])('%s: %s', async (name, _, run) => {
+    await expect(run()).rejects.toThrow(new RegExp(`^${name}: malformed event: `));
+  });
+
+  it("mail: a rule's scheduled event and an empty scheduler input are both accepted", async () => {
+    await expect(handlers.mail.handler(event('eventbridge-scheduled-event.json'))).resolves.toMatchObject({
+      failed: 0,
+    });
+    await expect(handlers.mail.handler({})).resolves.toMatchObject({ failed: 0 });
   });
 });

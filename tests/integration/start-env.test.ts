@@ -8,14 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/system/clock.ts';
-import {
-  clockFor,
-  EnvError,
-  loadConfigFile,
-  loadEnv,
-  localSecrets,
-  resolveConfigPath,
-} from '../../functions/wiring.ts';
+import { loadConfigFile, resolveConfigPath } from '../../functions/config-file.ts';
+import { EnvError, loadEnv } from '../../functions/env.ts';
+import { localSecrets } from '../../functions/local/secrets.ts';
+import { clockFor } from '../../functions/wiring.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

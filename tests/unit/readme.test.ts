@@ -76,7 +76,7 @@ describe('README', () => {
   });
 
   it('documents every environment variable of docs/contract.md §5 that the code reads', () => {
-    const deps = readFileSync(new URL('../../functions/wiring.ts', import.meta.url), 'utf8');
+    const deps = readFileSync(new URL('../../functions/env.ts', import.meta.url), 'utf8');
     const listed = [
       ...section('## Environment').matchAll(/^\| `([A-Z_]+)`(?: \/ `([A-Z_]+)`)? \|/gm),
     ].flatMap((row) => [row[1], row[2]].filter(Boolean));

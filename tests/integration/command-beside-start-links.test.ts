@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parseConfig } from '#shared/config/schema.ts';
 import { createLogger } from '#shared/system/logger.ts';
+import { loadEnv } from '../../functions/env.ts';
 import { openLocalStore, writeRuntime } from '../../functions/local/live-server.ts';
 import { openLocalDeps } from '../../functions/local/local-deps.ts';
-import { loadEnv } from '../../functions/wiring.ts';
 
 const parsed = parseConfig({
   organisation: { name: 'Test org', contact: 'policy@example.org' },
