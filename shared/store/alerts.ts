@@ -134,31 +134,15 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
     },
 
     async createMany(alerts) {
-      if (alerts.length === 0) return [];
-      // A listed record is complete: one batched read finds those, which need no write at all.
-      const listed = new Set(
-        (
-          await batchGet(
-            ctx,
-            alerts.map((alert) => alertKey(alert.id)),
-          )
-        )
-          .filter((item) => item.gsi1pk !== undefined)
-          .map((item) => String(item.id)),
-      );
-      // The same three steps as `create`, each step for the whole batch before the next.
-      const claimed: Alert[] = [];
+      const created: boolean[] = new Array(alerts.length).fill(false);
       await forEachLimited(
-        alerts.filter((alert) => !listed.has(alert.id)),
+        alerts.map((alert, index) => ({ alert, index })),
         WRITERS,
-        async (alert) => {
-          if (await claim(ctx, alert)) claimed.push(alert);
+        async ({ alert, index }) => {
+          created[index] = await this.create(alert);
         },
       );
-      await batchWrite(ctx, claimed.flatMap(copyItems).map(putRequest));
-      await forEachLimited(claimed, WRITERS, (alert) => list(ctx, alert));
-      const created = new Set(claimed.map((alert) => alert.id));
-      return alerts.map((alert) => created.has(alert.id));
+      return created;
     },
 
     async get(id) {

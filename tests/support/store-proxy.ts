@@ -3,6 +3,8 @@
  * or answered as DynamoDB answers when it throttles (400 ThrottlingException) or fails (500
  * InternalServerError), as the test's `decide` says.
  */
+
+import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,8 +12,11 @@ export type ProxyAction = 'pass' | 'throttle' | 'fail';
 
 export interface StoreProxy {
   endpoint: string;
-  /** Decides each request; `n` counts requests since the last `reset`. */
-  decide: (request: { n: number; target: string }) => ProxyAction;
+  /**
+   * Decides each request; `n` counts requests since the last `reset`, `attempt` how many times
+   * the same body came before (an SDK retry repeats it).
+   */
+  decide: (request: { n: number; target: string; attempt: number }) => ProxyAction;
   readonly counts: Record<ProxyAction, number>;
   reset(decide: StoreProxy['decide']): void;
   close(): Promise<void>;
@@ -33,12 +38,14 @@ const ERRORS = {
 export async function startStoreProxy(upstream: string): Promise<StoreProxy> {
   const target = new URL(upstream);
   let n = 0;
+  const seen = new Map<string, number>();
   const proxy: StoreProxy = {
     endpoint: '',
     decide: () => 'pass',
     counts: { pass: 0, throttle: 0, fail: 0 },
     reset(decide) {
       n = 0;
+      seen.clear();
       proxy.decide = decide;
       for (const key of Object.keys(proxy.counts) as ProxyAction[]) proxy.counts[key] = 0;
     },
@@ -49,7 +56,10 @@ export async function startStoreProxy(upstream: string): Promise<StoreProxy> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const action = proxy.decide({ n: n++, target: String(req.headers['x-amz-target'] ?? '') });
+      const digest = createHash('sha256').update(body).digest('hex');
+      const attempt = seen.get(digest) ?? 0;
+      seen.set(digest, attempt + 1);
+      const action = proxy.decide({ n: n++, target: String(req.headers['x-amz-target'] ?? ''), attempt });
       proxy.counts[action]++;
       if (action !== 'pass') {
         const error = ERRORS[action];
