@@ -18,7 +18,6 @@ import type { Alert } from '../domain/types.ts';
 import { forEachLimited } from '../system/pool.ts';
 import { listAlerts } from './alert-listing.ts';
 import {
-  batchGet,
   batchWrite,
   conditionalWrite,
   deleteRequest,
