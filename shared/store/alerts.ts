@@ -18,6 +18,7 @@ import type { Alert } from '../domain/types.ts';
 import { forEachLimited } from '../system/pool.ts';
 import { listAlerts } from './alert-listing.ts';
 import {
+  batchGet,
   batchWrite,
   conditionalWrite,
   deleteRequest,
@@ -133,15 +134,31 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
     },
 
     async createMany(alerts) {
-      const created: boolean[] = new Array(alerts.length).fill(false);
+      if (alerts.length === 0) return [];
+      // A listed record is complete: one batched read finds those, which need no write at all.
+      const listed = new Set(
+        (
+          await batchGet(
+            ctx,
+            alerts.map((alert) => alertKey(alert.id)),
+          )
+        )
+          .filter((item) => item.gsi1pk !== undefined)
+          .map((item) => String(item.id)),
+      );
+      // The same three steps as `create`, each step for the whole batch before the next.
+      const claimed: Alert[] = [];
       await forEachLimited(
-        alerts.map((alert, index) => ({ alert, index })),
+        alerts.filter((alert) => !listed.has(alert.id)),
         WRITERS,
-        async ({ alert, index }) => {
-          created[index] = await this.create(alert);
+        async (alert) => {
+          if (await claim(ctx, alert)) claimed.push(alert);
         },
       );
-      return created;
+      await batchWrite(ctx, claimed.flatMap(copyItems).map(putRequest));
+      await forEachLimited(claimed, WRITERS, (alert) => list(ctx, alert));
+      const created = new Set(claimed.map((alert) => alert.id));
+      return alerts.map((alert) => created.has(alert.id));
     },
 
     async get(id) {

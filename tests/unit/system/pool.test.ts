@@ -54,14 +54,23 @@ describe('forEachLimited', () => {
     expect(seen.sort()).toEqual(['0:a', '1:b', '2:c']);
   });
 
-  it('rejects when a task throws, and the other workers still finish the list', async () => {
+  it('on a throw starts nothing more, lets running tasks settle, then rejects', async () => {
     const seen: number[] = [];
+    let running = 0;
+    let settledBeforeReject = false;
     const run = forEachLimited([1, 2, 3, 4], 2, async (item) => {
       if (item === 1) throw new Error('boom');
+      running++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
       seen.push(item);
+      running--;
+    }).catch((error: unknown) => {
+      settledBeforeReject = running === 0;
+      throw error;
     });
     await expect(run).rejects.toThrow('boom');
+    expect(settledBeforeReject).toBe(true);
     await settle();
-    expect(seen).toEqual([2, 3, 4]);
+    expect(seen).toEqual([2]);
   });
 });
