@@ -53,6 +53,18 @@ export const AlertSchema = alertSchema
   })
   .openapi('Alert');
 
+/** The paging fields every cursor-paged listing takes: `limit` 1..100 (default 20) and `cursor`. */
+export const PAGE_QUERY = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'page size, 1 to 100' }),
+  cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page' }),
+};
+
 export const AlertPageSchema = z
   .object({ items: z.array(AlertSchema), nextCursor: z.string().nullable() })
   .openapi('AlertPage');

@@ -19,6 +19,7 @@ import {
   JudgementSchema,
   MissedRequestSchema,
   MissedSchema,
+  PAGE_QUERY,
   QualitySchema,
 } from '../schemas.ts';
 
@@ -64,14 +65,7 @@ const list = createRoute({
         .string()
         .optional()
         .openapi({ description: 'judgements on this topic and missed items listing it' }),
-      limit: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(100)
-        .default(20)
-        .openapi({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'page size' }),
-      cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page' }),
+      ...PAGE_QUERY,
     }),
   },
   responses: { 200: json(FeedbackPageSchema, 'One page of feedback'), 400: errors[400], ...common },

@@ -11,7 +11,15 @@ import { DEGRADED_AFTER_FAILURES, sourceHealth } from '../../services/source-hea
 import { alertViews } from '../alert-view.ts';
 import { apiError, type ErrorDetail, invalid, MAX_ID_LENGTH } from '../errors.ts';
 import { type AppEnv, errors, json, newApi } from '../openapi.ts';
-import { AlertPageSchema, AlertSchema, HealthSchema, listOf, SourceSchema, TopicSchema } from '../schemas.ts';
+import {
+  AlertPageSchema,
+  AlertSchema,
+  HealthSchema,
+  listOf,
+  PAGE_QUERY,
+  SourceSchema,
+  TopicSchema,
+} from '../schemas.ts';
 
 /** docs/contract.md §6: a source is degraded from its third consecutive failure. */
 
@@ -55,14 +63,7 @@ const alertsQuery = z.object({
     .string()
     .optional()
     .openapi({ description: 'exclusive upper bound on changedAt (date or instant)' }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'page size, 1 to 100' }),
-  cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page' }),
+  ...PAGE_QUERY,
 });
 
 const alerts = createRoute({
