@@ -4,7 +4,8 @@
  * (0 done, 1 config/store errors, 2 usage errors).
  */
 import { parseArgs } from 'node:util';
-import { COMMANDS, type CommandName, HELP } from './cli/help.ts';
+import { isFrequency } from '../shared/domain/vocabulary.ts';
+import { COMMANDS, type CommandName, FREQUENCY_CHOICES, HELP } from './cli/help.ts';
 import { CliError, type Output, processOutput } from './cli/output.ts';
 
 const OPTIONS = {
@@ -64,8 +65,8 @@ export async function main(argv: readonly string[], out: Output): Promise<number
         return await runPollCommand({ ...common, sources: values.source ?? [] });
       case 'digest': {
         const frequency = values.frequency;
-        if (frequency !== 'immediate' && frequency !== 'daily' && frequency !== 'weekly') {
-          return usage(out, '--frequency must be immediate, daily or weekly', command, values.json);
+        if (!isFrequency(frequency)) {
+          return usage(out, `--frequency must be ${FREQUENCY_CHOICES}`, command, values.json);
         }
         return await runDigestCommand({ ...common, frequency, dryRun: values['dry-run'] });
       }

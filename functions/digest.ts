@@ -4,11 +4,12 @@
  * or in `detail` for an EventBridge rule's scheduled event.
  */
 import { z } from 'zod';
+import { FREQUENCIES } from '../shared/domain/vocabulary.ts';
 import { runDigest } from '../shared/services/digest.ts';
 import { checkEvent, rejectEvent } from './events.ts';
 import { lambdaDeps } from './lambda-wiring.ts';
 
-const Frequency = z.enum(['immediate', 'daily', 'weekly']);
+const Frequency = z.enum(FREQUENCIES);
 const DigestEvent = z.union([
   z.object({ frequency: Frequency }),
   z.object({ detail: z.object({ frequency: Frequency }) }).transform((event) => event.detail),

@@ -9,6 +9,7 @@
  */
 import { schedulesFor, toEventBridge } from '../shared/config/schedules.ts';
 import type { ScheduledFrequency } from '../shared/domain/types.ts';
+import { SCHEDULED_FREQUENCIES } from '../shared/domain/vocabulary.ts';
 import { api } from './api.ts';
 import { config } from './config.ts';
 import { baseLinks, functionDefaults } from './functions.ts';
@@ -62,8 +63,13 @@ export const pollCron = new sst.aws.CronV2('PollCron', {
   },
 });
 
-function digestCron(name: 'DigestDaily' | 'DigestWeekly', frequency: ScheduledFrequency) {
-  return new sst.aws.CronV2(name, {
+/** `daily` → `DigestDaily`: the resource name of a frequency's digest schedule. */
+function digestCronName(frequency: ScheduledFrequency): string {
+  return `Digest${frequency[0]?.toUpperCase()}${frequency.slice(1)}`;
+}
+
+function digestCron(frequency: ScheduledFrequency) {
+  return new sst.aws.CronV2(digestCronName(frequency), {
     ...schedule(`digest-${frequency}`),
     event: { frequency },
     function: {
@@ -75,8 +81,10 @@ function digestCron(name: 'DigestDaily' | 'DigestWeekly', frequency: ScheduledFr
   });
 }
 
-export const digestDaily = digestCron('DigestDaily', 'daily');
-export const digestWeekly = digestCron('DigestWeekly', 'weekly');
+/** One digest schedule per scheduled frequency (`immediate` runs after each poll instead). */
+export const digestCrons = Object.fromEntries(
+  SCHEDULED_FREQUENCIES.map((frequency) => [frequency, digestCron(frequency)]),
+) as Record<ScheduledFrequency, ReturnType<typeof digestCron>>;
 
 /** How often the outbox queue is drained on AWS; the longest a confirmation waits. */
 export const MAIL_DRAIN_SCHEDULE = 'rate(1 minute)';

@@ -1,6 +1,10 @@
 /**
  * @module `--help` texts. Kept beside the option parser; a test runs every documented example.
  */
+import { FREQUENCIES } from '../../shared/domain/vocabulary.ts';
+
+/** "immediate, daily or weekly": the frequencies as a sentence, for help and usage errors. */
+export const FREQUENCY_CHOICES = `${FREQUENCIES.slice(0, -1).join(', ')} or ${FREQUENCIES.at(-1)}`;
 
 export const COMMANDS = ['start', 'serve', 'poll', 'digest', 'check', 'evaluate', 'demo'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -52,13 +56,13 @@ Exit 0 when the cycle ran, even if sources failed; 1 on config/store errors or a
 
   --source ID     poll only this source (repeat for more)
 ${COMMON}`,
-  digest: `Usage: policy-watch digest --frequency immediate|daily|weekly [--dry-run] [--config PATH] [--json]
+  digest: `Usage: policy-watch digest --frequency ${FREQUENCIES.join('|')} [--dry-run] [--config PATH] [--json]
 
 Sends each confirmed subscriber of that frequency one email with every alert on their topics they
 have not been sent yet. Nothing new, no email. Exit 0 when the run completed, even if some sends
 failed.
 
-  --frequency F   immediate, daily or weekly (required)
+  --frequency F   ${FREQUENCY_CHOICES} (required)
   --dry-run       show what would be sent; send and record nothing
 ${COMMON}`,
   check: `Usage: policy-watch check [--config PATH] [--json]

@@ -24,31 +24,30 @@ export const DEMO_SUBSCRIBER = 'demo@example.org';
 
 // Two folders down from the package root both here and in the compiled dist/chunks/.
 const ROOT = resolve(import.meta.dirname, '../..');
-const recorded = (name: string) => join(ROOT, 'tests/fixtures', name);
-const constructed = (name: string) => join(ROOT, 'functions/local/demo-fixtures', name);
+const demoFile = (name: string) => join(ROOT, 'functions/local/demo-fixtures', name);
 
 const ATOM = 'application/atom+xml; charset=utf-8';
-/** Local path → document. Recorded documents are listed in tests/fixtures/PROVENANCE.md. */
+/** Local path → document; functions/local/demo-fixtures/README.md says where each comes from. */
 const DOCUMENTS: Record<string, { file: string; type: string }> = {
-  '/legislation/new/data.feed': { file: recorded('legislation-new-data-feed-2015.xml'), type: ATOM },
+  '/legislation/new/data.feed': { file: demoFile('legislation-new-data-feed-2015.xml'), type: ATOM },
   '/legislation/changes/affected/ukpga/2011/20/data.feed': {
-    file: constructed('leg-localism-changes.feed.xml'),
+    file: demoFile('leg-localism-changes.feed.xml'),
     type: ATOM,
   },
-  '/govuk/search/all.atom': { file: constructed('govuk-localism.atom'), type: ATOM },
-  '/api/search.json': { file: recorded('govuk-search-api-search-json-q-tax.json'), type: 'application/json' },
+  '/govuk/search/all.atom': { file: demoFile('govuk-localism.atom'), type: ATOM },
+  '/api/search.json': { file: demoFile('govuk-search-api-search-json-q-tax.json'), type: 'application/json' },
   '/bills/rss/allbills.rss': {
-    file: recorded('parliament-bills-allpublicbills-2017.rss.xml'),
+    file: demoFile('parliament-bills-allpublicbills-2017.rss.xml'),
     type: 'application/rss+xml; charset=utf-8',
   },
-  '/lga/about/news': { file: constructed('lga-news.html'), type: 'text/html; charset=utf-8' },
+  '/lga/about/news': { file: demoFile('lga-news.html'), type: 'text/html; charset=utf-8' },
   '/legislation/ukpga/2011/20/contents/data.xml': {
-    file: recorded('legislation-ukpga-2011-20-contents-constructed.xml'),
+    file: demoFile('legislation-ukpga-2011-20-contents-constructed.xml'),
     type: 'application/xml',
   },
 };
 /** Every other cited Act's changes feed: no changes. */
-const NO_CHANGES = { file: constructed('leg-changes-empty.feed.xml'), type: ATOM };
+const NO_CHANGES = { file: demoFile('leg-changes-empty.feed.xml'), type: ATOM };
 const CHANGES_FEED = /^\/legislation\/changes\/affected\/[a-z]+\/\d{4}\/\d+\/data\.feed$/;
 
 /** Shipped source id → the local document that stands in for it. */
@@ -214,7 +213,7 @@ async function startDocumentServer(): Promise<DocumentServer> {
     const document =
       DOCUMENTS[path] ??
       (CHANGES_FEED.test(path) ? NO_CHANGES : null) ??
-      (path.startsWith('/government/') ? { file: constructed('govuk-page.html'), type: 'text/html' } : null);
+      (path.startsWith('/government/') ? { file: demoFile('govuk-page.html'), type: 'text/html' } : null);
     if (!document) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

@@ -11,6 +11,8 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import { type ScheduleDef, schedulesFor, toNodeCron } from '../../shared/config/schedules.ts';
+import type { ScheduledFrequency } from '../../shared/domain/types.ts';
+import { SCHEDULED_FREQUENCIES } from '../../shared/domain/vocabulary.ts';
 import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle } from '../../shared/services/poll.ts';
 import type { ServiceDeps } from '../../shared/services/service-deps.ts';
@@ -72,11 +74,12 @@ export function startScheduler(deps: ServiceDeps, options: SchedulerOptions = {}
         }
       }
     },
-    'digest-daily': () => digestStep('daily'),
-    'digest-weekly': () => digestStep('weekly'),
+    ...(Object.fromEntries(
+      SCHEDULED_FREQUENCIES.map((frequency) => [`digest-${frequency}`, () => digestStep(frequency)]),
+    ) as Record<`digest-${ScheduledFrequency}`, () => Promise<void>>),
   };
 
-  async function digestStep(frequency: 'daily' | 'weekly'): Promise<void> {
+  async function digestStep(frequency: ScheduledFrequency): Promise<void> {
     const report = await services.runDigest(deps, { frequency });
     logger.log('info', `${frequency} digest sent`, {
       sent: report.sent.length,
