@@ -12,85 +12,71 @@ const IO_CORE =
 const IO_PACKAGES =
   '^(@aws-sdk/|undici|sst|hono|@hono/|dynalite|aws-ses-v2-local|nodemailer|rss-parser|cheerio)';
 const LOCAL_ONLY = 'node_modules/(dynalite|aws-ses-v2-local)/';
+/** What the pure layers (domain, config) may not import: outer layers, outer folders, I/O. */
+const PURE = {
+  path: [
+    '^shared/(sources|store|mail|queue|services|http|system)/',
+    '^(functions|infra|tests)/',
+    IO_CORE,
+    IO_PACKAGES,
+  ],
+};
+
+/** A forbidden arrow: every rule is an error, with the reason a reader sees when it fires. */
+function forbid(name, comment, from, to) {
+  return { name, severity: 'error', comment, from, to };
+}
 
 module.exports = {
   forbidden: [
-    {
-      name: 'no-circular',
-      severity: 'error',
-      comment: 'No import cycles, type-only ones included.',
-      from: {},
-      to: { circular: true },
-    },
-    {
-      name: 'no-loose-shared-modules',
-      severity: 'error',
-      comment: 'Every module in shared/ belongs to a layer folder (domain, config, sources, ...).',
-      from: { path: '^shared/[^/]+\\.tsx?$', pathNot: '\\.d\\.ts$' },
-      to: {},
-    },
-    {
-      name: 'domain-is-pure',
-      severity: 'error',
-      comment: 'shared/domain: rules only. Other domain modules, config, pure libraries; no I/O.',
-      from: { path: '^shared/domain/' },
-      to: {
-        path: [
-          '^shared/(sources|store|mail|queue|services|http|system)/',
-          '^(functions|infra|tests)/',
-          IO_CORE,
-          IO_PACKAGES,
-        ],
-      },
-    },
-    {
-      name: 'config-is-pure',
-      severity: 'error',
-      comment: 'shared/config: the schema, its rules and the schedules; reads nothing and calls nothing.',
-      from: { path: '^shared/config/' },
-      to: {
-        path: [
-          '^shared/(sources|store|mail|queue|services|http|system)/',
-          '^(functions|infra|tests)/',
-          IO_CORE,
-          IO_PACKAGES,
-        ],
-      },
-    },
-    {
-      name: 'adapters-stay-below-services',
-      severity: 'error',
-      comment: 'sources, store, mail, queue and system never call use cases or the HTTP layer.',
-      from: { path: '^shared/(domain|config|sources|store|mail|queue|system)/' },
-      to: { path: '^shared/(services|http)/' },
-    },
-    {
-      name: 'adapters-are-siblings',
-      severity: 'error',
-      comment: 'sources, store, mail and queue do not import one another: services combine them.',
-      from: { path: '^shared/(sources|store|mail|queue)/' },
-      to: { path: '^shared/(sources|store|mail|queue)/', pathNot: '^shared/$1/' },
-    },
-    {
-      name: 'services-below-http',
-      severity: 'error',
-      comment: 'Use cases do not know about HTTP.',
-      from: { path: '^shared/services/' },
-      to: { path: '^shared/http/' },
-    },
-    {
-      name: 'http-through-services',
-      severity: 'error',
-      comment: 'shared/http calls use cases; it reaches store, sources and mail only for types.',
-      from: { path: '^shared/http/' },
-      to: { path: '^shared/(sources|store|mail|queue)/', dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'shared-is-framework-free',
-      severity: 'error',
-      comment: 'shared/ never imports functions/, infra/, tests/ or sst.',
-      from: { path: '^shared/' },
-      to: {
+    forbid('no-circular', 'No import cycles, type-only ones included.', {}, { circular: true }),
+    forbid(
+      'no-loose-shared-modules',
+      'Every module in shared/ belongs to a layer folder (domain, config, sources, ...).',
+      { path: '^shared/[^/]+\\.tsx?$', pathNot: '\\.d\\.ts$' },
+      {},
+    ),
+    forbid(
+      'domain-is-pure',
+      'shared/domain: rules only. Other domain modules, config, pure libraries; no I/O.',
+      { path: '^shared/domain/' },
+      PURE,
+    ),
+    forbid(
+      'config-is-pure',
+      'shared/config: the schema, its rules and the schedules; reads nothing and calls nothing.',
+      { path: '^shared/config/' },
+      PURE,
+    ),
+    forbid(
+      'adapters-stay-below-services',
+      'sources, store, mail, queue and system never call use cases or the HTTP layer.',
+      { path: '^shared/(domain|config|sources|store|mail|queue|system)/' },
+      { path: '^shared/(services|http)/' },
+    ),
+    forbid(
+      'adapters-are-siblings',
+      'sources, store, mail and queue do not import one another: services combine them.',
+      { path: '^shared/(sources|store|mail|queue)/' },
+      { path: '^shared/(sources|store|mail|queue)/', pathNot: '^shared/$1/' },
+    ),
+    forbid(
+      'services-below-http',
+      'Use cases do not know about HTTP.',
+      { path: '^shared/services/' },
+      { path: '^shared/http/' },
+    ),
+    forbid(
+      'http-through-services',
+      'shared/http calls use cases; it reaches store, sources and mail only for types.',
+      { path: '^shared/http/' },
+      { path: '^shared/(sources|store|mail|queue)/', dependencyTypesNot: ['type-only'] },
+    ),
+    forbid(
+      'shared-is-framework-free',
+      'shared/ never imports functions/, infra/, tests/ or sst.',
+      { path: '^shared/' },
+      {
         path: [
           '^(functions|infra|tests|bench|scripts)/',
           '^sst\\.config\\.ts$',
@@ -98,35 +84,31 @@ module.exports = {
           'node_modules/sst/',
         ],
       },
-    },
-    {
-      name: 'infra-stays-in-infra',
-      severity: 'error',
-      comment: 'The deployment is imported by sst.config.ts and its tests only.',
-      from: { path: '^(shared|functions|bench|scripts)/' },
-      to: { path: ['^infra/', '^sst\\.config\\.ts$'] },
-    },
-    {
-      name: 'infra-takes-definitions-only',
-      severity: 'error',
-      comment: 'infra/ reads table keys, schedules and the config schema; never adapters or use cases.',
-      from: { path: '^infra/' },
-      to: { path: ['^shared/(sources|mail|queue|services|http|system)/', '^functions/'] },
-    },
-    {
-      name: 'production-never-imports-tests',
-      severity: 'error',
-      from: { path: '^(shared|functions|infra)/' },
-      to: { path: '^tests/' },
-    },
-    {
-      name: 'lambda-never-reaches-local',
-      severity: 'error',
-      comment:
-        "A Lambda handler's import graph never reaches functions/local/, the CLI or the local emulators.",
-      from: { path: '^functions/(api|poll|worker|digest|mail)\\.ts$' },
-      to: { path: ['^functions/(local|cli)/', '^functions/cli\\.ts$', LOCAL_ONLY], reachable: true },
-    },
+    ),
+    forbid(
+      'infra-stays-in-infra',
+      'The deployment is imported by sst.config.ts and its tests only.',
+      { path: '^(shared|functions|bench|scripts)/' },
+      { path: ['^infra/', '^sst\\.config\\.ts$'] },
+    ),
+    forbid(
+      'infra-takes-definitions-only',
+      'infra/ reads table keys, schedules and the config schema; never adapters or use cases.',
+      { path: '^infra/' },
+      { path: ['^shared/(sources|mail|queue|services|http|system)/', '^functions/'] },
+    ),
+    forbid(
+      'production-never-imports-tests',
+      'Code that ships never imports the tests or their fixtures.',
+      { path: '^(shared|functions|infra)/' },
+      { path: '^tests/' },
+    ),
+    forbid(
+      'lambda-never-reaches-local',
+      "A Lambda handler's import graph never reaches functions/local/, the CLI or the local emulators.",
+      { path: '^functions/(api|poll|worker|digest|mail)\\.ts$' },
+      { path: ['^functions/(local|cli)/', '^functions/cli\\.ts$', LOCAL_ONLY], reachable: true },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
