@@ -20,9 +20,15 @@ export async function loadConfigFile(path: string): Promise<ConfigResult> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    return { ok: false, errors: [{ path: '', message: `cannot read config file ${path}: ${reason}` }] };
+    return {
+      ok: false,
+      errors: [{ path: '', message: `cannot read config file ${path}: ${readFailure(error)}` }],
+    };
   }
   return parseConfigText(text);
+}
+
+/** Why a file could not be read, in words: "file not found", else the system's message. */
+export function readFailure(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
 }

@@ -14,6 +14,7 @@ import {
   type LabelledExample,
 } from '../../shared/domain/evaluate.ts';
 import { feedbackExamples } from '../../shared/services/feedback-examples.ts';
+import { readFailure } from '../config-file.ts';
 import { openServiceDeps } from './command-deps.ts';
 import type { CommandContext } from './commands.ts';
 import { requireConfig } from './commands.ts';
@@ -94,9 +95,7 @@ export async function loadExamples(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new CliError('invalid_labels', `cannot read label file ${path}: ${reason}`);
+    throw new CliError('invalid_labels', `cannot read label file ${path}: ${readFailure(error)}`);
   }
   let raw: unknown;
   try {
