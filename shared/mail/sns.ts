@@ -25,13 +25,18 @@ const SnsMessageSchema = z.object({
 export type SnsMessage = z.output<typeof SnsMessageSchema>;
 
 export function parseSnsMessage(body: string): SnsMessage | null {
+  return parseJsonAs(SnsMessageSchema, body);
+}
+
+/** `text` as JSON of `schema`'s shape, or null when it is not JSON or not that shape. */
+function parseJsonAs<T extends z.ZodType>(schema: T, text: string): z.output<T> | null {
   let raw: unknown;
   try {
-    raw = JSON.parse(body);
+    raw = JSON.parse(text);
   } catch {
     return null;
   }
-  const parsed = SnsMessageSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
 
@@ -136,16 +141,10 @@ function bareAddress(value: string): string {
  * configuration-set events): permanent bounces and complaints. Transient bounces: none.
  */
 export function sesSuppressions(messageText: string): Suppression | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(messageText);
-  } catch {
-    return null;
-  }
-  const parsed = SesFeedbackSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const type = parsed.data.notificationType ?? parsed.data.eventType;
-  const { bounce, complaint } = parsed.data;
+  const feedback = parseJsonAs(SesFeedbackSchema, messageText);
+  if (!feedback) return null;
+  const type = feedback.notificationType ?? feedback.eventType;
+  const { bounce, complaint } = feedback;
   if (type === 'Bounce' && bounce?.bounceType === 'Permanent') {
     return {
       emails: bounce.bouncedRecipients.map((r) => bareAddress(r.emailAddress)),

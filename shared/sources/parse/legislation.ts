@@ -21,15 +21,21 @@ const YEAR = '(?:\\d{4}|[A-Z][A-Za-z]*\\d?/\\d+(?:-\\d+)?)';
 const NUMBER = '\\d+[A-Za-z]?';
 const PATH = new RegExp(`^/(?:id/)?(${TYPE})/(${YEAR})/(${NUMBER})(/.*)?$`);
 
-/** The legislation a legislation.gov.uk URI is about, or null for any other URI. */
-export function legislationIdFromUri(uri: string): LegislationId | null {
+/** `uri` parsed, when it is a URL on one of legislation.gov.uk's hosts; else null. */
+function legislationUrl(uri: string): URL | null {
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
     return null;
   }
-  if (!HOSTS.has(url.hostname.toLowerCase())) return null;
+  return HOSTS.has(url.hostname.toLowerCase()) ? url : null;
+}
+
+/** The legislation a legislation.gov.uk URI is about, or null for any other URI. */
+export function legislationIdFromUri(uri: string): LegislationId | null {
+  const url = legislationUrl(uri);
+  if (!url) return null;
   const match = PATH.exec(decodeURIComponent(url.pathname));
   if (!match) return null;
   const [, type = '', year = '', number = '', rest = ''] = match;
@@ -38,13 +44,8 @@ export function legislationIdFromUri(uri: string): LegislationId | null {
 
 /** The page a person reads for a provision URI: `/id/` dropped, https, the www host. */
 export function provisionPageUrl(sectionUri: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(sectionUri);
-  } catch {
-    return null;
-  }
-  if (!HOSTS.has(url.hostname.toLowerCase())) return null;
+  const url = legislationUrl(sectionUri);
+  if (!url) return null;
   const path = url.pathname.replace(/^\/id\//, '/');
   return `https://www.legislation.gov.uk${path}`;
 }
