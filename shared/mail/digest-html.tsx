@@ -55,6 +55,7 @@ function DiffExcerpt(props: ReturnType<typeof diffExcerpt>) {
 function AlertEntry(props: { alert: Alert; timezone: string }) {
   const { alert } = props;
   const diff = diffExcerpt(alert);
+  const what = oneLine(alert.whatChanged);
   return (
     <Lines>
       <h3 style={STYLE.h3}>
@@ -63,7 +64,7 @@ function AlertEntry(props: { alert: Alert; timezone: string }) {
       <p style={STYLE.meta}>
         {oneLine(alert.source.title)} · {formatWhen(alert.changedAt, props.timezone)}
       </p>
-      {oneLine(alert.whatChanged) && <p style={STYLE.p}>{oneLine(alert.whatChanged)}</p>}
+      {what && <p style={STYLE.p}>{what}</p>}
       {diff.removed.length + diff.added.length > 0 && <DiffExcerpt {...diff} />}
     </Lines>
   );

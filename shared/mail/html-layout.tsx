@@ -65,7 +65,7 @@ export function Lines(props: { block?: boolean; children?: Child }) {
     out.push(line);
   }
   if (props.block) out.push('\n');
-  return <>{out}</>;
+  return out;
 }
 
 export function EmailDocument(props: { title: string; children?: Child }) {

@@ -30,11 +30,17 @@ export function footerReason(input: FooterInput): string {
 }
 
 /** An instant in `zone` with the zone's abbreviation (`14 Oct 2026, 11:12 BST`), so no one guesses. */
-// Building an Intl.DateTimeFormat costs far more than using one (a digest run formats thousands
-// of dates): one per zone, kept.
+// Building an Intl.DateTimeFormat costs far more than using one, and using one is still the
+// largest part of rendering a digest: a run shows the same few alert dates to every subscriber,
+// in both bodies. One format per zone and the instants already written, kept (bounded).
 const formats = new Map<string, Intl.DateTimeFormat>();
+const written = new Map<string, string>();
+const MAX_WRITTEN = 10_000;
 
 export function formatWhen(instant: string | Date, zone: string): string {
+  const key = `${zone} ${typeof instant === 'string' ? instant : instant.toISOString()}`;
+  const known = written.get(key);
+  if (known !== undefined) return known;
   let format = formats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', {
@@ -49,7 +55,10 @@ export function formatWhen(instant: string | Date, zone: string): string {
     });
     formats.set(zone, format);
   }
-  return format.format(new Date(instant));
+  const text = format.format(new Date(instant));
+  if (written.size >= MAX_WRITTEN) written.clear();
+  written.set(key, text);
+  return text;
 }
 
 export function footerText(input: FooterInput): string {

@@ -1,3 +1,4 @@
+import { jsx } from 'hono/jsx';
 import { describe, expect, it } from 'vitest';
 import { Footer, Lines, Link, renderHtml } from '#shared/mail/html-layout.tsx';
 
@@ -12,7 +13,8 @@ describe('Lines', () => {
     { children: ['a', null, false, '', undefined, 'b'], block: false, html: 'a\nb' },
     { children: ['<b>&'], block: false, html: '&lt;b&gt;&amp;' },
   ])('$children (block: $block)', ({ children, block, html }) => {
-    expect(renderHtml(Lines({ children, block }))).toBe(html);
+    // As <Lines block={block}>{children}</Lines> in a .tsx file.
+    expect(jsx(Lines, { block }, ...children).toString()).toBe(html);
   });
 });
 
