@@ -1,22 +1,9 @@
 /**
- * @module Making fetched text safe for email: HTML escaping, http(s)-only links, and single-line
- * values with no control characters (a CR/LF in a feed title must never reach a header or split
- * a line of the plain-text body).
+ * @module Making fetched text safe for email: http(s)-only links, and single-line values with no
+ * control characters (a CR/LF in a feed title must never reach a header or split a line of the
+ * plain-text body). HTML escaping is hono/jsx's (html-layout.tsx): nothing here builds markup.
  */
 import { collapse } from '../domain/text.ts';
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes for both element content and double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
 
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidi overrides that
 // can make a line read differently from what it contains.

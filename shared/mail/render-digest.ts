@@ -1,25 +1,26 @@
 /**
  * @module The digest email (docs/contract.md §7): subject, then alerts grouped by topic in config order
  * (an alert on several topics appears once, under the first), the factsheets they put in
- * question, and a footer saying why the person gets it. Pure; every fetched value escaped.
+ * question, and a footer saying why the person gets it. Pure. The plain-text body is built here
+ * (every fetched value kept to one line), the HTML part by digest-html.tsx.
  */
 import type { TopicConfig } from '../config/schema.ts';
 import type { Alert, Frequency } from '../domain/types.ts';
-import { escapeHtml, oneLine, safeHttpUrl, shorten } from './escape.ts';
 import {
-  type FooterInput,
-  footerHtml,
-  footerText,
-  formatWhen,
-  htmlDocument,
-  htmlLink,
-  STYLE,
-} from './layout.ts';
+  alertCount,
+  type DigestFactsheet,
+  type DigestOutline,
+  diffExcerpt,
+  digestOutline,
+  FACTSHEETS_HEADING,
+  moreLines,
+  type TopicGroup,
+} from './digest-content.ts';
+import { digestHtml } from './digest-html.tsx';
+import { oneLine, safeHttpUrl, shorten } from './escape.ts';
+import { type FooterInput, footerText, formatWhen } from './layout.ts';
 
 export const MAX_SUBJECT_LENGTH = 150;
-/** Lines of a page diff shown per side: the link has the rest. */
-export const DIFF_EXCERPT_LINES = 5;
-const DIFF_LINE_LENGTH = 200;
 
 export interface DigestRenderInput {
   organisation: { name: string; contact: string };
@@ -29,11 +30,8 @@ export interface DigestRenderInput {
   topics: readonly Pick<TopicConfig, 'id' | 'title'>[];
   subscriber: { topics: readonly string[]; frequency: Frequency };
   alerts: readonly Alert[];
-  /**
-   * Factsheets whose evidence includes an alert of this email, high severity first; `changes`
-   * names each cited provision that changed ("s. 81(5)(a) words substituted by …, in force …").
-   */
-  factsheets: readonly { title: string; url: string | null; changes?: readonly string[] }[];
+  /** Factsheets whose evidence includes an alert of this email, high severity first. */
+  factsheets: readonly DigestFactsheet[];
   links: { manage: string; unsubscribe: string };
 }
 
@@ -41,11 +39,6 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-export interface TopicGroup {
-  topic: Pick<TopicConfig, 'id' | 'title'>;
-  alerts: Alert[];
 }
 
 /**
@@ -87,7 +80,7 @@ export function digestSubject(organisation: string, count: number, topicTitles: 
 
 export function renderDigest(input: DigestRenderInput): RenderedEmail {
   const groups = groupByTopic(input.topics, input.subscriber.topics, input.alerts);
-  const count = groups.reduce((sum, group) => sum + group.alerts.length, 0);
+  const count = alertCount(groups);
   // Every followed topic the alerts are on, not only the group headings: an alert on two
   // topics shows once but is news for both.
   const covered = input.topics.filter(
@@ -110,56 +103,30 @@ export function renderDigest(input: DigestRenderInput): RenderedEmail {
     manageUrl: input.links.manage,
     unsubscribeUrl: input.links.unsubscribe,
   };
+  const outline = digestOutline(groups, input.factsheets);
   return {
     subject,
-    text: digestText(input, groups, footer),
-    html: digestHtml(input, groups, subject, footer),
+    text: digestText(input, groups, outline, footer),
+    html: digestHtml({
+      subject,
+      organisation: input.organisation.name,
+      timezone: input.timezone,
+      outline,
+      groups,
+      factsheets: input.factsheets,
+      footer,
+    }),
   };
 }
 
-/** The first lines of a page diff per side, removed then added, each cleaned to one line. */
-function diffExcerpt(alert: Alert): { removed: string[]; added: string[]; more: number } {
-  if (!alert.diff) return { removed: [], added: [], more: 0 };
-  const take = (lines: string[]) =>
-    lines.slice(0, DIFF_EXCERPT_LINES).map((line) => shorten(oneLine(line), DIFF_LINE_LENGTH));
-  const more =
-    Math.max(0, alert.diff.added.length - DIFF_EXCERPT_LINES) +
-    Math.max(0, alert.diff.removed.length - DIFF_EXCERPT_LINES);
-  return { removed: take(alert.diff.removed), added: take(alert.diff.added), more };
-}
-
-const moreLines = (more: number) => `(${more} more changed ${more === 1 ? 'line' : 'lines'}: see the page)`;
-
-/** `8 new alerts on the topics you follow`: the email's own heading (the subject names the sender). */
-function heading(count: number): string {
-  return `${count} new ${count === 1 ? 'alert' : 'alerts'} on the topics you follow`;
-}
-
-/** What the email holds, for a quick scan: alerts per topic, then the factsheets. */
-function contents(input: DigestRenderInput, groups: TopicGroup[]): string[] {
-  if (groups.length < 2 && input.factsheets.length === 0) return [];
-  return [
-    ...groups.map((group) => `${oneLine(group.topic.title)}: ${group.alerts.length}`),
-    ...(input.factsheets.length > 0 ? [`${FACTSHEETS_HEADING}: ${input.factsheets.length}`] : []),
-  ];
-}
-
-const FACTSHEETS_HEADING = 'Factsheets that may need revising';
-const FACTSHEETS_LEAD =
-  'Alerts in this email are on the topics of these factsheets and came after their last review:';
-const FACTSHEETS_CITED_LEAD =
-  'Alerts in this email are on the topics of these factsheets, or change the legislation they cite, and came after their last review:';
-
-function factsheetsLead(input: DigestRenderInput): string {
-  return input.factsheets.some((sheet) => (sheet.changes ?? []).length > 0)
-    ? FACTSHEETS_CITED_LEAD
-    : FACTSHEETS_LEAD;
-}
-
-function digestText(input: DigestRenderInput, groups: TopicGroup[], footer: FooterInput): string {
-  const count = groups.reduce((sum, group) => sum + group.alerts.length, 0);
-  const out: string[] = [heading(count), ''];
-  const toc = contents(input, groups);
+function digestText(
+  input: DigestRenderInput,
+  groups: TopicGroup[],
+  outline: DigestOutline,
+  footer: FooterInput,
+): string {
+  const out: string[] = [outline.heading, ''];
+  const toc = outline.contents;
   if (toc.length > 0) out.push('In this email:', ...toc.map((line) => `  ${line}`), '');
   for (const group of groups) {
     const title = oneLine(group.topic.title);
@@ -179,7 +146,7 @@ function digestText(input: DigestRenderInput, groups: TopicGroup[], footer: Foot
     }
   }
   if (input.factsheets.length > 0) {
-    out.push(FACTSHEETS_HEADING, '='.repeat(FACTSHEETS_HEADING.length), '', factsheetsLead(input), '');
+    out.push(FACTSHEETS_HEADING, '='.repeat(FACTSHEETS_HEADING.length), '', outline.factsheetsLead, '');
     for (const sheet of input.factsheets) {
       const url = sheet.url ? safeHttpUrl(sheet.url) : null;
       out.push(`* ${oneLine(sheet.title)}${url ? `\n  ${url}` : ''}`);
@@ -189,73 +156,4 @@ function digestText(input: DigestRenderInput, groups: TopicGroup[], footer: Foot
   }
   out.push(footerText(footer));
   return out.join('\n');
-}
-
-function diffHtml(alert: Alert): string | null {
-  const { removed, added, more } = diffExcerpt(alert);
-  if (removed.length + added.length === 0) return null;
-  // One block element per line: no reliance on white-space styles, which some clients drop.
-  const block = (label: string, lines: string[], style: string) =>
-    lines.length === 0
-      ? []
-      : [
-          `<p style="${STYLE.diffLabel}">${label}</p>`,
-          ...lines.map((line) => `<p style="${style}">${escapeHtml(line)}</p>`),
-        ];
-  return [
-    `<div style="${STYLE.diff}">`,
-    ...block('Removed', removed, STYLE.diffRemoved),
-    ...block('Added', added, STYLE.diffAdded),
-    ...(more > 0 ? [`<p style="${STYLE.diffLabel}">${escapeHtml(moreLines(more))}</p>`] : []),
-    '</div>',
-  ].join('\n');
-}
-
-function digestHtml(
-  input: DigestRenderInput,
-  groups: TopicGroup[],
-  subject: string,
-  footer: FooterInput,
-): string {
-  const count = groups.reduce((sum, group) => sum + group.alerts.length, 0);
-  const out: string[] = [
-    `<p style="${STYLE.meta}">${escapeHtml(oneLine(input.organisation.name))} · policy alerts</p>`,
-    `<h1 style="${STYLE.h1}">${escapeHtml(heading(count))}</h1>`,
-  ];
-  const toc = contents(input, groups);
-  if (toc.length > 0) {
-    out.push(`<p style="${STYLE.p}">In this email:</p>`, `<ul style="${STYLE.list}">`);
-    for (const line of toc) out.push(`<li>${escapeHtml(line)}</li>`);
-    out.push('</ul>');
-  }
-  for (const group of groups) {
-    out.push(`<h2 style="${STYLE.h2}">${escapeHtml(oneLine(group.topic.title))}</h2>`);
-    for (const alert of group.alerts) {
-      out.push(`<h3 style="${STYLE.h3}">${htmlLink(alert.url, oneLine(alert.title) || '(untitled)')}</h3>`);
-      out.push(
-        `<p style="${STYLE.meta}">${escapeHtml(oneLine(alert.source.title))} · ${escapeHtml(formatWhen(alert.changedAt, input.timezone))}</p>`,
-      );
-      const what = oneLine(alert.whatChanged);
-      if (what) out.push(`<p style="${STYLE.p}">${escapeHtml(what)}</p>`);
-      const diff = diffHtml(alert);
-      if (diff) out.push(diff);
-    }
-  }
-  if (input.factsheets.length > 0) {
-    out.push(
-      `<h2 style="${STYLE.h2}">${FACTSHEETS_HEADING}</h2>`,
-      `<p style="${STYLE.p}">${escapeHtml(factsheetsLead(input))}</p>`,
-      `<ul style="${STYLE.list}">`,
-    );
-    for (const sheet of input.factsheets) {
-      const title = sheet.url ? htmlLink(sheet.url, sheet.title) : escapeHtml(oneLine(sheet.title));
-      const changes = (sheet.changes ?? []).map(
-        (change) => `<li>Changed: ${escapeHtml(oneLine(change))}</li>`,
-      );
-      out.push(changes.length > 0 ? `<li>${title}<ul>${changes.join('')}</ul></li>` : `<li>${title}</li>`);
-    }
-    out.push('</ul>');
-  }
-  out.push(footerHtml(footer));
-  return htmlDocument(subject, out.join('\n'));
 }

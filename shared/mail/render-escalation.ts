@@ -1,10 +1,11 @@
 /**
  * @module The staff emails about a source's health: it has failed N polls in a row, and later
- * that it works again. Pure. The error text comes from a fetch (a server's words): escaped and
- * kept to one line.
+ * that it works again. Pure. The error text comes from a fetch (a server's words): kept to one
+ * line here, escaped by escalation-html.tsx.
  */
-import { escapeHtml, oneLine, shorten } from './escape.ts';
-import { formatWhen, htmlDocument, htmlLink, STYLE } from './layout.ts';
+import { sourceHealthHtml } from './escalation-html.tsx';
+import { oneLine, shorten } from './escape.ts';
+import { formatWhen } from './layout.ts';
 import type { RenderedEmail } from './render-digest.ts';
 
 export interface SourceHealthRenderInput {
@@ -44,13 +45,12 @@ export function renderSourceHealth(input: SourceHealthRenderInput): RenderedEmai
     `Dashboard: ${input.dashboardUrl}`,
     '',
   ].join('\n');
-  const html = htmlDocument(
+  const html = sourceHealthHtml({
     subject,
-    [
-      `<h1 style="${STYLE.h1}">${escapeHtml(subject.slice(org.length + 3))}</h1>`,
-      ...lines.map((line) => `<p style="${STYLE.p}">${escapeHtml(line)}</p>`),
-      `<p style="${STYLE.p}">${htmlLink(input.source.url, 'Source')} · ${htmlLink(input.dashboardUrl, 'Dashboard')}</p>`,
-    ].join('\n'),
-  );
+    heading: subject.slice(org.length + 3),
+    lines,
+    sourceUrl: input.source.url,
+    dashboardUrl: input.dashboardUrl,
+  });
   return { subject, text, html };
 }

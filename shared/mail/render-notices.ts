@@ -1,11 +1,13 @@
 /**
  * @module The one-off emails: the double opt-in confirmation and the notice a person gets when
- * staff subscribe them. Pure; the only values from outside are the address and config titles.
+ * staff subscribe them: subject, plain text, and the HTML of notices-html.tsx. Pure; the only
+ * values from outside are the address and config titles.
  */
 import { formatInZone } from '../domain/time.ts';
 import type { Frequency } from '../domain/types.ts';
-import { escapeHtml, oneLine } from './escape.ts';
-import { FREQUENCY_LABEL, footerHtml, footerText, htmlDocument, htmlLink, STYLE } from './layout.ts';
+import { oneLine } from './escape.ts';
+import { FREQUENCY_LABEL, footerText } from './layout.ts';
+import { confirmationHtml, staffNoticeHtml } from './notices-html.tsx';
 import type { RenderedEmail } from './render-digest.ts';
 
 export interface ConfirmationRenderInput {
@@ -48,26 +50,16 @@ export function renderConfirmation(input: ConfirmationRenderInput): RenderedEmai
     `${org}. Questions: ${oneLine(input.organisation.contact)}`,
     '',
   ].join('\n');
-  const html = htmlDocument(
+  const html = confirmationHtml({
     subject,
-    [
-      ...heading(org, subject),
-      `<p style="${STYLE.p}">${escapeHtml(lead)}</p>`,
-      `<p style="${STYLE.p}"><a href="${escapeHtml(input.confirmUrl)}" style="${STYLE.button}">${input.replacesExisting ? 'Confirm the change' : 'Confirm subscription'}</a></p>`,
-      `<p style="${STYLE.meta}">The link works until ${escapeHtml(until)}. If the button does not work, copy this address into your browser: ${escapeHtml(input.confirmUrl)}</p>`,
-      `<p style="${STYLE.p}">${escapeHtml(ignore)}</p>`,
-      `<div style="${STYLE.footer}"><p style="${STYLE.p}">${escapeHtml(org)}. Questions: ${escapeHtml(oneLine(input.organisation.contact))}</p></div>`,
-    ].join('\n'),
-  );
+    organisation: input.organisation,
+    lead,
+    button: input.replacesExisting ? 'Confirm the change' : 'Confirm subscription',
+    confirmUrl: input.confirmUrl,
+    until,
+    ignore,
+  });
   return { subject, text, html };
-}
-
-/** The sender above, the subject without its `[organisation]` tag as the heading. */
-function heading(org: string, subject: string): string[] {
-  return [
-    `<p style="${STYLE.meta}">${escapeHtml(org)} · policy alerts</p>`,
-    `<h1 style="${STYLE.h1}">${escapeHtml(subject.slice(org.length + 3))}</h1>`,
-  ];
 }
 
 export interface StaffNoticeRenderInput {
@@ -92,15 +84,6 @@ export function renderStaffNotice(input: StaffNoticeRenderInput): RenderedEmail 
     unsubscribeUrl: input.links.unsubscribe,
   };
   const text = [subject, '', lead, '', next, '', footerText(footer)].join('\n');
-  const html = htmlDocument(
-    subject,
-    [
-      ...heading(org, subject),
-      `<p style="${STYLE.p}">${escapeHtml(lead)}</p>`,
-      `<p style="${STYLE.p}">${escapeHtml(next)}</p>`,
-      `<p style="${STYLE.p}">${htmlLink(input.links.manage, 'Change topics or frequency')} · ${htmlLink(input.links.unsubscribe, 'Unsubscribe')}</p>`,
-      footerHtml(footer),
-    ].join('\n'),
-  );
+  const html = staffNoticeHtml({ subject, lead, next, footer });
   return { subject, text, html };
 }

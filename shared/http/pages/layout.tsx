@@ -14,6 +14,19 @@ export interface LayoutProps {
   children?: Child;
 }
 
+const STAFF_NAV = [
+  ['/staff#factsheets', 'Factsheets'],
+  ['/staff#alerts', 'Alerts'],
+  ['/staff#relevance', 'Relevance'],
+  ['/staff#sources', 'Sources'],
+  ['/staff/subscribers', 'Subscribers'],
+  ['/docs', 'API'],
+] as const;
+const SITE_NAV = [
+  ['/subscribe', 'Subscribe'],
+  ['/docs', 'API'],
+] as const;
+
 export function Layout(props: LayoutProps) {
   return (
     <html lang="en-GB">
@@ -36,37 +49,11 @@ export function Layout(props: LayoutProps) {
             </a>
             <nav aria-label={props.staff ? 'Staff' : 'Site'}>
               <ul>
-                {props.staff ? (
-                  <>
-                    <li>
-                      <a href="/staff#factsheets">Factsheets</a>
-                    </li>
-                    <li>
-                      <a href="/staff#alerts">Alerts</a>
-                    </li>
-                    <li>
-                      <a href="/staff#relevance">Relevance</a>
-                    </li>
-                    <li>
-                      <a href="/staff#sources">Sources</a>
-                    </li>
-                    <li>
-                      <a href="/staff/subscribers">Subscribers</a>
-                    </li>
-                    <li>
-                      <a href="/docs">API</a>
-                    </li>
-                  </>
-                ) : (
-                  <>
-                    <li>
-                      <a href="/subscribe">Subscribe</a>
-                    </li>
-                    <li>
-                      <a href="/docs">API</a>
-                    </li>
-                  </>
-                )}
+                {(props.staff ? STAFF_NAV : SITE_NAV).map(([href, label]) => (
+                  <li>
+                    <a href={href}>{label}</a>
+                  </li>
+                ))}
               </ul>
             </nav>
           </div>

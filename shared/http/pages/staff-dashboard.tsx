@@ -164,23 +164,16 @@ function FilterSelect(props: {
 }
 
 function AlertFilters(props: DashboardProps) {
+  const filters = [
+    { name: 'topic', label: 'Topic', all: 'All topics', options: props.topics },
+    { name: 'source', label: 'Source', all: 'All sources', options: props.sources },
+  ] as const;
   return (
     <search aria-label="Filter alerts">
       <form class="inline" method="get" action="/staff#alerts">
-        <FilterSelect
-          name="topic"
-          label="Topic"
-          all="All topics"
-          options={props.topics}
-          selected={props.filters.topic}
-        />
-        <FilterSelect
-          name="source"
-          label="Source"
-          all="All sources"
-          options={props.sources}
-          selected={props.filters.source}
-        />
+        {filters.map((filter) => (
+          <FilterSelect {...filter} selected={props.filters[filter.name]} />
+        ))}
         <button type="submit" class="secondary">
           Filter
         </button>

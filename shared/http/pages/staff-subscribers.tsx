@@ -8,6 +8,7 @@ import type { Frequency, Subscriber, SubscriberStatus } from '../../domain/types
 import { Layout, Notice } from './layout.tsx';
 import {
   Choices,
+  EmailField,
   ErrorSummary,
   type FieldErrors,
   FREQUENCY_OPTIONS,
@@ -72,25 +73,7 @@ function AddForm(props: SubscribersProps) {
       <ErrorSummary errors={props.errors} />
       <form method="post" action="/staff/subscribers" novalidate>
         <input type="hidden" name="csrf" value={props.csrf.add} />
-        <div class="field" id="field-email">
-          <label for="email">Email address</label>
-          {props.errors.email ? (
-            <p class="hint" id="email-error">
-              {props.errors.email}
-            </p>
-          ) : null}
-          <input
-            type="email"
-            id="email"
-            name="email"
-            autocomplete="off"
-            spellcheck={false}
-            required
-            value={props.values.email}
-            aria-invalid={props.errors.email ? 'true' : undefined}
-            aria-describedby={props.errors.email ? 'email-error' : undefined}
-          />
-        </div>
+        <EmailField value={props.values.email} autocomplete="off" error={props.errors.email} />
         <Choices
           topics={props.topics}
           selected={props.values.topics}

@@ -62,6 +62,47 @@ export function ErrorSummary(props: { errors: FieldErrors }) {
   );
 }
 
+/**
+ * The email address field (`#field-email`, which the error summary links to): a hint (children)
+ * and the field's error, each read out with the input.
+ */
+export function EmailField(props: {
+  value: string;
+  autocomplete: 'email' | 'off';
+  error?: string | undefined;
+  children?: Child;
+}) {
+  const describedBy = [props.children ? 'email-hint' : '', props.error ? 'email-error' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div class="field" id="field-email">
+      <label for="email">Email address</label>
+      {props.children ? (
+        <p class="hint" id="email-hint">
+          {props.children}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="hint" id="email-error">
+          {props.error}
+        </p>
+      ) : null}
+      <input
+        type="email"
+        id="email"
+        name="email"
+        autocomplete={props.autocomplete}
+        spellcheck={false}
+        required
+        value={props.value}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+    </div>
+  );
+}
+
 /** Topic checkboxes and frequency radios (one form per page: the ids are fixed). */
 export function Choices(props: {
   topics: TopicOption[];
@@ -115,22 +156,9 @@ export function SubscribePage(props: SubscribeProps) {
       <ErrorSummary errors={props.errors} />
       <form method="post" action="/subscribe" novalidate>
         <input type="hidden" name="csrf" value={props.csrf} />
-        <div class="field" id="field-email">
-          <label for="email">Email address</label>
-          <p class="hint" id="email-hint">
-            We send a link to confirm it is yours. Nothing arrives until you confirm.
-          </p>
-          <input
-            type="email"
-            id="email"
-            name="email"
-            autocomplete="email"
-            spellcheck={false}
-            required
-            value={props.values.email}
-            aria-describedby="email-hint"
-          />
-        </div>
+        <EmailField value={props.values.email} autocomplete="email">
+          We send a link to confirm it is yours. Nothing arrives until you confirm.
+        </EmailField>
         <Choices
           topics={props.topics}
           selected={props.values.topics}
@@ -202,14 +230,22 @@ export function ManagePage(props: ManageProps) {
         <button type="submit">Save changes</button>
       </form>
       <h2>Stop all emails</h2>
-      <form method="post" action={props.action}>
-        <input type="hidden" name="csrf" value={props.csrf} />
-        <input type="hidden" name="action" value="unsubscribe" />
-        <button type="submit" class="danger">
-          Unsubscribe
-        </button>
-      </form>
+      <UnsubscribeForm action={props.action} fields={{ csrf: props.csrf, action: 'unsubscribe' }} />
     </Layout>
+  );
+}
+
+/** The Unsubscribe button: a POST to `action` with `fields` as hidden inputs, in that order. */
+function UnsubscribeForm(props: { action: string; fields: Record<string, string> }) {
+  return (
+    <form method="post" action={props.action}>
+      {Object.entries(props.fields).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" class="danger">
+        Unsubscribe
+      </button>
+    </form>
   );
 }
 
@@ -239,12 +275,7 @@ export function UnsubscribePage(props: {
       <p class="lead">
         Stop sending policy alerts to <strong>{props.email}</strong>?
       </p>
-      <form method="post" action={props.action}>
-        <input type="hidden" name="List-Unsubscribe" value="One-Click" />
-        <button type="submit" class="danger">
-          Unsubscribe
-        </button>
-      </form>
+      <UnsubscribeForm action={props.action} fields={{ 'List-Unsubscribe': 'One-Click' }} />
     </Layout>
   );
 }
