@@ -5,16 +5,49 @@
  * exclusively, then a probe open) and a held store is a clear `StoreLockedError`.
  */
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
+import type { ListingGeneration } from '../../shared/domain/ports.ts';
 import { fixDynaliteIterators } from './dynalite-iterators.ts';
 
 export interface EmbeddedStore {
   endpoint: string;
+  /**
+   * Changes after every write this store answered, from any process (commands beside a running
+   * `start` write through its endpoint): the listing generation without a store read.
+   */
+  writes(): ListingGeneration;
   close(): Promise<void>;
+}
+
+/** DynamoDB operations that change nothing; every other one counts as a write. */
+const READS = new Set([
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'DescribeTable',
+  'ListTables',
+  'DescribeTimeToLive',
+]);
+
+/** Counts the requests that may write, once each has been answered (the write is then applied). */
+function watchWrites(server: Server): () => ListingGeneration {
+  let count = 0;
+  let changedAt = 0;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    if (READS.has(target.slice(target.indexOf('.') + 1))) return;
+    // 'close' also fires for a client gone before the answer; settle time covers a late write.
+    response.once('close', () => {
+      count += 1;
+      changedAt = Date.now();
+    });
+  });
+  return () => ({ token: `embedded:${count}`, changedAt });
 }
 
 export interface EmbeddedStoreOptions {
@@ -129,6 +162,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   }
   fixDynaliteIterators();
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const writes = watchWrites(server);
   let port: number;
   try {
     port = await listen(server, options.port ?? 0);
@@ -139,6 +173,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   let closing: Promise<void> | null = null;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    writes,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve, reject) =>
