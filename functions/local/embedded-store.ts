@@ -34,20 +34,23 @@ const READS = new Set([
   'DescribeTimeToLive',
 ]);
 
-/** Counts the requests that may write, once each has been answered (the write is then applied). */
+/**
+ * Counts the requests that may write, as dynalite answers each: it answers once the write is
+ * applied, indexes included, so nothing is left to settle (`changedAt` stays 0). Counted when it
+ * calls `end`, which it does even for a client that has gone away meanwhile.
+ */
 function watchWrites(server: Server): () => ListingGeneration {
   let count = 0;
-  let changedAt = 0;
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const target = String(request.headers['x-amz-target'] ?? '');
     if (READS.has(target.slice(target.indexOf('.') + 1))) return;
-    // 'close' also fires for a client gone before the answer; settle time covers a late write.
-    response.once('close', () => {
+    const end = response.end.bind(response);
+    response.end = ((...args: Parameters<typeof end>) => {
       count += 1;
-      changedAt = Date.now();
-    });
+      return end(...args);
+    }) as typeof response.end;
   });
-  return () => ({ token: `embedded:${count}`, changedAt });
+  return () => ({ token: `embedded:${count}`, changedAt: 0 });
 }
 
 export interface EmbeddedStoreOptions {

@@ -160,7 +160,11 @@ export interface AlertRepo {
 export interface ListingGeneration {
   /** Opaque; equal tokens mean nothing listed changed in between. */
   token: string;
-  /** When the token was written (ms since the epoch, the writer's clock); 0 before any write. */
+  /**
+   * When the token was written (ms since the epoch, the writer's clock), for stores whose
+   * indexes may lag a write for a moment (DynamoDB's); 0 where reads see an answered write at
+   * once, and before any write.
+   */
   changedAt: number;
 }
 

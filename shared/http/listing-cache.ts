@@ -69,8 +69,31 @@ export function createListingCache(alerts: AlertRepo, options: ListingCacheOptio
     }
   }
 
+  // Computations under way, shared by requests that read the same generation meanwhile: no write
+  // was answered between their reads, so one result serves them all (and a miss under load
+  // costs one computation, not one per waiting request).
+  const computing = new Map<string, { token: string; body: Promise<string | Response> }>();
+
+  async function computeShared(key: string, token: string, compute: () => Promise<string | Response>) {
+    const running = computing.get(key);
+    if (running !== undefined && running.token === token) {
+      const shared = await running.body.catch(() => null);
+      // An error response (or a failure) is each request's own.
+      if (typeof shared === 'string') return shared;
+      return compute();
+    }
+    const body = compute();
+    const mine = { token, body };
+    computing.set(key, mine);
+    try {
+      return await body;
+    } finally {
+      if (computing.get(key) === mine) computing.delete(key);
+    }
+  }
+
   async function current(key: string, compute: () => Promise<string | Response>) {
-    // Read before computing: a write landing meanwhile changes the token, so what is computed
+    // Read before computing: a write answered meanwhile changes the token, so what is computed
     // now is never kept under a token newer than the state it read.
     const generation = await alerts.listingGeneration();
     const kept = entries.get(key);
@@ -78,7 +101,7 @@ export function createListingCache(alerts: AlertRepo, options: ListingCacheOptio
       keep(key, kept);
       return kept;
     }
-    const body = await compute();
+    const body = await computeShared(key, generation.token, compute);
     if (body instanceof Response) return body;
     const entry = { token: generation.token, body, etag: etagOf(body) };
     if (Date.now() - generation.changedAt >= settleMs && body.length <= MAX_CACHED_BYTES) keep(key, entry);

@@ -45,6 +45,16 @@ describe('the alert listings are cached against the store generation', () => {
     expect(reads).toHaveLength(1);
   });
 
+  it('computes a missing response once for requests that arrive together', async () => {
+    await seed(3);
+    const { app, reads } = cachingApp();
+    const bodies = await Promise.all(
+      Array.from({ length: 5 }, async () => (await app.request('/api/alerts?limit=2')).text()),
+    );
+    expect(new Set(bodies).size).toBe(1);
+    expect(reads).toHaveLength(1);
+  });
+
   it('answers If-None-Match with the current ETag by a 304 without a body', async () => {
     await seed(2);
     const { app } = cachingApp();

@@ -208,7 +208,8 @@ describe('the embedded store write count', () => {
     await command.alerts.createMany([alert('one')]);
     const afterCreate = embedded.writes();
     expect(afterCreate.token).not.toBe(start.token);
-    expect(afterCreate.changedAt).toBeGreaterThan(0);
+    // dynalite answers a write once its indexes are written: nothing to settle.
+    expect(afterCreate.changedAt).toBe(0);
     await command.sources.put(state('s'));
     expect(embedded.writes().token).not.toBe(afterCreate.token);
   });
@@ -229,6 +230,7 @@ describe('the embedded store write count', () => {
     const count = async () =>
       ((await (await fetch(`${served.url}/api/alerts`)).json()) as { items: unknown[] }).items.length;
     expect(await count()).toBe(0);
+    expect(await count()).toBe(0); // kept at once (nothing to settle) and answered from memory
     await (await storeAt(served.runtime.storeEndpoint)).alerts.createMany([alert('beside')]);
     expect(await count()).toBe(1);
   });
