@@ -30,7 +30,6 @@ const RATE = 200;
 const CONNECTIONS = 20;
 const TOPICS = ['localism', 'charity', 'housing', 'procurement'];
 const SOURCES = 20;
-const LISTING_SETTLE_MS = 5_000;
 /** When the server was spawned: phase offsets are printed against it when profiling. */
 let spawnedAt = 0;
 const BIN = fileURLToPath(new URL('../bin/policy-watch.js', import.meta.url));
@@ -240,8 +239,6 @@ export async function benchApi(options: BenchOptions): Promise<BenchRow[]> {
         for (let i = 0; i < batch.length; i += 500) await store.alerts.createMany(batch.slice(i, i + 500));
       }
       stored = count;
-      // Responses computed within settleMs of a write are not kept (shared/http/listing-cache.ts).
-      await new Promise((resolve) => setTimeout(resolve, LISTING_SETTLE_MS + 500));
       // Each request on every target in turn, so a baseline meets the same machine load.
       for (const [label, path] of REQUESTS) {
         for (const target of targets) rows.push(...(await measure(target, label, path, count, options)));

@@ -14,8 +14,8 @@ import type { AlertRepo } from '../domain/ports.ts';
 export interface ListingCacheOptions {
   /** How old a generation must be before responses computed under it are kept; default 5 s. */
   settleMs?: number;
-  /** Responses kept (least recently used dropped first); default 200. */
-  maxEntries?: number;
+  /** Characters of response bodies kept in all (least recently used dropped first); default 8 Mi. */
+  maxChars?: number;
 }
 
 interface Entry {
@@ -23,9 +23,6 @@ interface Entry {
   body: string;
   etag: string;
 }
-
-/** Larger bodies are served but not kept (a page of 100 alerts is well under this). */
-const MAX_CACHED_BYTES = 1024 * 1024;
 
 export interface ListingCache {
   /**
@@ -55,17 +52,27 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 export function createListingCache(alerts: AlertRepo, options: ListingCacheOptions = {}): ListingCache {
   const settleMs = options.settleMs ?? 5_000;
-  const maxEntries = options.maxEntries ?? 200;
+  const maxChars = options.maxChars ?? 8 * 1024 * 1024;
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recent.
   const entries = new Map<string, Entry>();
+  let chars = 0;
 
-  function keep(key: string, entry: Entry): void {
+  function drop(key: string): void {
+    const entry = entries.get(key);
+    if (entry === undefined) return;
     entries.delete(key);
+    chars -= entry.body.length;
+  }
+
+  /** Keeps (or refreshes) `entry`; one larger than an eighth of the budget is served, not kept. */
+  function keep(key: string, entry: Entry): void {
+    drop(key);
+    if (entry.body.length > maxChars / 8) return;
     entries.set(key, entry);
-    while (entries.size > maxEntries) {
-      const oldest = entries.keys().next().value;
-      if (oldest === undefined) break;
-      entries.delete(oldest);
+    chars += entry.body.length;
+    for (const oldest of entries.keys()) {
+      if (chars <= maxChars) break;
+      drop(oldest);
     }
   }
 
@@ -104,8 +111,8 @@ export function createListingCache(alerts: AlertRepo, options: ListingCacheOptio
     const body = await computeShared(key, generation.token, compute);
     if (body instanceof Response) return body;
     const entry = { token: generation.token, body, etag: etagOf(body) };
-    if (Date.now() - generation.changedAt >= settleMs && body.length <= MAX_CACHED_BYTES) keep(key, entry);
-    else entries.delete(key);
+    if (Date.now() - generation.changedAt >= settleMs) keep(key, entry);
+    else drop(key);
     return entry;
   }
 

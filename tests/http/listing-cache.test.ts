@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredJudgement } from '#shared/domain/feedback.ts';
 import type { AlertQuery } from '#shared/domain/ports.ts';
 import { createApp } from '#shared/http/app.ts';
+import type { ListingCacheOptions } from '#shared/http/listing-cache.ts';
 import { createDynamoStore } from '#shared/store/index.ts';
 import { bearer, makeAlert, NOW, type TestApp, useTestApp } from '../support/http-app.ts';
 
@@ -11,14 +12,14 @@ useTestApp((app) => {
 });
 
 /** An app over the test store whose listing cache keeps responses at once (no settle time). */
-function cachingApp() {
+function cachingApp(options: ListingCacheOptions = {}) {
   const reads: AlertQuery[] = [];
   const list = t.deps.store.alerts.list.bind(t.deps.store.alerts);
   t.deps.store.alerts.list = (query) => {
     reads.push(query);
     return list(query);
   };
-  const app = createApp(t.deps, { listingCache: { settleMs: 0 } });
+  const app = createApp(t.deps, { listingCache: { settleMs: 0, ...options } });
   return { app, reads };
 }
 
@@ -141,6 +142,20 @@ describe('the alert listings are cached against the store generation', () => {
       expect((housing.match(/<entry>/g) ?? []).length).toBe(2);
       expect((localism.match(/<entry>/g) ?? []).length).toBe(3);
     }
+  });
+
+  it('keeps the most recently used responses within its size budget', async () => {
+    await seed(1);
+    const size = (await (await t.app.request('/api/alerts')).text()).length;
+    // Room for eight responses of this size; ten distinct queries (same body) are asked.
+    const { app, reads } = cachingApp({ maxChars: 8 * size + size / 2 });
+    const since = (day: number) => `/api/alerts?since=2026-01-${String(day).padStart(2, '0')}`;
+    for (let day = 1; day <= 10; day++) await app.request(since(day));
+    expect(reads).toHaveLength(10);
+    await app.request(since(10));
+    expect(reads).toHaveLength(10);
+    await app.request(since(1));
+    expect(reads).toHaveLength(11);
   });
 
   it('never keeps an error, nor a response computed just after a write (settle time)', async () => {
