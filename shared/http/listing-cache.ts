@@ -1,9 +1,9 @@
 /**
  * @module The public alert listings' responses (`GET /api/alerts`, the topic Atom feeds) kept in
  * memory and revalidated on every request against the store's listing generation
- * (store/listing-generation.ts): while nothing changed a request costs one GetItem instead of
- * the listing's reads, and a new alert or judgement shows in the very next response, whichever
- * process wrote it. A generation younger than `settleMs` is not cached: a DynamoDB index may lag
+ * (store/listing-generation.ts): while nothing changed a request costs one GetItem (on the
+ * embedded store, no read at all: functions/local/embedded-store.ts) instead of the listing's
+ * reads, and a new alert or judgement shows in the very next response, whichever process wrote it. A generation younger than `settleMs` is not cached: a DynamoDB index may lag
  * a write by a moment, and a lagging read must not be kept. Every response carries a strong ETag
  * (a hash of its body) and `Cache-Control: no-cache`; `If-None-Match` gets a 304 (docs/contract.md §6).
  */
