@@ -5,16 +5,52 @@
  * exclusively, then a probe open) and a held store is a clear `StoreLockedError`.
  */
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
+import type { ListingGeneration } from '../../shared/domain/ports.ts';
 import { fixDynaliteIterators } from './dynalite-iterators.ts';
 
 export interface EmbeddedStore {
   endpoint: string;
+  /**
+   * Changes after every write this store answered, from any process (commands beside a running
+   * `start` write through its endpoint): the listing generation without a store read.
+   */
+  writes(): ListingGeneration;
   close(): Promise<void>;
+}
+
+/** DynamoDB operations that change nothing; every other one counts as a write. */
+const READS = new Set([
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'DescribeTable',
+  'ListTables',
+  'DescribeTimeToLive',
+]);
+
+/**
+ * Counts the requests that may write, as dynalite answers each: it answers once the write is
+ * applied, indexes included, so nothing is left to settle (`changedAt` stays 0). Counted when it
+ * calls `end`, which it does even for a client that has gone away meanwhile.
+ */
+function watchWrites(server: Server): () => ListingGeneration {
+  let count = 0;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    if (READS.has(target.slice(target.indexOf('.') + 1))) return;
+    const end = response.end.bind(response);
+    response.end = ((...args: Parameters<typeof end>) => {
+      count += 1;
+      return end(...args);
+    }) as typeof response.end;
+  });
+  return () => ({ token: `embedded:${count}`, changedAt: 0 });
 }
 
 export interface EmbeddedStoreOptions {
@@ -129,6 +165,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   }
   fixDynaliteIterators();
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const writes = watchWrites(server);
   let port: number;
   try {
     port = await listen(server, options.port ?? 0);
@@ -139,6 +176,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   let closing: Promise<void> | null = null;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    writes,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve, reject) =>

@@ -7,6 +7,7 @@
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { ListingGeneration } from '../../shared/domain/ports.ts';
 import { isProcessAlive, startEmbeddedStore } from './embedded-store.ts';
 
 export { StoreLockedError } from './embedded-store.ts';
@@ -65,6 +66,8 @@ export interface LocalStore {
   endpoint: string;
   /** True when this process started dynalite (and must close it). */
   embedded: boolean;
+  /** When embedded: its write count (embedded-store.ts), standing for the listing generation. */
+  writes?: () => ListingGeneration;
   close(): Promise<void>;
 }
 
@@ -81,5 +84,5 @@ export async function openLocalStore(options: OpenLocalStoreOptions): Promise<Lo
   const shared = options.endpoint ?? (await readLiveServer(options.dataDir))?.storeEndpoint;
   if (shared) return { endpoint: shared, embedded: false, close: async () => {} };
   const store = await startEmbeddedStore({ dataDir: options.dataDir, port: options.port ?? 0 });
-  return { endpoint: store.endpoint, embedded: true, close: () => store.close() };
+  return { endpoint: store.endpoint, embedded: true, writes: store.writes, close: () => store.close() };
 }

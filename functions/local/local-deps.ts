@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Config } from '../../shared/config/schema.ts';
-import type { Logger, Mailer } from '../../shared/domain/ports.ts';
+import type { ListingGeneration, Logger, Mailer, Store } from '../../shared/domain/ports.ts';
 import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
 import type { ServiceDeps } from '../../shared/services/service-deps.ts';
 import type { Env } from '../env.ts';
@@ -96,6 +96,9 @@ export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<Loca
           ? {}
           : { wrapMailer: (mailer: Mailer) => withOutbox(mailer, outbox) }),
     });
+    // Every write to an embedded store goes through this process (commands beside `start` use
+    // its endpoint), so counting them replaces a store read per listing request.
+    if (store.writes) deps.store = withListingGeneration(deps.store, store.writes);
     return {
       deps,
       storeEndpoint: store.endpoint,
@@ -115,6 +118,10 @@ export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<Loca
     await store.close().catch(() => {});
     throw error;
   }
+}
+
+function withListingGeneration(store: Store, writes: () => ListingGeneration): Store {
+  return { ...store, alerts: { ...store.alerts, listingGeneration: async () => writes() } };
 }
 
 /** A mailer whose transport is set up on the first message. */

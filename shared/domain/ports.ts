@@ -149,6 +149,23 @@ export interface AlertRepo {
   prepareListings(): Promise<void>;
   /** Every alert of these sources detected at or after `detectedFrom`, oldest first. */
   listSourcesDetectedSince(sourceIds: readonly string[], detectedFrom: string): Promise<Alert[]>;
+  /**
+   * The listings' generation: its token changes after every write that can change an alert
+   * listing or an alert document (alerts created, judgements recorded), by any process.
+   */
+  listingGeneration(): Promise<ListingGeneration>;
+}
+
+/** See `AlertRepo.listingGeneration`. */
+export interface ListingGeneration {
+  /** Opaque; equal tokens mean nothing listed changed in between. */
+  token: string;
+  /**
+   * When the token was written (ms since the epoch, the writer's clock), for stores whose
+   * indexes may lag a write for a moment (DynamoDB's); 0 where reads see an answered write at
+   * once, and before any write.
+   */
+  changedAt: number;
 }
 
 /** What citations need from legislation.gov.uk, kept between runs. */

@@ -12,6 +12,7 @@ import type { ServiceDeps } from '../services/service-deps.ts';
 import { staffApi } from './auth.ts';
 import { type ClientAddress, createClientAddress } from './client-address.ts';
 import { apiError } from './errors.ts';
+import { createListingCache, type ListingCacheOptions } from './listing-cache.ts';
 import { type AppEnv, newApi } from './openapi.ts';
 import { DocsPage } from './pages/docs.tsx';
 import { MessagePage } from './pages/message.tsx';
@@ -51,6 +52,8 @@ const STAFF_API_PATHS = [
 export interface AppOptions {
   /** Who is calling (rate limits); default: socket / API Gateway address, see client-address.ts. */
   clientAddress?: ClientAddress;
+  /** The public alert listings' response cache (listing-cache.ts). */
+  listingCache?: ListingCacheOptions;
 }
 
 function isApi(c: Context): boolean {
@@ -89,8 +92,9 @@ export function createApp(deps: ServiceDeps, options: AppOptions = {}): OpenAPIH
   const guard = staffApi(deps.staffKeys);
   for (const path of STAFF_API_PATHS) app.use(path, guard);
 
-  app.route('/api', publicRoutes(deps));
-  app.route('/api', atomRoutes(deps));
+  const listings = createListingCache(deps.store.alerts, options.listingCache);
+  app.route('/api', publicRoutes(deps, listings));
+  app.route('/api', atomRoutes(deps, listings));
   app.route('/api', staffRoutes(deps));
   app.route('/api', feedbackRoutes(deps));
   app.route('/api', subscriptionRoutes(deps, clientAddress));

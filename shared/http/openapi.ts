@@ -27,6 +27,11 @@ export const errors = {
   503: errorResponse('The store is unreachable'),
 } as const;
 
+/** Listings answer `If-None-Match` with their current ETag by a 304 (listing-cache.ts). */
+export const notModified = {
+  description: 'Not modified: `If-None-Match` holds the current `ETag` (every 200 carries one)',
+} as const;
+
 export function json<T>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }

@@ -38,6 +38,7 @@ import {
   topicPartition,
 } from './keys.ts';
 import { indexLateAlerts, lateKeys } from './late-alerts.ts';
+import { bumpListingGeneration, readListingGeneration } from './listing-generation.ts';
 import { alertSchema, parseStored } from './schemas.ts';
 
 const parse = (item: Record<string, unknown>) => parseStored(alertSchema, item, 'alert');
@@ -124,13 +125,22 @@ async function list(ctx: TableContext, alert: Alert): Promise<void> {
   );
 }
 
+/** The three steps of a create (see the module comment). True when this call listed it. */
+async function createOne(ctx: TableContext, alert: Alert): Promise<boolean> {
+  if (!(await claim(ctx, alert))) return false;
+  await batchWrite(ctx, copyItems(alert).map(putRequest));
+  await list(ctx, alert);
+  return true;
+}
+
 export function createAlertRepo(ctx: TableContext): AlertRepo {
   return {
     async create(alert) {
-      if (!(await claim(ctx, alert))) return false;
-      await batchWrite(ctx, copyItems(alert).map(putRequest));
-      await list(ctx, alert);
-      return true;
+      const created = await createOne(ctx, alert);
+      // Listing generation (listing-generation.ts): after the listing keys, and also when the
+      // alert was already listed (a retry after a crash between listing and this bump).
+      await bumpListingGeneration(ctx);
+      return created;
     },
 
     async createMany(alerts) {
@@ -157,6 +167,8 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       );
       await batchWrite(ctx, claimed.flatMap(copyItems).map(putRequest));
       await forEachLimited(claimed, WRITERS, (alert) => list(ctx, alert));
+      // Listing generation: as in `create`, once for the batch.
+      await bumpListingGeneration(ctx);
       const created = new Set(claimed.map((alert) => alert.id));
       return alerts.map((alert) => created.has(alert.id));
     },
@@ -173,6 +185,10 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
 
     prepareListings() {
       return indexLateAlerts(ctx);
+    },
+
+    listingGeneration() {
+      return readListingGeneration(ctx);
     },
 
     async listDetectedSince(topics, detectedFrom) {

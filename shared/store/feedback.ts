@@ -31,6 +31,7 @@ import {
   SCHEMA_VERSION,
   topicFeedbackIndex,
 } from './keys.ts';
+import { bumpListingGeneration } from './listing-generation.ts';
 import { parseStored } from './schemas.ts';
 
 const judgementSchema = z.object({
@@ -94,7 +95,7 @@ export function createFeedbackRepo(ctx: TableContext): FeedbackRepo {
   return {
     async judge(judgement) {
       const position = judgementPosition(judgement.at, judgement.alertId, judgement.topic);
-      return conditionalWrite(
+      const written = await conditionalWrite(
         ctx.client.send(
           new PutCommand({
             TableName: ctx.tableName,
@@ -113,6 +114,9 @@ export function createFeedbackRepo(ctx: TableContext): FeedbackRepo {
           }),
         ),
       );
+      // A judgement shows in alert documents and the Atom feeds (listing-generation.ts).
+      if (written) await bumpListingGeneration(ctx);
+      return written;
     },
 
     async judgementsOf(alerts) {

@@ -127,6 +127,8 @@ export const lateAlertKey = (scope: string, detectedAt: string, id: string): Key
 });
 /** Present once every alert stored before late copies existed has them (set by the first poll). */
 export const lateIndexMarkerKey: Key = { pk: 'META', sk: 'LATE-INDEX' };
+/** The alert listings' generation: replaced after every write that can change a listing (listing-generation.ts). */
+export const listingGenerationKey: Key = { pk: 'META', sk: 'LISTING-GENERATION' };
 
 // ---------------------------------------------------------------- feedback on relevance
 

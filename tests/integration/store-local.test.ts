@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { Alert } from '#shared/domain/types.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 import {
@@ -14,6 +15,7 @@ import {
   removeRuntime,
   writeRuntime,
 } from '../../functions/local/live-server.ts';
+import { startLocal } from '../../functions/local/start.ts';
 
 let dataDir: string;
 const cleanups: (() => Promise<void>)[] = [];
@@ -169,5 +171,67 @@ describe('two processes', () => {
     expect((await (await storeAt(mine.endpoint)).sources.get('written-by-holder'))?.sourceId).toBe(
       'written-by-holder',
     );
+  });
+});
+
+const alert = (id: string): Alert => ({
+  id,
+  kind: 'new',
+  topics: ['t'],
+  matched: [{ topic: 't', terms: ['data'] }],
+  source: { id: 's', title: 'S' },
+  title: `Alert ${id}`,
+  url: `https://example.org/${id}`,
+  summary: '',
+  whatChanged: 'new',
+  publishedAt: null,
+  changedAt: '2026-03-01T00:00:00.000Z',
+  detectedAt: '2026-03-01T00:00:00.000Z',
+});
+
+/*
+ * The embedded store counts the writes it answers, whichever process sent them: under `start` or
+ * `serve` that count is the listing generation (no store read per listing request), so it must
+ * move on every write, a command's beside the server included, and never on a read.
+ */
+describe('the embedded store write count', () => {
+  test('moves after every write, from any client, and never on a read', async () => {
+    const embedded = await startEmbeddedStore({ dataDir: null });
+    cleanups.push(() => embedded.close());
+    const server = await storeAt(embedded.endpoint);
+    const command = await storeAt(embedded.endpoint);
+    const start = embedded.writes();
+    await server.alerts.list({ limit: 20, cursor: null });
+    await server.alerts.get('nothing');
+    await server.ping();
+    expect(embedded.writes()).toEqual(start);
+    await command.alerts.createMany([alert('one')]);
+    const afterCreate = embedded.writes();
+    expect(afterCreate.token).not.toBe(start.token);
+    // dynalite answers a write once its indexes are written: nothing to settle.
+    expect(afterCreate.changedAt).toBe(0);
+    await command.sources.put(state('s'));
+    expect(embedded.writes().token).not.toBe(afterCreate.token);
+  });
+
+  test('serve uses it as the listing generation, and a new alert shows in the next response', async () => {
+    const configPath = join(dataDir, 'watch.json');
+    const source = { id: 's', title: 'S', kind: 'feed', url: 'https://example.org/feed' };
+    const topic = { id: 't', title: 'T', query: 'data' };
+    const organisation = { name: 'T', contact: 'policy@example.org' };
+    const config = { organisation, sources: [source], topics: [topic], digests: { from: 'a@example.org' } };
+    await writeFile(configPath, JSON.stringify(config));
+    const out = { stdout: () => {}, stderr: () => {}, isTTY: false };
+    const env = { DATA_DIR: join(dataDir, 'data'), PORT: '0', MAIL_PORT: '0' };
+    const served = await startLocal({ env, configPath, out, mode: 'serve' });
+    cleanups.push(() => served.close());
+    const generation = await served.runtime.deps.store.alerts.listingGeneration();
+    expect(generation.token).toMatch(/^embedded:\d+$/);
+    const count = async () =>
+      ((await (await fetch(`${served.url}/api/alerts`)).json()) as { items: unknown[] }).items.length;
+    expect(await count()).toBe(0);
+    expect(await count()).toBe(0); // kept at once (nothing to settle) and answered from memory
+    await (await storeAt(served.runtime.storeEndpoint)).alerts.createMany([alert('beside')]);
+    expect(await count()).toBe(1);
   });
 });

@@ -119,6 +119,8 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: ServiceDeps;
   store: TestStore['store'];
+  /** The table under `store`: another store on it stands for another process. */
+  table: Pick<TestStore, 'client' | 'tableName'>;
   mailer: RecordingMailer;
   clock: ReturnType<typeof fixedClock>;
   logs: LogRecord[];
@@ -170,6 +172,7 @@ export async function createTestApp(
     app,
     deps,
     store: testStore.store,
+    table: { client: testStore.client, tableName: testStore.tableName },
     mailer,
     clock,
     logs: logger.records,

@@ -8,7 +8,8 @@ import { notRelevantTopics } from '../../services/feedback.ts';
 import type { ServiceDeps } from '../../services/service-deps.ts';
 import { renderAtom } from '../atom.ts';
 import { apiError, MAX_ID_LENGTH } from '../errors.ts';
-import { type AppEnv, errors, newApi } from '../openapi.ts';
+import type { ListingCache } from '../listing-cache.ts';
+import { type AppEnv, errors, newApi, notModified } from '../openapi.ts';
 
 export const ATOM_ENTRIES = 50;
 
@@ -23,29 +24,31 @@ const route = createRoute({
       description: 'Atom feed; entry ids are `urn:policy-watch:alert:<id>`',
       content: { 'application/atom+xml': { schema: z.string() } },
     },
+    304: notModified,
     404: errors[404],
   },
 });
 
-export function atomRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
+export function atomRoutes(deps: ServiceDeps, listings: ListingCache): OpenAPIHono<AppEnv> {
   return newApi().openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     // No stored topic id is that long: answer 404 without asking the store (key size limits).
     if (id.length > MAX_ID_LENGTH) return apiError(c, 'not_found', 'no such topic');
-    const configured = deps.config.topics.find((topic) => topic.id === id);
-    const { alerts, any } = await feedAlerts(deps, id);
-    // A removed topic keeps its feed while it has alerts (they stay queryable).
-    if (!configured && !any) return apiError(c, 'not_found', `no topic "${id}"`);
-    const xml = renderAtom({
-      topic: { id, title: configured?.title ?? id },
-      organisation: deps.config.organisation.name,
-      selfUrl: `${deps.publicUrl}/api/topics/${encodeURIComponent(id)}/alerts.atom`,
-      alternateUrl: `${deps.publicUrl}/`,
-      alerts,
-      now: deps.clock.now(),
-      alertUrl: (alertId) => `${deps.publicUrl}/api/alerts/${encodeURIComponent(alertId)}`,
+    return listings.respond(c, `atom:${id}`, 'application/atom+xml; charset=utf-8', async () => {
+      const configured = deps.config.topics.find((topic) => topic.id === id);
+      const { alerts, any } = await feedAlerts(deps, id);
+      // A removed topic keeps its feed while it has alerts (they stay queryable).
+      if (!configured && !any) return apiError(c, 'not_found', `no topic "${id}"`);
+      return renderAtom({
+        topic: { id, title: configured?.title ?? id },
+        organisation: deps.config.organisation.name,
+        selfUrl: `${deps.publicUrl}/api/topics/${encodeURIComponent(id)}/alerts.atom`,
+        alternateUrl: `${deps.publicUrl}/`,
+        alerts,
+        now: deps.clock.now(),
+        alertUrl: (alertId) => `${deps.publicUrl}/api/alerts/${encodeURIComponent(alertId)}`,
+      });
     });
-    return c.body(xml, 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' });
   });
 }
 

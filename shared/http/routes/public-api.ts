@@ -3,6 +3,7 @@
  * public sources, so these need no key and allow any origin (CORS is set in app.ts).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
 import type { AlertQuery } from '../../domain/ports.ts';
 import { parseInstant } from '../../domain/time.ts';
 import { allSources } from '../../services/cited-sources.ts';
@@ -10,7 +11,8 @@ import type { ServiceDeps } from '../../services/service-deps.ts';
 import { DEGRADED_AFTER_FAILURES, sourceHealth } from '../../services/source-health.ts';
 import { alertViews } from '../alert-view.ts';
 import { apiError, type ErrorDetail, invalid, MAX_ID_LENGTH } from '../errors.ts';
-import { type AppEnv, errors, json, newApi } from '../openapi.ts';
+import type { ListingCache } from '../listing-cache.ts';
+import { type AppEnv, errors, json, newApi, notModified } from '../openapi.ts';
 import {
   AlertPageSchema,
   AlertSchema,
@@ -72,8 +74,11 @@ const alerts = createRoute({
   tags: ['public'],
   summary: 'Alerts, newest detection first, cursor-paged',
   request: { query: alertsQuery },
-  responses: { 200: json(AlertPageSchema, 'One page of alerts'), 400: errors[400] },
+  responses: { 200: json(AlertPageSchema, 'One page of alerts'), 304: notModified, 400: errors[400] },
 });
+
+/** What the listing cache answers with: the page document serialised (or a 304). */
+type AlertPageResponse = TypedResponse<z.infer<typeof AlertPageSchema>, 200, 'json'>;
 
 const alertById = createRoute({
   method: 'get',
@@ -100,7 +105,7 @@ function isInvalidCursor(error: unknown): boolean {
 export const MAX_TOPIC_FILTERS = 20;
 const TOPIC_ID = /^[a-z0-9-]+$/;
 
-export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
+export function publicRoutes(deps: ServiceDeps, listings: ListingCache): OpenAPIHono<AppEnv> {
   const zone = deps.config.digests.timezone;
 
   /** Known = configured, or still present in stored data (removed ids stay queryable, docs/contract.md §2). */
@@ -181,14 +186,25 @@ export function publicRoutes(deps: ServiceDeps): OpenAPIHono<AppEnv> {
         details.push({ path: 'cursor', message: 'must not be empty' });
       }
       if (details.length > 0) return invalid(c, details);
-      try {
-        const page = await deps.store.alerts.list(query);
-        return c.json({ items: await alertViews(deps, page.items), nextCursor: page.nextCursor }, 200);
-      } catch (error) {
-        if (isInvalidCursor(error))
-          return invalid(c, [{ path: 'cursor', message: 'not a cursor this API issued' }]);
-        throw error;
-      }
+      // Keyed by the query as read, so spellings of the same query share one response.
+      const response = listings.respond(
+        c,
+        `alerts:${JSON.stringify(query)}`,
+        'application/json',
+        async () => {
+          try {
+            const page = await deps.store.alerts.list(query);
+            const document = { items: await alertViews(deps, page.items), nextCursor: page.nextCursor };
+            return JSON.stringify(document satisfies z.infer<typeof AlertPageSchema>);
+          } catch (error) {
+            if (isInvalidCursor(error))
+              return invalid(c, [{ path: 'cursor', message: 'not a cursor this API issued' }]);
+            throw error;
+          }
+        },
+      );
+      // The body is the AlertPageSchema document built above, kept as text.
+      return (await response) as unknown as AlertPageResponse;
     })
     .openapi(alertById, async (c) => {
       const { id } = c.req.valid('param');
