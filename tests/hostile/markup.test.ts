@@ -4,14 +4,14 @@
  * feed, the staff dashboard, the API docs and the digest email. It must arrive as text, and
  * links must be http(s).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { createApp } from '#shared/http/app.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { decodeMime } from '../support/http-app.ts';
 import { item, rssOf } from '../support/rss.ts';
 import { configFrom, MemoryMailer, serviceDeps } from '../support/service-deps.ts';
@@ -50,17 +50,15 @@ function expectInert(html: string): void {
   expect(html).not.toMatch(/(href|src)=["']?\s*(javascript|vbscript|data:(?!,"))/i);
 }
 
-let db: TestDynalite;
-let server: FixtureServer;
 let deps: ServiceDeps;
 let mailer: MemoryMailer;
 
+const db = useDynalite();
+const server = useFixtureServer({
+  '/hostile.rss': { body: rssOf(HOSTILE), contentType: 'application/rss+xml' },
+});
 beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({
-    '/hostile.rss': { body: rssOf(HOSTILE), contentType: 'application/rss+xml' },
-  });
-  const { store } = await createTestStore(db);
+  const { store } = await db.newStore();
   mailer = new MemoryMailer();
   const config = configFrom({
     organisation: { name: 'Test <b>Centre</b>', contact: 'policy@example.org' },
@@ -90,10 +88,6 @@ beforeAll(async () => {
     version: 1,
     updatedAt: '2026-09-01T00:00:00.000Z',
   });
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
 });
 
 describe('markup from feeds stays text', () => {

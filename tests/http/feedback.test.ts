@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, makeAlert, postJson, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
+import { bearer, postJson, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {

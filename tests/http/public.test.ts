@@ -1,7 +1,8 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import { createTestApp, makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
+import { createTestApp, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {

@@ -3,12 +3,13 @@
  * (with GOV.UK Content API enrichment, skipped when unreachable), a re-run produces none, a
  * review clears a factsheet and a newer matching item flags it again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { listFactsheets, reviewFactsheet } from '#shared/services/factsheets.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
@@ -41,25 +42,15 @@ const search = (timestamp: string) =>
     start: 0,
   });
 
-let db: TestDynalite;
-let server: FixtureServer;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({
-    '/changes.feed': { body: CHANGES, contentType: 'application/atom+xml' },
-    '/api/search.json': { body: search('2026-09-28T10:00:00.000+01:00'), contentType: 'application/json' },
-    [`/api/content${PAPER}`]: {
-      body: fixture('govuk-content-api-publication-policy-paper.json'),
-      contentType: 'application/json',
-    },
-    '/api/content/guidance/charities-outsourced-services': { fault: { kind: 'status', status: 503 } },
-  });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
+const db = useDynalite();
+const server = useFixtureServer({
+  '/changes.feed': { body: CHANGES, contentType: 'application/atom+xml' },
+  '/api/search.json': { body: search('2026-09-28T10:00:00.000+01:00'), contentType: 'application/json' },
+  [`/api/content${PAPER}`]: {
+    body: fixture('govuk-content-api-publication-policy-paper.json'),
+    contentType: 'application/json',
+  },
+  '/api/content/guidance/charities-outsourced-services': { fault: { kind: 'status', status: 503 } },
 });
 
 function config() {
@@ -97,7 +88,7 @@ const topicsOf = (alerts: Alert[]) =>
 
 describe('alerts and stale factsheets', () => {
   it('alerts per topic, enriches GOV.UK items, flags and clears factsheets', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps, clock } = serviceDeps({ config: config(), store, now: NOW });
 
     const first = await runPollCycle(deps);

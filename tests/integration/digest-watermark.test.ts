@@ -3,13 +3,14 @@
  * reads alerts from there (less an overlap) instead of everything since confirmation; a changed
  * choice of topics or a re-confirmation brings back the backlog docs/contract.md §4 promises.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, RawEmail, Store } from '#shared/domain/ports.ts';
 import type { Alert, DigestWatermark, Subscriber } from '#shared/domain/types.ts';
 import { digestFrom, runDigest, WATERMARK_OVERLAP_MS } from '#shared/services/digest.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { useDynalite } from '../support/hooks.ts';
 import { mailDeps } from '../support/mail-harness.ts';
 
 const CONFIRMED = '2026-01-01T00:00:00.000Z';
@@ -38,22 +39,16 @@ describe('digestFrom', () => {
   });
 });
 
-let db: TestDynalite;
 let store: Store;
 let deps: ServiceDeps;
 let clock: ReturnType<typeof fixedClock>;
 let sent: RawEmail[];
 let reads: string[];
 
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useDynalite();
 
 beforeEach(async () => {
-  const test = await createTestStore(db);
+  const test = await db.newStore();
   // Record where each run starts reading, to see the watermark at work.
   reads = [];
   store = {

@@ -3,12 +3,14 @@
  * feedback listing and its pages, quality figures on a set with known precision and recall, and
  * the effects on digests and Atom feeds.
  */
+
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '#shared/domain/types.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { judgeAlert, listFeedback, qualityOf, reportMissed } from '#shared/services/feedback.ts';
-import { makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
+import { type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {
