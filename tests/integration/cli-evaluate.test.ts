@@ -4,25 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELP } from '../../functions/cli/help.ts';
-import { main } from '../../functions/cli.ts';
+import { runMain } from '../support/cli.ts';
 
 let dir: string;
 let configPath: string;
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 async function labels(name: string, body: unknown): Promise<string> {
   const path = join(dir, name);

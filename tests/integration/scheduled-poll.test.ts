@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PollQueue } from '#shared/domain/ports.ts';
 import { runScheduledPoll } from '#shared/services/scheduled-poll.ts';
-import { fixture } from '../support/fixture-server.ts';
+import { recordedFeeds } from '../support/fixture-server.ts';
 import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
@@ -23,16 +23,7 @@ class FakePollQueue implements PollQueue {
 }
 
 const db = useDynalite();
-const server = useFixtureServer({
-  '/bills.rss': {
-    body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
-    contentType: 'application/rss+xml; charset=utf-8',
-  },
-  '/changes.feed': {
-    body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
-    contentType: 'application/atom+xml; charset=utf-8',
-  },
-});
+const server = useFixtureServer(recordedFeeds);
 
 async function setup(concurrency: number) {
   const { store } = await db.newStore();

@@ -7,32 +7,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, localEnv, runNode } from '../support/cli.ts';
 import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/policy-watch.js');
 
 let fixtures: FixtureServer;
 let dir = '';
 let configPath = '';
 const children = new Set<ChildProcess>();
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), PORT: '0', MAIL_PORT: '0' };
-  for (const name of [
-    'DYNAMODB_ENDPOINT',
-    'SES_ENDPOINT',
-    'STAFF_API_KEYS',
-    'SIGNING_SECRET',
-    'PUBLIC_URL',
-  ]) {
-    delete env[name];
-  }
-  return env;
-}
+const childEnv = () => localEnv(join(dir, 'data'));
 
 interface Started {
   child: ChildProcess;
@@ -67,24 +53,7 @@ async function start(): Promise<Started> {
   return { child, url, lines, exit };
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: childEnv() });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      children.delete(child);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = (args: string[]) => runNode([BIN, ...args], { cwd: dir, env: childEnv(), children });
 
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url);

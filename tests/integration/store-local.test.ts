@@ -14,6 +14,7 @@ import {
   removeRuntime,
   writeRuntime,
 } from '../../functions/local/live-server.ts';
+import { makeSourceState } from '../support/builders.ts';
 
 let dataDir: string;
 const cleanups: (() => Promise<void>)[] = [];
@@ -33,19 +34,7 @@ async function storeAt(endpoint: string) {
   return createDynamoStore({ client, tableName: 'policy-watch' });
 }
 
-const state = (sourceId: string) => ({
-  sourceId,
-  url: 'https://example.org/',
-  lastPolledAt: null,
-  lastStatus: null,
-  httpStatus: null,
-  consecutiveFailures: 0,
-  lastError: null,
-  etag: null,
-  lastModified: null,
-  bodyHash: null,
-  firstPolledAt: null,
-});
+const state = (sourceId: string) => makeSourceState({ sourceId });
 
 /** A pid that certainly belongs to no process: one that has just exited. */
 async function deadPid(): Promise<number> {
