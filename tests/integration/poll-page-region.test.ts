@@ -6,8 +6,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { runPollCycle } from '#shared/services/poll.ts';
+import { makeConfig, pageSourceEntry } from '../support/builders.ts';
 import { useDynalite, useFixtureServer } from '../support/hooks.ts';
-import { configFrom, serviceDeps } from '../support/service-deps.ts';
+import { serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
 const page = (lines: string[]) =>
@@ -22,18 +23,16 @@ const server = useFixtureServer({
 });
 
 function config() {
-  return configFrom({
+  return makeConfig({
     organisation: { name: 'Test Centre', contact: 'policy@example.org' },
     sources: [
-      {
+      pageSourceEntry({
         id: 'sector-news',
         title: 'Sector news for councillors',
-        kind: 'page',
         url: `${server.origin}/news`,
-        select: 'main',
         backfill: 'all',
         allowPrivateNetwork: true,
-      },
+      }),
     ],
     topics: [
       { id: 'pb', title: 'PB', query: '"participatory budgeting"' },

@@ -4,6 +4,7 @@
  * one-shot `poll` shares the live store through runtime.json; SIGTERM exits 0 and a second
  * start sees what the first stored.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, localEnv, runNode } from '../support/cli.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useFixtureServer } from '../support/hooks.ts';
 
-let fixtures: FixtureServer;
 let dir = '';
 let configPath = '';
 const children = new Set<ChildProcess>();
@@ -71,13 +72,13 @@ async function eventually<T>(check: () => Promise<T | null>, attempts = 100): Pr
   throw new Error('condition not met');
 }
 
+const fixtures = useFixtureServer({
+  '/bills.rss': {
+    body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
+    contentType: 'application/rss+xml; charset=utf-8',
+  },
+});
 beforeAll(async () => {
-  fixtures = await startFixtureServer({
-    '/bills.rss': {
-      body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
-      contentType: 'application/rss+xml; charset=utf-8',
-    },
-  });
   dir = mkdtempSync(join(tmpdir(), 'pw-start-'));
   configPath = join(dir, 'watch.json');
   writeFileSync(
@@ -105,7 +106,6 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await fixtures?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,8 +4,9 @@
  * Each has sensible defaults and takes a partial object of overrides; a test states only what it
  * is about.
  */
-import type { Config } from '#shared/config/schema.ts';
-import type { Alert, ParsedItem, SourceState, Subscriber } from '#shared/domain/types.ts';
+import { type Config, type SourceConfig, SourceSchema } from '#shared/config/schema.ts';
+import type { TopicQuality } from '#shared/domain/feedback.ts';
+import type { Alert, InForce, ParsedItem, SourceState, Subscriber } from '#shared/domain/types.ts';
 import { configFrom } from './service-deps.ts';
 
 /** The instant builders date things at unless told otherwise. */
@@ -53,6 +54,33 @@ export function makeLegislationAlert(overrides: Partial<Alert> & { at?: string }
   });
 }
 
+/**
+ * An alert from a legislation.gov.uk effect on the Localism Act 2011 (`ukpga/2011/20`) made by a
+ * 2023 Act (`ukpga/2023/54`): no topics, found through a factsheet's citation.
+ */
+export function makeEffectAlert(
+  effect: { provisions: string; affecting: string; effect?: string; inForce?: InForce[] },
+  overrides: Partial<Alert> = {},
+): Alert {
+  return makeAlert({
+    topics: [],
+    matched: [],
+    source: { id: 'cited-ukpga-2011-20', title: 'Changes to Localism Act 2011' },
+    url: 'https://www.legislation.gov.uk/ukpga/2011/20',
+    whatChanged: '',
+    changedAt: '2026-09-20T10:00:00.000Z',
+    detectedAt: '2026-10-01T12:00:00.000Z',
+    legislation: {
+      affected: { id: 'ukpga/2011/20', title: 'Localism Act 2011' },
+      affecting: { id: 'ukpga/2023/54', title: effect.affecting },
+      effect: effect.effect ?? 'words substituted',
+      provisions: { affected: effect.provisions, affecting: 'Sch. 11 para. 45' },
+      inForce: effect.inForce ?? [],
+    },
+    ...overrides,
+  });
+}
+
 /** A confirmed daily subscriber, created, confirmed and updated at `createdAt` (default NOW). */
 export function makeSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
   const at = overrides.createdAt ?? NOW;
@@ -66,6 +94,20 @@ export function makeSubscriber(overrides: Partial<Subscriber> = {}): Subscriber 
     version: 1,
     updatedAt: at,
     ...overrides,
+  };
+}
+
+/** A topic's quality figures before anything is judged or reported missed. */
+export function unjudgedQuality(topic: string): TopicQuality {
+  return {
+    topic,
+    judged: 0,
+    relevant: 0,
+    notRelevant: 0,
+    missed: 0,
+    precision: null,
+    recall: null,
+    falseTerms: [],
   };
 }
 
@@ -122,6 +164,22 @@ export function topicEntry(id: string, overrides: { title?: string; query?: stri
 /** A config file `sources[]` entry: legislation.gov.uk's new-legislation feed unless told. */
 export function sourceEntry(overrides: Record<string, unknown> = {}) {
   return { id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed', ...overrides };
+}
+
+/** A config file `sources[]` entry for a page region (`main` of https://example.org/news unless told). */
+export function pageSourceEntry(overrides: Record<string, unknown> = {}) {
+  return sourceEntry({
+    id: 'region',
+    kind: 'page',
+    url: 'https://example.org/news',
+    select: 'main',
+    ...overrides,
+  });
+}
+
+/** A parsed `sources[]` entry (the `leg` feed unless told). */
+export function makeSource(overrides: Record<string, unknown> = {}): SourceConfig {
+  return SourceSchema.parse(sourceEntry(overrides));
 }
 
 /** A config file `factsheets[]` entry: local strategic partnerships, on the Localism Act. */
