@@ -10,9 +10,10 @@ import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { createDocumentClient, createDynamoStore } from '#shared/store/index.ts';
 import { topicPartition } from '#shared/store/keys.ts';
+import { makeConfig, servedFeedEntry, topicEntry } from '../support/builders.ts';
 import type { createTestStore } from '../support/dynalite.ts';
 import { useDynalite, useFixtureServer } from '../support/hooks.ts';
-import { configFrom, serviceDeps } from '../support/service-deps.ts';
+import { serviceDeps } from '../support/service-deps.ts';
 import { type ProxyAction, type StoreProxy, startStoreProxy } from '../support/store-proxy.ts';
 
 const ITEMS = 16;
@@ -40,20 +41,10 @@ afterAll(async () => {
 });
 
 const config = () =>
-  configFrom({
+  makeConfig({
     organisation: { name: 'Test Centre', contact: 'policy@example.org' },
-    sources: ['a', 'b'].map((id) => ({
-      id,
-      kind: 'feed',
-      url: server.url(`/${id}.rss`),
-      allowPrivateNetwork: true,
-      backfill: 'all',
-    })),
-    topics: [
-      { id: 'localism', title: 'Localism', query: 'localism' },
-      { id: 'housing', title: 'Housing', query: 'housing' },
-    ],
-    digests: { from: 'alerts@example.org' },
+    sources: ['a', 'b'].map((id) => servedFeedEntry(id, server.url(`/${id}.rss`))),
+    topics: [topicEntry('localism'), topicEntry('housing', { query: 'housing' })],
   });
 
 /** A store whose requests go through the proxy, retrying as production does but fewer times. */

@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import { makeAlert, makeSourceState } from '../support/builders.ts';
+import { makeAlert, makeFailingSourceState } from '../support/builders.ts';
 import { createTestApp, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
@@ -37,14 +37,11 @@ describe('health and catalogue', () => {
     [3, 'degraded'],
   ])('with %i consecutive failures the status is %s', async (failures, status) => {
     await t.store.sources.put(
-      makeSourceState({
+      makeFailingSourceState({
         sourceId: 'lga-news',
         url: 'https://www.local.gov.uk/news',
         lastPolledAt: '2026-03-10T11:00:00.000Z',
-        lastStatus: 'failed',
-        httpStatus: 503,
         consecutiveFailures: failures,
-        lastError: 'HTTP 503 from https://www.local.gov.uk/news',
       }),
     );
     const { body } = await json('/api/health');

@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import { makeAlert, makeSourceState } from '../support/builders.ts';
+import { makeAlert, makeFailingSourceState } from '../support/builders.ts';
 import { basic, bearer, OTHER_STAFF_KEY, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
@@ -36,12 +36,10 @@ describe('GET /staff', () => {
       }),
     );
     await t.store.sources.put(
-      makeSourceState({
+      makeFailingSourceState({
         sourceId: 'lga-news',
         url: 'https://www.local.gov.uk/news',
         lastPolledAt: '2026-03-10T11:00:00.000Z',
-        lastStatus: 'failed',
-        httpStatus: 503,
         consecutiveFailures: 4,
         lastError: 'selector matched nothing',
       }),

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runPollCycle } from '#shared/services/poll.ts';
-import { makeConfig, pageSourceEntry } from '../support/builders.ts';
+import { makeConfig, pageSourceEntry, topicEntry } from '../support/builders.ts';
 import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { serviceDeps } from '../support/service-deps.ts';
 
@@ -35,7 +35,7 @@ function config() {
       }),
     ],
     topics: [
-      { id: 'pb', title: 'PB', query: '"participatory budgeting"' },
+      topicEntry('pb'),
       { id: 'grants', title: 'Grants', query: 'grants' },
       { id: 'councillors', title: 'Councillors', query: 'title:councillors AND training' },
     ],

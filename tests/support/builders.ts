@@ -127,6 +127,20 @@ export function makeItem(overrides: Partial<ParsedItem> = {}): ParsedItem {
   };
 }
 
+/** A source's poll state after `consecutiveFailures` failed polls (one unless told), the last an HTTP 503. */
+export function makeFailingSourceState(
+  overrides: Partial<SourceState> & Pick<SourceState, 'sourceId' | 'url'>,
+): SourceState {
+  return makeSourceState({
+    lastPolledAt: NOW,
+    lastStatus: 'failed',
+    httpStatus: 503,
+    consecutiveFailures: 1,
+    lastError: `HTTP 503 from ${overrides.url}`,
+    ...overrides,
+  });
+}
+
 /** A source's poll state before its first poll. */
 export function makeSourceState(
   overrides: Partial<SourceState> & Pick<SourceState, 'sourceId'>,
@@ -152,6 +166,8 @@ const KNOWN_TOPICS: Record<string, { title: string; query: string }> = {
   'charity-law': { title: 'Charity law', query: 'charity' },
   charity: { title: 'Charity law', query: 'charity' },
   procurement: { title: 'Procurement', query: 'procurement' },
+  pb: { title: 'PB', query: '"participatory budgeting"' },
+  localism: { title: 'Localism', query: 'localism' },
   housing: { title: 'Housing', query: 'housing OR homelessness' },
   planning: { title: 'Planning', query: 'planning' },
 };
@@ -164,6 +180,11 @@ export function topicEntry(id: string, overrides: { title?: string; query?: stri
 /** A config file `sources[]` entry: legislation.gov.uk's new-legislation feed unless told. */
 export function sourceEntry(overrides: Record<string, unknown> = {}) {
   return { id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed', ...overrides };
+}
+
+/** A config file `sources[]` feed entry served by a local fixture server: private network allowed, backfill all. */
+export function servedFeedEntry(id: string, url: string, overrides: Record<string, unknown> = {}) {
+  return sourceEntry({ id, url, allowPrivateNetwork: true, backfill: 'all', ...overrides });
 }
 
 /** A config file `sources[]` entry for a page region (`main` of https://example.org/news unless told). */

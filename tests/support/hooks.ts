@@ -1,8 +1,8 @@
 /**
- * @module The vitest hooks of the integration tests: one dynalite (and one SES emulator) per test
- * file, started before its tests and stopped after them, and a fresh table per test where a file
- * wants one. Each call registers its hooks where it is called (file or `describe` level) and
- * returns getters that are valid inside tests and later hooks.
+ * @module The vitest hooks of the integration tests: one dynalite, SES emulator or fixture server
+ * per test file (or `describe`), started before its tests and stopped after them, and a fresh
+ * table per test where a file wants one. Each call registers its hooks where it is called and
+ * returns an object that forwards to what was started: valid inside tests and later hooks.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Store } from '#shared/domain/ports.ts';
@@ -10,41 +10,53 @@ import { createTestStore, startDynalite, type TestDynalite, type TestStore } fro
 import { type FixtureServer, type Route, startFixtureServer } from './fixture-server.ts';
 import { startTestSes, type TestSes } from './ses.ts';
 
-function started<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} is not started: use it inside a test or a hook`);
-  return value;
+/**
+ * An object that forwards every property to `get()`'s result, read when used: what a hook
+ * returns before its `beforeAll` has run.
+ */
+export function forwardTo<T extends object>(get: () => T): T {
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(get(), key),
+    has: (_, key) => Reflect.has(get(), key),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(get(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
 }
 
-export interface DynaliteHook {
-  /** The file's dynalite. */
-  readonly dynalite: TestDynalite;
-  readonly endpoint: string;
-  readonly client: TestDynalite['client'];
-  /** A fresh, uniquely named table on it, with a store. */
+/** Starts a resource before the enclosing tests and closes it after them; returns its getter. */
+function useStarted<T extends { close(): Promise<void> }>(start: () => Promise<T>, what: string): () => T {
+  let value: T | undefined;
+  beforeAll(async () => {
+    value = await start();
+  });
+  afterAll(async () => {
+    await value?.close();
+  });
+  return () => {
+    if (value === undefined) throw new Error(`${what} is not started: use it inside a test or a hook`);
+    return value;
+  };
+}
+
+export interface DynaliteHook extends Pick<TestDynalite, 'endpoint' | 'client'> {
+  /** A fresh, uniquely named table on the file's dynalite, with a store. */
   newStore(): Promise<TestStore>;
 }
 
 /** One dynalite for the enclosing file or `describe`; tests take fresh tables with `newStore()`. */
 export function useDynalite(): DynaliteHook {
-  let dynalite: TestDynalite | undefined;
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynalite?.close();
-  });
-  const get = () => started(dynalite, 'dynalite');
+  const dynalite = useStarted(startDynalite, 'dynalite');
   return {
-    get dynalite() {
-      return get();
-    },
     get endpoint() {
-      return get().endpoint;
+      return dynalite().endpoint;
     },
     get client() {
-      return get().client;
+      return dynalite().client;
     },
-    newStore: () => createTestStore(get()),
+    newStore: () => createTestStore(dynalite()),
   };
 }
 
@@ -62,11 +74,11 @@ export function useTestStore(): TestStoreHook {
   beforeEach(async () => {
     table = await db.newStore();
   });
-  const current = () => started(table, 'the test table');
+  const current = () => {
+    if (table === undefined) throw new Error('the test table is made before each test');
+    return table;
+  };
   return {
-    get dynalite() {
-      return db.dynalite;
-    },
     get endpoint() {
       return db.endpoint;
     },
@@ -85,61 +97,26 @@ export function useTestStore(): TestStoreHook {
 
 /** One SES emulator for the enclosing file or `describe`; with `clearEachTest`, an empty inbox per test. */
 export function useTestSes(options: { clearEachTest?: boolean } = {}): TestSes {
-  let ses: TestSes | undefined;
-  beforeAll(async () => {
-    ses = await startTestSes();
-  });
-  afterAll(async () => {
-    await ses?.close();
-  });
-  const get = () => started(ses, 'the SES emulator');
+  const ses = useStarted(startTestSes, 'the SES emulator');
   if (options.clearEachTest) {
     beforeEach(async () => {
-      await get().clear();
+      await ses().clear();
     });
   }
-  return {
-    get endpoint() {
-      return get().endpoint;
-    },
-    get client() {
-      return get().client;
-    },
-    emails: () => get().emails(),
-    emailsTo: (address) => get().emailsTo(address),
-    clear: () => get().clear(),
-    close: () => get().close(),
-  };
+  return forwardTo(ses);
 }
 
 /**
  * A fixture server for the enclosing file or `describe`, serving `routes` (a function when they
- * are defined further down the file); the returned object forwards to it once started.
+ * are costly or defined further down the file).
  */
 export function useFixtureServer(
   routes: Record<string, Route> | (() => Record<string, Route>) = {},
 ): FixtureServer {
-  let server: FixtureServer | undefined;
-  beforeAll(async () => {
-    server = await startFixtureServer(typeof routes === 'function' ? routes() : routes);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-  const get = () => started(server, 'the fixture server');
-  return {
-    get origin() {
-      return get().origin;
-    },
-    get port() {
-      return get().port;
-    },
-    url: (routePath) => get().url(routePath),
-    set: (routePath, route) => get().set(routePath, route),
-    remove: (routePath) => get().remove(routePath),
-    hits: (routePath) => get().hits(routePath),
-    requests: (routePath) => get().requests(routePath),
-    peakInFlight: () => get().peakInFlight(),
-    close: () => get().close(),
-  };
+  return forwardTo(
+    useStarted(
+      () => startFixtureServer(typeof routes === 'function' ? routes() : routes),
+      'the fixture server',
+    ),
+  );
 }

@@ -11,7 +11,7 @@ import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
 import { factsheetEntry, NOW } from './builders.ts';
 import { createTestStore, type DynaliteEndpoint, type TestStore } from './dynalite.ts';
-import { useDynalite } from './hooks.ts';
+import { forwardTo, useDynalite } from './hooks.ts';
 import { configFrom } from './service-deps.ts';
 
 export const STAFF_KEY = 'staff-key-0123456789abcdef';
@@ -194,31 +194,10 @@ export function useSharedTestApp(options: () => TestAppOptions = () => ({})): Te
   beforeAll(async () => {
     t = await createTestApp({ ...options(), dynalite: db });
   });
-  const get = (): TestApp => {
+  return forwardTo(() => {
     if (!t) throw new Error('the test app is not made yet: use it inside a test or a hook');
     return t;
-  };
-  return {
-    get app() {
-      return get().app;
-    },
-    get deps() {
-      return get().deps;
-    },
-    get store() {
-      return get().store;
-    },
-    get mailer() {
-      return get().mailer;
-    },
-    get clock() {
-      return get().clock;
-    },
-    get logs() {
-      return get().logs;
-    },
-    close: () => get().close(),
-  };
+  });
 }
 
 export function bearer(key = STAFF_KEY): Record<string, string> {

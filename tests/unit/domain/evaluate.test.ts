@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExamples, type LabelledExample } from '#shared/domain/evaluate.ts';
-import { makeConfig, pageSourceEntry, sourceEntry } from '../../support/builders.ts';
+import { makeConfig, pageSourceEntry, sourceEntry, topicEntry } from '../../support/builders.ts';
 
 const config = makeConfig({
   organisation: { name: 'Test', contact: 'policy@example.org' },
@@ -15,7 +15,7 @@ const config = makeConfig({
     }),
   ],
   topics: [
-    { id: 'pb', title: 'PB', query: '"participatory budgeting"' },
+    topicEntry('pb'),
     { id: 'cllr', title: 'Councillors', query: 'councillors OR source:feed' },
     { id: 'act', title: 'Act', query: 'legislation:ukpga/2011/20' },
   ],
