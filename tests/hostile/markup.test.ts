@@ -11,6 +11,7 @@ import { createApp } from '#shared/http/app.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { makeSubscriber } from '../support/builders.ts';
 import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { decodeMime } from '../support/http-app.ts';
 import { item, rssOf } from '../support/rss.ts';
@@ -78,16 +79,9 @@ beforeAll(async () => {
   ({ deps } = serviceDeps({ config, store, now: NOW, mailer }));
   const report = await runPollCycle(deps);
   expect(report.sources[0]).toMatchObject({ status: 'changed', alerts: 4 });
-  await store.subscribers.put({
-    email: 'ann@example.org',
-    topics: ['housing'],
-    frequency: 'immediate',
-    status: 'confirmed',
-    createdAt: '2026-09-01T00:00:00.000Z',
-    confirmedAt: '2026-09-01T00:00:00.000Z',
-    version: 1,
-    updatedAt: '2026-09-01T00:00:00.000Z',
-  });
+  await store.subscribers.put(
+    makeSubscriber({ topics: ['housing'], frequency: 'immediate', createdAt: '2026-09-01T00:00:00.000Z' }),
+  );
 });
 
 describe('markup from feeds stays text', () => {

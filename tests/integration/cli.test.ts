@@ -4,7 +4,7 @@
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,16 +81,12 @@ describe('policy-watch check', () => {
   });
 
   it('prints every error with its JSON path and exits 1', async () => {
-    const broken = join(dir, 'broken.json');
-    await writeFile(
-      broken,
-      JSON.stringify({
-        organisation: { name: 'x', contact: 'not-an-email' },
-        sources: [{ id: 'a', kind: 'feed', url: 'ftp://example.org' }],
-        topics: [{ id: 't', title: 'T', query: 'councillor AND (' }],
-        digests: { from: 'alerts@example.org', timezone: 'Mars/Olympus' },
-      }),
-    );
+    const broken = writeConfigFile(join(dir, 'broken.json'), {
+      organisation: { name: 'x', contact: 'not-an-email' },
+      sources: [{ id: 'a', kind: 'feed', url: 'ftp://example.org' }],
+      topics: [{ id: 't', title: 'T', query: 'councillor AND (' }],
+      digests: { from: 'alerts@example.org', timezone: 'Mars/Olympus' },
+    });
     const run = await cli(['check', '--config', broken]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/organisation\.contact/);

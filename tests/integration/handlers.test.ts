@@ -14,7 +14,7 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeSubscriber } from '../support/builders.ts';
 import type { TestStore } from '../support/dynalite.ts';
-import { recordedFeeds } from '../support/fixture-server.ts';
+import { recordedFeedSources, recordedFeeds } from '../support/fixture-server.ts';
 import { useDynalite, useFixtureServer, useTestSes } from '../support/hooks.ts';
 
 const EVENTS = resolve(import.meta.dirname, '../fixtures/events');
@@ -74,15 +74,11 @@ beforeAll(async () => {
   [db, sqs] = await Promise.all([dynalite.newStore(), startFakeSqs()]);
   dir = mkdtempSync(join(tmpdir(), 'pw-handlers-'));
   const configPath = join(dir, 'watch.json');
-  const common = { backfill: 'all', maxPages: 1, allowPrivateNetwork: true };
   writeFileSync(
     configPath,
     JSON.stringify({
       organisation: { name: 'Test org', contact: 'policy@example.org' },
-      sources: [
-        { id: 'bills', kind: 'feed', url: fixtures.url('/bills.rss'), ...common },
-        { id: 'changes', kind: 'feed', url: fixtures.url('/changes.feed'), ...common },
-      ],
+      sources: recordedFeedSources(fixtures),
       topics: [{ id: 'data', title: 'Data protection', query: '"data protection" OR meters' }],
       digests: { from: 'alerts@example.org' },
       // One source at a time inline: two due sources make the poll function fan out.

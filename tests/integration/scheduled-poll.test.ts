@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PollQueue } from '#shared/domain/ports.ts';
 import { runScheduledPoll } from '#shared/services/scheduled-poll.ts';
-import { recordedFeeds } from '../support/fixture-server.ts';
+import { recordedFeedSources, recordedFeeds } from '../support/fixture-server.ts';
 import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
@@ -27,13 +27,9 @@ const server = useFixtureServer(recordedFeeds);
 
 async function setup(concurrency: number) {
   const { store } = await db.newStore();
-  const common = { backfill: 'all', maxPages: 1, allowPrivateNetwork: true };
   const config = configFrom({
     organisation: { name: 'Test org', contact: 'policy@example.org' },
-    sources: [
-      { id: 'bills', kind: 'feed', url: server.url('/bills.rss'), ...common },
-      { id: 'changes', kind: 'feed', url: server.url('/changes.feed'), ...common },
-    ],
+    sources: recordedFeedSources(server),
     topics: [{ id: 'data', title: 'Data protection', query: '"data protection" OR meters' }],
     digests: { from: 'alerts@example.org' },
     polling: { concurrency },

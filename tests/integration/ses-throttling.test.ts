@@ -13,6 +13,7 @@ import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { drainMailQueue, enqueueMail, mailRetryDelayMs } from '#shared/services/mail-queue.ts';
 import { fixedClock } from '#shared/system/clock.ts';
+import { makeSubscriber } from '../support/builders.ts';
 import { useDynalite, useTestSes } from '../support/hooks.ts';
 import { mailDeps } from '../support/mail-harness.ts';
 
@@ -76,16 +77,8 @@ async function setup() {
   return { deps: mailDeps({ store, mailer, clock }), clock };
 }
 
-const reader = (email: string): Subscriber => ({
-  email,
-  topics: ['localism-act'],
-  frequency: 'immediate',
-  status: 'confirmed',
-  createdAt: '2026-11-26T07:00:00.000Z',
-  confirmedAt: '2026-11-26T07:00:00.000Z',
-  version: 1,
-  updatedAt: '2026-11-26T07:00:00.000Z',
-});
+const reader = (email: string): Subscriber =>
+  makeSubscriber({ email, frequency: 'immediate', createdAt: '2026-11-26T07:00:00.000Z' });
 
 describe('SES throttling some sends', () => {
   it('digests: the throttled recipient is retried next run, the others are not resent', async () => {

@@ -79,6 +79,15 @@ export function recordedFeeds(): Record<string, Route> {
   };
 }
 
+/** Config `sources[]` entries `bills` and `changes` for `recordedFeeds` on `server`: all backfilled, one page. */
+export function recordedFeedSources(server: Pick<FixtureServer, 'url'>) {
+  const common = { kind: 'feed', backfill: 'all', maxPages: 1, allowPrivateNetwork: true };
+  return [
+    { id: 'bills', url: server.url('/bills.rss'), ...common },
+    { id: 'changes', url: server.url('/changes.feed'), ...common },
+  ];
+}
+
 export async function startFixtureServer(routes: Record<string, Route> = {}): Promise<FixtureServer> {
   const table = new Map(Object.entries(routes));
   const counts = new Map<string, number>();

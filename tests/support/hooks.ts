@@ -4,7 +4,10 @@
  * table per test where a file wants one. Each call registers its hooks where it is called and
  * returns an object that forwards to what was started: valid inside tests and later hooks.
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Store } from '#shared/domain/ports.ts';
 import { createTestStore, startDynalite, type TestDynalite, type TestStore } from './dynalite.ts';
 import { type FixtureServer, type Route, startFixtureServer } from './fixture-server.ts';
@@ -119,4 +122,33 @@ export function useFixtureServer(
       'the fixture server',
     ),
   );
+}
+
+export interface TempDirHook {
+  /** This test's empty directory. */
+  readonly path: string;
+  /** Runs `step` after this test, before the directory goes (last added, first run). */
+  cleanup(step: () => Promise<void>): void;
+}
+
+/** A fresh temporary directory per test, removed after it once the test's clean-up steps ran. */
+export function useTempDirEach(prefix: string): TempDirHook {
+  let path: string | undefined;
+  const steps: (() => Promise<void>)[] = [];
+  beforeEach(async () => {
+    path = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    for (const step of steps.splice(0).reverse()) await step();
+    if (path) await rm(path, { recursive: true, force: true });
+  });
+  return {
+    get path() {
+      if (path === undefined) throw new Error('the temporary directory is made before each test');
+      return path;
+    },
+    cleanup: (step) => {
+      steps.push(step);
+    },
+  };
 }
