@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { listFactsheets, reviewFactsheet } from '#shared/services/factsheets.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixture } from '../support/fixture-server.ts';
 import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
@@ -83,6 +84,9 @@ function config() {
   });
 }
 
+const sheetsById = async (deps: ServiceDeps) =>
+  Object.fromEntries((await listFactsheets(deps)).map((sheet) => [sheet.id, sheet]));
+
 const topicsOf = (alerts: Alert[]) =>
   Object.fromEntries(alerts.map((alert) => [alert.title, alert.topics])) as Record<string, string[]>;
 
@@ -113,7 +117,7 @@ describe('alerts and stale factsheets', () => {
     const effect = alerts.find((alert) => alert.legislation);
     expect(effect?.matched).toEqual([{ topic: 'data-protection', terms: ['legislation:ukpga/2018/12'] }]);
 
-    const sheets = Object.fromEntries((await listFactsheets(deps)).map((sheet) => [sheet.id, sheet]));
+    const sheets = await sheetsById(deps);
     expect(sheets['dp-sheet']).toMatchObject({
       stale: true,
       evidenceCount: 3,
@@ -148,7 +152,7 @@ describe('alerts and stale factsheets', () => {
     try {
       const third = await runPollCycle(deps);
       expect(third.alerts).toHaveLength(2);
-      const after = Object.fromEntries((await listFactsheets(deps)).map((sheet) => [sheet.id, sheet]));
+      const after = await sheetsById(deps);
       expect(after['dp-sheet']).toMatchObject({
         stale: true,
         evidenceCount: 1,
