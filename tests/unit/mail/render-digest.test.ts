@@ -253,18 +253,21 @@ describe('MIME', () => {
 
 describe('confirmation and staff notice', () => {
   const organisation = { name: 'Org', contact: 'policy@example.org' };
-
-  it('confirmation carries the link, expiry and what it confirms', () => {
-    const email = renderConfirmation({
+  const confirmation = (overrides: Partial<Parameters<typeof renderConfirmation>[0]>) =>
+    renderConfirmation({
       organisation,
       timezone: 'Europe/London',
       email: 'ann@example.org',
-      topicTitles: ['Localism Act 2011'],
-      frequency: 'weekly',
+      topicTitles: [],
+      frequency: 'daily',
       confirmUrl: 'http://localhost:3000/subscriptions/confirm?token=T.S',
       expiresAt: new Date('2026-12-03T07:00:00.000Z'),
       replacesExisting: false,
+      ...overrides,
     });
+
+  it('confirmation carries the link, expiry and what it confirms', () => {
+    const email = confirmation({ topicTitles: ['Localism Act 2011'], frequency: 'weekly' });
     expect(email.subject).toBe('[Org] Confirm your subscription to policy alerts');
     expect(email.text).toContain('http://localhost:3000/subscriptions/confirm?token=T.S');
     expect(email.text).toContain('Localism Act 2011 (weekly digest)');
@@ -273,14 +276,9 @@ describe('confirmation and staff notice', () => {
   });
 
   it('a change for a confirmed address says it replaces the current choice', () => {
-    const email = renderConfirmation({
-      organisation,
-      timezone: 'Europe/London',
-      email: 'ann@example.org',
+    const email = confirmation({
       topicTitles: ['Charity law'],
       frequency: 'immediate',
-      confirmUrl: 'http://localhost:3000/subscriptions/confirm?token=T.S',
-      expiresAt: new Date('2026-12-03T07:00:00.000Z'),
       replacesExisting: true,
     });
     expect(email.subject).toBe('[Org] Confirm the change to your policy alerts');
