@@ -3,6 +3,7 @@
  * (subscribe, confirm from the emailed link, manage, unsubscribe). Screenshots go to
  * tests/browser/artifacts/ (gitignored).
  */
+
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,8 @@ import { type ServerType, serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberLinks } from '#shared/services/subscriptions.ts';
-import { createTestApp, makeAlert, STAFF_KEY, type TestApp } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
+import { createTestApp, STAFF_KEY, type TestApp } from '../support/http-app.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));

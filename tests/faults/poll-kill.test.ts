@@ -5,8 +5,9 @@
  * topic, per source, several topics), the digest and factsheet reads, and the raw topic copies
  * (a restart used to add a second copy of every alert already written: 50,000 → 65,758).
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,7 +18,8 @@ import { queryAll } from '#shared/store/batch.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { topicPartition } from '#shared/store/keys.ts';
 import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { writeConfigFile } from '../support/cli.ts';
+import { useFixtureServer } from '../support/hooks.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/policy-watch.js', import.meta.url));
 const ITEMS = 300;
@@ -25,7 +27,6 @@ const KILLS = Number(process.env.KILL_COUNT ?? 5);
 const HOUSING = Array.from({ length: ITEMS }, (_, i) => i).filter((i) => i % 3 === 0).length;
 
 let dir: string;
-let server: FixtureServer;
 let configPath: string;
 
 function feed(): string {
@@ -37,30 +38,24 @@ function feed(): string {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title><link>https://example.org/</link><description>d</description>${items.join('')}</channel></rss>`;
 }
 
+const server = useFixtureServer({
+  '/big.rss': { body: feed(), contentType: 'application/rss+xml', etag: null, lastModified: null },
+});
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'policy-watch-kill-'));
-  server = await startFixtureServer({
-    '/big.rss': { body: feed(), contentType: 'application/rss+xml', etag: null, lastModified: null },
+  configPath = writeConfigFile(join(dir, 'watch.json'), {
+    organisation: { name: 'Kill Test', contact: 'policy@example.org' },
+    sources: [
+      { id: 'big', kind: 'feed', url: server.url('/big.rss'), allowPrivateNetwork: true, backfill: 'all' },
+    ],
+    topics: [
+      { id: 'localism', title: 'Localism', query: 'localism' },
+      { id: 'housing', title: 'Housing', query: 'housing' },
+    ],
   });
-  configPath = join(dir, 'watch.json');
-  await writeFile(
-    configPath,
-    JSON.stringify({
-      organisation: { name: 'Kill Test', contact: 'policy@example.org' },
-      sources: [
-        { id: 'big', kind: 'feed', url: server.url('/big.rss'), allowPrivateNetwork: true, backfill: 'all' },
-      ],
-      topics: [
-        { id: 'localism', title: 'Localism', query: 'localism' },
-        { id: 'housing', title: 'Housing', query: 'housing' },
-      ],
-      digests: { from: 'alerts@example.org' },
-    }),
-  );
 });
 
 afterAll(async () => {
-  await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

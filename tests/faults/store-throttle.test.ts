@@ -3,21 +3,21 @@
  * retries (with backoff); an outage that outlasts them fails the affected sources with the
  * store's reason, and the next cycle completes them: every alert exactly once, nothing lost.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '#shared/domain/ports.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { createDocumentClient, createDynamoStore } from '#shared/store/index.ts';
 import { topicPartition } from '#shared/store/keys.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
-import { configFrom, serviceDeps } from '../support/service-deps.ts';
+import { makeConfig, servedFeedEntry, topicEntry } from '../support/builders.ts';
+import type { createTestStore } from '../support/dynalite.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
+import { serviceDeps } from '../support/service-deps.ts';
 import { type ProxyAction, type StoreProxy, startStoreProxy } from '../support/store-proxy.ts';
 
 const ITEMS = 16;
-let db: TestDynalite;
 let proxy: StoreProxy;
-let server: FixtureServer;
 
 const feed = (name: string) =>
   `<?xml version="1.0"?><rss version="2.0"><channel><title>${name}</title>${Array.from(
@@ -27,36 +27,24 @@ const feed = (name: string) =>
       `<link>https://example.org/${name}/${i}</link><pubDate>Thu, 01 Oct 2026 0${i % 10}:00:00 GMT</pubDate></item>`,
   ).join('')}</channel></rss>`;
 
+const db = useDynalite();
+const server = useFixtureServer({
+  '/a.rss': { body: feed('a'), contentType: 'application/rss+xml' },
+  '/b.rss': { body: feed('b'), contentType: 'application/rss+xml' },
+});
 beforeAll(async () => {
-  db = await startDynalite();
   proxy = await startStoreProxy(db.endpoint);
-  server = await startFixtureServer({
-    '/a.rss': { body: feed('a'), contentType: 'application/rss+xml' },
-    '/b.rss': { body: feed('b'), contentType: 'application/rss+xml' },
-  });
 });
 
 afterAll(async () => {
-  await server?.close();
   await proxy?.close();
-  await db?.close();
 });
 
 const config = () =>
-  configFrom({
+  makeConfig({
     organisation: { name: 'Test Centre', contact: 'policy@example.org' },
-    sources: ['a', 'b'].map((id) => ({
-      id,
-      kind: 'feed',
-      url: server.url(`/${id}.rss`),
-      allowPrivateNetwork: true,
-      backfill: 'all',
-    })),
-    topics: [
-      { id: 'localism', title: 'Localism', query: 'localism' },
-      { id: 'housing', title: 'Housing', query: 'housing' },
-    ],
-    digests: { from: 'alerts@example.org' },
+    sources: ['a', 'b'].map((id) => servedFeedEntry(id, server.url(`/${id}.rss`))),
+    topics: [topicEntry('localism'), topicEntry('housing', { query: 'housing' })],
   });
 
 /** A store whose requests go through the proxy, retrying as production does but fewer times. */
@@ -64,7 +52,7 @@ async function throughProxy(): Promise<{
   store: Store;
   direct: Awaited<ReturnType<typeof createTestStore>>;
 }> {
-  const direct = await createTestStore(db);
+  const direct = await db.newStore();
   const client = createDocumentClient({ endpoint: proxy.endpoint, region: 'eu-west-2', maxAttempts: 4 });
   return { store: createDynamoStore({ client, tableName: direct.tableName }), direct };
 }

@@ -4,19 +4,12 @@
  * forged/replayed/expired tokens, huge Authorization headers, and path and method variants of
  * the staff routes. Each asserts the precise error a caller sees and that nothing was stored.
  */
+
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config/schema.ts';
 import { signToken } from '#shared/mail/tokens.ts';
-import {
-  bearer,
-  makeAlert,
-  NOW,
-  postJson,
-  STAFF_KEY,
-  TEST_CONFIG,
-  type TestApp,
-  useTestApp,
-} from '../support/http-app.ts';
+import { makeAlert, NOW } from '../support/builders.ts';
+import { bearer, postJson, STAFF_KEY, TEST_CONFIG, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {

@@ -5,14 +5,15 @@
  * `/api/sources` and the dashboard show), that the healthy source is untouched, and, where a
  * good version was stored first, that the stored alerts did not change.
  */
+
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { parseSourceBody } from '#shared/sources/parse/source-body.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, type Route, startFixtureServer } from '../support/fixture-server.ts';
+import { fixture, type Route } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { item, rssOf } from '../support/rss.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
@@ -21,17 +22,8 @@ const HOUR = 3_600_000;
 
 const GOOD = rssOf([item('g1', 'Housing benefit changes')]);
 
-let db: TestDynalite;
-let server: FixtureServer;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({ '/good.rss': { body: GOOD, contentType: 'application/rss+xml' } });
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
-});
+const db = useDynalite();
+const server = useFixtureServer({ '/good.rss': { body: GOOD, contentType: 'application/rss+xml' } });
 
 let counter = 0;
 type Kind = 'feed' | 'page' | 'govuk-search';
@@ -48,7 +40,7 @@ async function setUp(route: Route, kind: Kind = 'feed', extra: Record<string, un
   counter += 1;
   const path = `/target-${counter}`;
   server.set(path, route);
-  const { store } = await createTestStore(db);
+  const { store } = await db.newStore();
   const target = {
     id: 'target',
     kind,

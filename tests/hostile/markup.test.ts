@@ -4,14 +4,15 @@
  * feed, the staff dashboard, the API docs and the digest email. It must arrive as text, and
  * links must be http(s).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { createApp } from '#shared/http/app.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { makeSubscriber } from '../support/builders.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { decodeMime } from '../support/http-app.ts';
 import { item, rssOf } from '../support/rss.ts';
 import { configFrom, MemoryMailer, serviceDeps } from '../support/service-deps.ts';
@@ -50,17 +51,15 @@ function expectInert(html: string): void {
   expect(html).not.toMatch(/(href|src)=["']?\s*(javascript|vbscript|data:(?!,"))/i);
 }
 
-let db: TestDynalite;
-let server: FixtureServer;
 let deps: ServiceDeps;
 let mailer: MemoryMailer;
 
+const db = useDynalite();
+const server = useFixtureServer({
+  '/hostile.rss': { body: rssOf(HOSTILE), contentType: 'application/rss+xml' },
+});
 beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({
-    '/hostile.rss': { body: rssOf(HOSTILE), contentType: 'application/rss+xml' },
-  });
-  const { store } = await createTestStore(db);
+  const { store } = await db.newStore();
   mailer = new MemoryMailer();
   const config = configFrom({
     organisation: { name: 'Test <b>Centre</b>', contact: 'policy@example.org' },
@@ -80,20 +79,9 @@ beforeAll(async () => {
   ({ deps } = serviceDeps({ config, store, now: NOW, mailer }));
   const report = await runPollCycle(deps);
   expect(report.sources[0]).toMatchObject({ status: 'changed', alerts: 4 });
-  await store.subscribers.put({
-    email: 'ann@example.org',
-    topics: ['housing'],
-    frequency: 'immediate',
-    status: 'confirmed',
-    createdAt: '2026-09-01T00:00:00.000Z',
-    confirmedAt: '2026-09-01T00:00:00.000Z',
-    version: 1,
-    updatedAt: '2026-09-01T00:00:00.000Z',
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
+  await store.subscribers.put(
+    makeSubscriber({ topics: ['housing'], frequency: 'immediate', createdAt: '2026-09-01T00:00:00.000Z' }),
+  );
 });
 
 describe('markup from feeds stays text', () => {

@@ -4,7 +4,8 @@
  * goes through `check` (config validation), a real fetch (User-Agent), the email bytes (From,
  * Subject, List-Unsubscribe), the Atom feed and the pages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config/schema.ts';
 import { toReadableAscii } from '#shared/domain/ascii.ts';
 import { parseMailbox } from '#shared/domain/mailbox.ts';
@@ -12,8 +13,9 @@ import { buildMime, headerLineLengths } from '#shared/mail/mime.ts';
 import { envelopeTo } from '#shared/mail/notices.ts';
 import { createHttpFetcher, userAgent } from '#shared/sources/fetch/fetcher.ts';
 import { loadEnv } from '../../functions/env.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
-import { createTestApp, makeAlert, postJson, TEST_CONFIG, type TestApp } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
+import { useFixtureServer } from '../support/hooks.ts';
+import { postJson, TEST_CONFIG, useSharedTestApp } from '../support/http-app.ts';
 import { configFrom } from '../support/service-deps.ts';
 
 const LONG = `Women’s ${'Resource Centre '.repeat(1250)}`.trim();
@@ -81,13 +83,9 @@ describe('readable ASCII for headers', () => {
 });
 
 describe('a real fetch with each organisation name', () => {
-  let server: FixtureServer;
-  beforeAll(async () => {
-    server = await startFixtureServer({
-      '/feed': { body: '<rss version="2.0"><channel></channel></rss>', contentType: 'application/rss+xml' },
-    });
+  const server = useFixtureServer({
+    '/feed': { body: '<rss version="2.0"><channel></channel></rss>', contentType: 'application/rss+xml' },
   });
-  afterAll(() => server.close());
 
   it.each([...NAMES, ['20,000 characters', LONG, '']])('%s never fails the request', async (_, name) => {
     const fetcher = createHttpFetcher({
@@ -214,17 +212,16 @@ describe('mail headers carry any Unicode', () => {
 });
 
 describe('Atom, pages and the API show Unicode titles as written', () => {
-  let t: TestApp;
   const title = 'Tai – “Housing” 🏠 الإسكان ŵ';
+  const t = useSharedTestApp(() => ({
+    config: configFrom({
+      ...TEST_CONFIG,
+      organisation: { name: 'Women’s Resource Centre', contact: 'policy@example.org' },
+      topics: [{ id: 'housing', title, query: 'housing' }],
+      factsheets: [],
+    }),
+  }));
   beforeAll(async () => {
-    t = await createTestApp({
-      config: configFrom({
-        ...TEST_CONFIG,
-        organisation: { name: 'Women’s Resource Centre', contact: 'policy@example.org' },
-        topics: [{ id: 'housing', title, query: 'housing' }],
-        factsheets: [],
-      }),
-    });
     await t.store.alerts.create(
       makeAlert({
         topics: ['housing'],
@@ -233,7 +230,6 @@ describe('Atom, pages and the API show Unicode titles as written', () => {
       }),
     );
   });
-  afterAll(() => t.close());
 
   it('Atom', async () => {
     const response = await t.app.request('/api/topics/housing/alerts.atom');

@@ -2,12 +2,14 @@
  * docs/contract.md §6 contract details found in the pre-release audit: exact Alert documents, 404 for ids that
  * cannot exist, an empty JSON review body, unencoded `+` offsets, cross-site staff writes.
  */
+
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { isCrossSiteWrite } from '#shared/http/auth.ts';
 import { restorePlus } from '#shared/http/routes/public-api.ts';
-import { basic, bearer, makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
+import { basic, bearer, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {

@@ -2,10 +2,11 @@
  * RFC 4287 §4.1.1: an Atom entry without content must have an alternate link. Alerts whose URL is
  * not http(s) (a hostile or broken feed) still get one: their own API document.
  */
+
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '#shared/http/atom.ts';
-import { makeAlert } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
 
 function linksOf(url: string) {
   const xml = renderAtom({

@@ -3,15 +3,16 @@
  * address reaches the app, so the per-client subscription limit counts each caller, not
  * everyone as one "unknown".
  */
+
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hourWindow } from '#shared/domain/subscription-rules.ts';
 import { createClientAddress } from '#shared/http/client-address.ts';
 import { listen } from '../../functions/local/start.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { createTestApp, NOW, type TestApp } from '../support/http-app.ts';
+import { NOW } from '../support/builders.ts';
+import { useSharedTestApp } from '../support/http-app.ts';
 
 function close(server: Server): Promise<void> {
   return new Promise((resolve) => {
@@ -26,16 +27,7 @@ async function served(app: { fetch(request: Request, env?: unknown): Response | 
 }
 
 describe('client address through @hono/node-server', () => {
-  let dynalite: TestDynalite;
-  let t: TestApp;
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    t = await createTestApp({ dynalite });
-  });
-  afterAll(async () => {
-    await t.close();
-    await dynalite.close();
-  });
+  const t = useSharedTestApp();
 
   it('is the socket address, not "unknown"', async () => {
     const app = new Hono();

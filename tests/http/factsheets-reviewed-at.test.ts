@@ -2,19 +2,13 @@
  * `reviewedAt` in `GET /api/factsheets` (docs/contract.md §6): a config date stays a date; an instant, from the
  * config or a review, is output in UTC with milliseconds like every instant.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { reviewedAtOutput } from '#shared/services/factsheets.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { useDynalite } from '../support/hooks.ts';
 import { bearer, createTestApp, TEST_CONFIG, testConfig } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
+const dynalite = useDynalite();
 
 // Europe/London: GMT in January, BST (+01:00) in July.
 const CASES: [string, string][] = [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, makeAlert, postJson, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert, unjudgedQuality } from '../support/builders.ts';
+import { bearer, postJson, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {
@@ -181,16 +182,7 @@ describe('GET /api/feedback and /api/topics/{id}/quality', () => {
   it('quality: figures for a known topic, 404 for an unknown one, 401 without a key', async () => {
     const res = await t.app.request('/api/topics/housing/quality', { headers: bearer() });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      topic: 'housing',
-      judged: 0,
-      relevant: 0,
-      notRelevant: 0,
-      missed: 0,
-      precision: null,
-      recall: null,
-      falseTerms: [],
-    });
+    expect(await res.json()).toEqual(unjudgedQuality('housing'));
     expect(res.headers.get('cache-control')).toBe('no-store');
     await expectError(
       await t.app.request('/api/topics/nope/quality', { headers: bearer() }),

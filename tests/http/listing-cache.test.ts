@@ -4,7 +4,8 @@ import type { AlertQuery } from '#shared/domain/ports.ts';
 import { createApp } from '#shared/http/app.ts';
 import type { ListingCacheOptions } from '#shared/http/listing-cache.ts';
 import { createDynamoStore } from '#shared/store/index.ts';
-import { bearer, makeAlert, NOW, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert, NOW } from '../support/builders.ts';
+import { bearer, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {

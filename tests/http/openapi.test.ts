@@ -1,16 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import * as cheerio from 'cheerio';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/http-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useSharedTestApp } from '../support/http-app.ts';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useSharedTestApp();
 
 type Doc = {
   openapi: string;

@@ -1,7 +1,8 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
-import { createTestApp, makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert, makeFailingSourceState } from '../support/builders.ts';
+import { createTestApp, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {
@@ -35,19 +36,14 @@ describe('health and catalogue', () => {
     [2, 'ok'],
     [3, 'degraded'],
   ])('with %i consecutive failures the status is %s', async (failures, status) => {
-    await t.store.sources.put({
-      sourceId: 'lga-news',
-      url: 'https://www.local.gov.uk/news',
-      lastPolledAt: '2026-03-10T11:00:00.000Z',
-      lastStatus: 'failed',
-      httpStatus: 503,
-      consecutiveFailures: failures,
-      lastError: 'HTTP 503 from https://www.local.gov.uk/news',
-      etag: null,
-      lastModified: null,
-      bodyHash: null,
-      firstPolledAt: null,
-    });
+    await t.store.sources.put(
+      makeFailingSourceState({
+        sourceId: 'lga-news',
+        url: 'https://www.local.gov.uk/news',
+        lastPolledAt: '2026-03-10T11:00:00.000Z',
+        consecutiveFailures: failures,
+      }),
+    );
     const { body } = await json('/api/health');
     expect(body.status).toBe(status);
     const sources = await json('/api/sources');

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { handle } from 'hono/aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClientAddress } from '#shared/http/client-address.ts';
-import { createTestApp, type TestApp } from '../support/http-app.ts';
+import { useSharedTestApp } from '../support/http-app.ts';
 
 function fakeContext(env: unknown, headers: Record<string, string> = {}): Context {
   return { env, req: { header: (name: string) => headers[name.toLowerCase()] } } as unknown as Context;
@@ -26,13 +26,7 @@ describe('createClientAddress', () => {
 });
 
 describe('under hono/aws-lambda', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useSharedTestApp();
 
   function event(method: string, path: string, sourceIp: string, body?: unknown) {
     return {

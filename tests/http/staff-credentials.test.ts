@@ -6,28 +6,20 @@
 import type { Server } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#shared/http/app.ts';
 import { isAmbientCredentialWrite, presentedKey } from '#shared/http/auth.ts';
 import { listen } from '../../functions/local/start.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { basic, createTestApp, type TestApp } from '../support/http-app.ts';
+import { basic, useSharedTestApp } from '../support/http-app.ts';
 
 const KEYS = ['clé-secrète-ŵ-🔑-0123456789', 'مفتاح-سري-0123456789', 'café-latin1-only-key'];
 /** What Node's HTTP parser hands over for UTF-8 header bytes: one character per byte. */
 const onTheWire = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 
-let dynalite: TestDynalite;
-let t: TestApp;
+const t = useSharedTestApp();
 let app: ReturnType<typeof createApp>;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  t = await createTestApp({ dynalite });
+beforeAll(() => {
   app = createApp({ ...t.deps, staffKeys: KEYS });
-});
-afterAll(async () => {
-  await t.close();
-  await dynalite.close();
 });
 
 describe('non-ASCII staff keys', () => {

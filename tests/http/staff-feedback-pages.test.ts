@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import { basic, makeAlert, OTHER_STAFF_KEY, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert } from '../support/builders.ts';
+import { basic, OTHER_STAFF_KEY, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {

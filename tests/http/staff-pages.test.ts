@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import { basic, bearer, makeAlert, OTHER_STAFF_KEY, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert, makeFailingSourceState } from '../support/builders.ts';
+import { basic, bearer, OTHER_STAFF_KEY, type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {
@@ -34,19 +35,15 @@ describe('GET /staff', () => {
         source: { id: 'govuk-housing', title: 'GOV.UK housing' },
       }),
     );
-    await t.store.sources.put({
-      sourceId: 'lga-news',
-      url: 'https://www.local.gov.uk/news',
-      lastPolledAt: '2026-03-10T11:00:00.000Z',
-      lastStatus: 'failed',
-      httpStatus: 503,
-      consecutiveFailures: 4,
-      lastError: 'selector matched nothing',
-      etag: null,
-      lastModified: null,
-      bodyHash: null,
-      firstPolledAt: null,
-    });
+    await t.store.sources.put(
+      makeFailingSourceState({
+        sourceId: 'lga-news',
+        url: 'https://www.local.gov.uk/news',
+        lastPolledAt: '2026-03-10T11:00:00.000Z',
+        consecutiveFailures: 4,
+        lastError: 'selector matched nothing',
+      }),
+    );
     const res = await t.app.request('/staff', { headers: basic() });
     const html = await res.text();
     expect(html).not.toContain('<img src=x');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
+import { makeAlert } from '../support/builders.ts';
 import {
   basic,
   bearer,
-  makeAlert,
   OTHER_STAFF_KEY,
   postJson,
   STAFF_KEY,

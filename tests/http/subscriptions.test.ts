@@ -1,18 +1,12 @@
 import * as cheerio from 'cheerio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { subscriberLinks } from '#shared/services/subscriptions.ts';
-import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { useDynalite } from '../support/hooks.ts';
 import { createTestApp, postJson, type TestApp } from '../support/http-app.ts';
 
-let dynalite: TestDynalite;
 let t: TestApp;
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-});
+const dynalite = useDynalite();
 beforeEach(async () => {
   t = await createTestApp({ dynalite, clientAddress: '192.0.2.10' });
 });

@@ -2,12 +2,13 @@
  * The SST deployment, checked without AWS or the SST CLI: SST's globals are stubbed with
  * constructors that record their arguments, then `sst.config.ts` runs as `sst deploy` would.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_DEFINITION } from '#shared/store/keys.ts';
+import { writeConfigFile } from '../support/cli.ts';
 
 interface Created {
   type: string;
@@ -58,21 +59,15 @@ function find(type: string, name: string): Created {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pw-infra-'));
-  const configPath = join(dir, 'watch.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      organisation: { name: 'Test org', contact: 'policy@example.org' },
-      sources: [],
-      topics: [],
-      digests: {
-        from: 'alerts@example.org',
-        timezone: 'Europe/London',
-        daily: '0 7 * * *',
-        weekly: '30 8 * * 5',
-      },
-    }),
-  );
+  const configPath = writeConfigFile(join(dir, 'watch.json'), {
+    organisation: { name: 'Test org', contact: 'policy@example.org' },
+    digests: {
+      from: 'alerts@example.org',
+      timezone: 'Europe/London',
+      daily: '0 7 * * *',
+      weekly: '30 8 * * 5',
+    },
+  });
   process.env.POLICY_WATCH_CONFIG = configPath;
   Object.assign(globalThis, {
     $config: (input: unknown) => input,

@@ -3,12 +3,14 @@
  * (with GOV.UK Content API enrichment, skipped when unreachable), a re-run produces none, a
  * review clears a factsheet and a newer matching item flags it again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { listFactsheets, reviewFactsheet } from '#shared/services/factsheets.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import type { ServiceDeps } from '#shared/services/service-deps.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
@@ -41,25 +43,15 @@ const search = (timestamp: string) =>
     start: 0,
   });
 
-let db: TestDynalite;
-let server: FixtureServer;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({
-    '/changes.feed': { body: CHANGES, contentType: 'application/atom+xml' },
-    '/api/search.json': { body: search('2026-09-28T10:00:00.000+01:00'), contentType: 'application/json' },
-    [`/api/content${PAPER}`]: {
-      body: fixture('govuk-content-api-publication-policy-paper.json'),
-      contentType: 'application/json',
-    },
-    '/api/content/guidance/charities-outsourced-services': { fault: { kind: 'status', status: 503 } },
-  });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
+const db = useDynalite();
+const server = useFixtureServer({
+  '/changes.feed': { body: CHANGES, contentType: 'application/atom+xml' },
+  '/api/search.json': { body: search('2026-09-28T10:00:00.000+01:00'), contentType: 'application/json' },
+  [`/api/content${PAPER}`]: {
+    body: fixture('govuk-content-api-publication-policy-paper.json'),
+    contentType: 'application/json',
+  },
+  '/api/content/guidance/charities-outsourced-services': { fault: { kind: 'status', status: 503 } },
 });
 
 function config() {
@@ -92,12 +84,15 @@ function config() {
   });
 }
 
+const sheetsById = async (deps: ServiceDeps) =>
+  Object.fromEntries((await listFactsheets(deps)).map((sheet) => [sheet.id, sheet]));
+
 const topicsOf = (alerts: Alert[]) =>
   Object.fromEntries(alerts.map((alert) => [alert.title, alert.topics])) as Record<string, string[]>;
 
 describe('alerts and stale factsheets', () => {
   it('alerts per topic, enriches GOV.UK items, flags and clears factsheets', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps, clock } = serviceDeps({ config: config(), store, now: NOW });
 
     const first = await runPollCycle(deps);
@@ -122,7 +117,7 @@ describe('alerts and stale factsheets', () => {
     const effect = alerts.find((alert) => alert.legislation);
     expect(effect?.matched).toEqual([{ topic: 'data-protection', terms: ['legislation:ukpga/2018/12'] }]);
 
-    const sheets = Object.fromEntries((await listFactsheets(deps)).map((sheet) => [sheet.id, sheet]));
+    const sheets = await sheetsById(deps);
     expect(sheets['dp-sheet']).toMatchObject({
       stale: true,
       evidenceCount: 3,
@@ -157,7 +152,7 @@ describe('alerts and stale factsheets', () => {
     try {
       const third = await runPollCycle(deps);
       expect(third.alerts).toHaveLength(2);
-      const after = Object.fromEntries((await listFactsheets(deps)).map((sheet) => [sheet.id, sheet]));
+      const after = await sheetsById(deps);
       expect(after['dp-sheet']).toMatchObject({
         stale: true,
         evidenceCount: 1,

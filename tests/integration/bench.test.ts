@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { ROOT, runNode } from '../support/cli.ts';
 
 const ResultsSchema = z.object({
   version: z.literal(1),
@@ -43,20 +41,10 @@ describe('npm run bench -- --quick', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pw-bench-test-'));
     const out = join(dir, 'results.json');
     try {
-      const child = spawn(
-        process.execPath,
+      const { code, stdout, stderr } = await runNode(
         ['--import', 'tsx', 'bench/run.ts', '--quick', '--no-peers', '--out', out, 'rounds', 'match'],
-        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+        { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
       );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code, stderr).toBe(0);
       expect(stdout).toMatch(/^benchmark\s+baseline\s+measured\s+ratio/);
       const results = ResultsSchema.parse(JSON.parse(await readFile(out, 'utf8')));

@@ -4,13 +4,14 @@
  * implicit `cited-ukpga-2011-20` source); an effect on a cited provision flags a factsheet whose
  * topics did not match it (high), an effect outside every citation leaves severity normal.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { citedChangeText } from '#shared/domain/cited-evidence.ts';
 import { createApp } from '#shared/http/app.ts';
 import { listFactsheets } from '#shared/services/factsheets.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { changesFeed, type EffectSpec } from '../support/legislation-feed.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
@@ -59,29 +60,19 @@ const PAGE = `<!doctype html><html><head><title>Right to challenge</title><scrip
 <p>The right is in the <a href="https://www.legislation.gov.uk/ukpga/2011/20/contents">Localism Act 2011</a>.</p>
 <p>A relevant body may submit an expression of interest under s. 81(5).</p></main></body></html>`;
 
-let db: TestDynalite;
-let server: FixtureServer;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({
-    '/legislation/changes/affected/ukpga/2011/20/data.feed': {
-      body: changesFeed('ukpga/2011/20', 'Localism Act 2011', EFFECTS),
-      contentType: 'application/atom+xml',
-    },
-    '/legislation/ukpga/2011/20/contents/data.xml': {
-      body: fixture('legislation-ukpga-2011-20-contents-constructed.xml'),
-      contentType: 'application/xml',
-    },
-    '/factsheets/challenge.html': { body: PAGE, contentType: 'text/html; charset=utf-8' },
-    '/factsheets/challenge.pdf': { body: fixture('factsheet-citations.pdf'), contentType: 'application/pdf' },
-    '/factsheets/gone.html': { fault: { kind: 'status', status: 404 } },
-  });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
+const db = useDynalite();
+const server = useFixtureServer({
+  '/legislation/changes/affected/ukpga/2011/20/data.feed': {
+    body: changesFeed('ukpga/2011/20', 'Localism Act 2011', EFFECTS),
+    contentType: 'application/atom+xml',
+  },
+  '/legislation/ukpga/2011/20/contents/data.xml': {
+    body: fixture('legislation-ukpga-2011-20-contents-constructed.xml'),
+    contentType: 'application/xml',
+  },
+  '/factsheets/challenge.html': { body: PAGE, contentType: 'text/html; charset=utf-8' },
+  '/factsheets/challenge.pdf': { body: fixture('factsheet-citations.pdf'), contentType: 'application/pdf' },
+  '/factsheets/gone.html': { fault: { kind: 'status', status: 404 } },
 });
 
 function config() {
@@ -117,7 +108,7 @@ function config() {
 
 describe('citations and provision-level staleness', () => {
   it('polls the cited Act, flags factsheets by provision, and explains why', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps } = serviceDeps({ config: config(), store, now: NOW });
 
     const report = await runPollCycle(deps);
@@ -211,7 +202,7 @@ describe('citations and provision-level staleness', () => {
   });
 
   it('holds part and chapter citations to their own paths while the contents are unknown', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     server.set('/legislation/ukpga/2011/20/contents/data.xml', { fault: { kind: 'status', status: 503 } });
     try {
       const { deps } = serviceDeps({ config: config(), store, now: NOW });
@@ -230,7 +221,7 @@ describe('citations and provision-level staleness', () => {
   });
 
   it('resolves Act names from titles polls have seen in legislation.gov.uk data', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     server.set('/legislation/new/data.feed', {
       body: fixture('legislation-new-data-feed-2015.xml'),
       contentType: 'application/atom+xml',

@@ -4,48 +4,27 @@
  * `internal` for a bad variable, a held store or a busy port), and a usage error shows the help
  * of the command it was about.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HELP } from '../../functions/cli/help.ts';
-import { CliError, type Output } from '../../functions/cli/output.ts';
+import { CliError } from '../../functions/cli/output.ts';
 import { main, toCliError } from '../../functions/cli.ts';
 import { EnvError } from '../../functions/env.ts';
 import { startEmbeddedMail } from '../../functions/local/embedded-mail.ts';
 import { StoreLockedError, startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 import { StoreUnavailableError } from '../../functions/wiring.ts';
+import { captureOutput, writeConfigFile } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-cli-errors-'));
 const config = join(dir, 'watch.json');
-writeFileSync(
-  config,
-  JSON.stringify({
-    organisation: { name: 'T', contact: 'policy@example.org' },
-    sources: [],
-    topics: [],
-    digests: { from: 'alerts@example.org' },
-  }),
-);
+writeConfigFile(config);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-function capture() {
-  const text = { stdout: '', stderr: '' };
-  const out: Output = {
-    stdout: (chunk) => {
-      text.stdout += chunk;
-    },
-    stderr: (chunk) => {
-      text.stderr += chunk;
-    },
-    isTTY: false,
-  };
-  return { out, text };
-}
 
 describe('toCliError', () => {
   it.each<[string, unknown, { code: string; exitCode: number; details?: unknown }]>([
@@ -79,7 +58,7 @@ describe('policy-watch failures', () => {
   it('a bad environment variable is invalid_environment, naming the variable', async () => {
     vi.stubEnv('PORT', 'eighty');
     vi.stubEnv('DATA_DIR', join(dir, 'env'));
-    const { out, text } = capture();
+    const { out, text } = captureOutput();
     expect(await main(['digest', '--frequency', 'daily', '--json', '--config', config], out)).toBe(1);
     const body = JSON.parse(text.stdout) as { error: { code: string; details: { path: string }[] } };
     expect(body.error.code).toBe('invalid_environment');
@@ -91,7 +70,7 @@ describe('policy-watch failures', () => {
     const held = await startEmbeddedStore({ dataDir });
     try {
       vi.stubEnv('DATA_DIR', dataDir);
-      const { out, text } = capture();
+      const { out, text } = captureOutput();
       expect(await main(['digest', '--frequency', 'daily', '--json', '--config', config], out)).toBe(1);
       const body = JSON.parse(text.stdout) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('store_locked');
@@ -109,7 +88,7 @@ describe('policy-watch failures', () => {
     vi.stubEnv('DATA_DIR', join(dir, 'unreachable'));
     vi.stubEnv('DYNAMODB_ENDPOINT', `http://127.0.0.1:${port}`);
     vi.stubEnv('AWS_MAX_ATTEMPTS', '1');
-    const { out, text } = capture();
+    const { out, text } = captureOutput();
     expect(await main(['digest', '--frequency', 'daily', '--json', '--config', config], out)).toBe(1);
     const body = JSON.parse(text.stdout) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('store_unavailable');
@@ -128,13 +107,13 @@ describe('policy-watch failures', () => {
   });
 
   it('an empty --config is a usage error, not the default config', async () => {
-    const { out, text } = capture();
+    const { out, text } = captureOutput();
     expect(await main(['check', '--config=', '--json'], out)).toBe(2);
     expect(JSON.parse(text.stdout)).toEqual({ error: { code: 'usage', message: '--config needs a path' } });
   });
 
   it('a usage error the parser finds shows the help of the command named', async () => {
-    const { out, text } = capture();
+    const { out, text } = captureOutput();
     expect(await main(['poll', '--config'], out)).toBe(2);
     expect(text.stderr).toContain(HELP.poll);
   });

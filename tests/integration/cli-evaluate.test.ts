@@ -4,25 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELP } from '../../functions/cli/help.ts';
-import { main } from '../../functions/cli.ts';
+import { runMain, writeConfigFile } from '../support/cli.ts';
 
 let dir: string;
 let configPath: string;
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 async function labels(name: string, body: unknown): Promise<string> {
   const path = join(dir, name);
@@ -60,17 +47,12 @@ const EXAMPLES = [
 
 describe('policy-watch check warnings', () => {
   it('reports doubtful query terms with path and column and still exits 0', async () => {
-    const path = join(dir, 'warn.json');
-    await writeFile(
-      path,
-      JSON.stringify({
-        organisation: { name: 'Warn Test', contact: 'policy@example.org' },
-        sources: [],
-        topics: [{ id: 'pb', title: 'PB', query: 'PB and budget OR -pension' }],
-        factsheets: [],
-        digests: { from: 'alerts@example.org', timezone: 'Europe/London' },
-      }),
-    );
+    const path = writeConfigFile(join(dir, 'warn.json'), {
+      organisation: { name: 'Warn Test', contact: 'policy@example.org' },
+      topics: [{ id: 'pb', title: 'PB', query: 'PB and budget OR -pension' }],
+      factsheets: [],
+      digests: { from: 'alerts@example.org', timezone: 'Europe/London' },
+    });
     const json = await run(['check', '--config', path, '--json']);
     expect(json.code).toBe(0);
     const body = JSON.parse(json.stdout);

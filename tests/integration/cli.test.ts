@@ -2,20 +2,22 @@
  * The `policy-watch` command as users and scripts drive it (docs/contract.md §4): real processes through the
  * package's `bin`, a temporary DATA_DIR (embedded store and mail sink) and a local fixture server.
  */
+
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELP } from '../../functions/cli/help.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import { writeConfigFile } from '../support/cli.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useFixtureServer } from '../support/hooks.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/policy-watch.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let dir: string;
-let server: FixtureServer;
 let configPath: string;
 
 interface Run {
@@ -42,38 +44,32 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+const server = useFixtureServer({
+  '/changes.feed': {
+    body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
+    contentType: 'application/atom+xml',
+  },
+  '/broken': { fault: { kind: 'status', status: 500 } },
+});
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'policy-watch-cli-'));
-  server = await startFixtureServer({
-    '/changes.feed': {
-      body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
-      contentType: 'application/atom+xml',
-    },
-    '/broken': { fault: { kind: 'status', status: 500 } },
+  configPath = writeConfigFile(join(dir, 'watch.json'), {
+    organisation: { name: 'CLI Test', contact: 'policy@example.org' },
+    sources: [
+      {
+        id: 'changes',
+        kind: 'feed',
+        url: server.url('/changes.feed'),
+        allowPrivateNetwork: true,
+        backfill: 'all',
+      },
+      { id: 'broken', kind: 'feed', url: server.url('/broken'), allowPrivateNetwork: true },
+    ],
+    topics: [{ id: 'dp', title: 'Data protection', query: 'legislation:ukpga/2018/12' }],
   });
-  configPath = join(dir, 'watch.json');
-  await writeFile(
-    configPath,
-    JSON.stringify({
-      organisation: { name: 'CLI Test', contact: 'policy@example.org' },
-      sources: [
-        {
-          id: 'changes',
-          kind: 'feed',
-          url: server.url('/changes.feed'),
-          allowPrivateNetwork: true,
-          backfill: 'all',
-        },
-        { id: 'broken', kind: 'feed', url: server.url('/broken'), allowPrivateNetwork: true },
-      ],
-      topics: [{ id: 'dp', title: 'Data protection', query: 'legislation:ukpga/2018/12' }],
-      digests: { from: 'alerts@example.org' },
-    }),
-  );
 });
 
 afterAll(async () => {
-  await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -85,16 +81,12 @@ describe('policy-watch check', () => {
   });
 
   it('prints every error with its JSON path and exits 1', async () => {
-    const broken = join(dir, 'broken.json');
-    await writeFile(
-      broken,
-      JSON.stringify({
-        organisation: { name: 'x', contact: 'not-an-email' },
-        sources: [{ id: 'a', kind: 'feed', url: 'ftp://example.org' }],
-        topics: [{ id: 't', title: 'T', query: 'councillor AND (' }],
-        digests: { from: 'alerts@example.org', timezone: 'Mars/Olympus' },
-      }),
-    );
+    const broken = writeConfigFile(join(dir, 'broken.json'), {
+      organisation: { name: 'x', contact: 'not-an-email' },
+      sources: [{ id: 'a', kind: 'feed', url: 'ftp://example.org' }],
+      topics: [{ id: 't', title: 'T', query: 'councillor AND (' }],
+      digests: { from: 'alerts@example.org', timezone: 'Mars/Olympus' },
+    });
     const run = await cli(['check', '--config', broken]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/organisation\.contact/);

@@ -1,17 +1,10 @@
-/**
- * A one-shot command (`digest`) beside a live `start`: its email links must point at that
- * server (runtime.json), not at `http://localhost:3000` where nothing listens when `start` ran
- * with `PORT=0` or a `PUBLIC_URL` of its own.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseConfig } from '#shared/config/schema.ts';
 import { createLogger } from '#shared/system/logger.ts';
 import { loadEnv } from '../../functions/env.ts';
 import { openLocalStore, writeRuntime } from '../../functions/local/live-server.ts';
 import { openLocalDeps } from '../../functions/local/local-deps.ts';
+import { useTempDirEach } from '../support/hooks.ts';
 
 const parsed = parseConfig({
   organisation: { name: 'Test org', contact: 'policy@example.org' },
@@ -22,15 +15,7 @@ const parsed = parseConfig({
 if (!parsed.ok) throw new Error('test config invalid');
 const config = parsed.config;
 
-let dataDir = '';
-const cleanups: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'pw-links-'));
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const tmp = useTempDirEach('pw-links-');
 
 describe('links in emails sent by a command beside a live start', () => {
   test.each([
@@ -53,21 +38,21 @@ describe('links in emails sent by a command beside a live start', () => {
       expected: 'https://mine.example.org',
     },
   ])('$name', async ({ runtime, env, expected }) => {
-    const store = await openLocalStore({ dataDir });
-    cleanups.push(() => store.close());
-    await writeRuntime(dataDir, {
+    const store = await openLocalStore({ dataDir: tmp.path });
+    tmp.cleanup(() => store.close());
+    await writeRuntime(tmp.path, {
       pid: process.pid,
       storeEndpoint: store.endpoint,
       mailEndpoint: 'http://127.0.0.1:1',
       ...runtime,
     });
     const opened = await openLocalDeps({
-      env: loadEnv({ DATA_DIR: dataDir, ...env }),
+      env: loadEnv({ DATA_DIR: tmp.path, ...env }),
       config,
       logger: createLogger({ write: () => {} }),
       role: 'command',
     });
-    cleanups.push(() => opened.close());
+    tmp.cleanup(() => opened.close());
     expect(opened.deps.publicUrl).toBe(expected);
   });
 });

@@ -1,19 +1,14 @@
 /** Marking and reading deliveries go in batches: a crash mid-marking no longer leaves 100 separate writes. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient, createDynamoStore } from '#shared/store/index.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 
-let db: TestDynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(async () => {
-  await db?.close();
-});
+import { describe, expect, it } from 'vitest';
+import { createDocumentClient, createDynamoStore } from '#shared/store/index.ts';
+import { useDynalite } from '../support/hooks.ts';
+
+const db = useDynalite();
 
 describe('delivery batches', () => {
   it('marks 100 alerts in 4 BatchWrite requests and reads 150 deliveries of 3 subscribers in 2', async () => {
-    const { tableName } = await createTestStore(db);
+    const { tableName } = await db.newStore();
     const client = createDocumentClient({ endpoint: db.endpoint, region: 'eu-west-2' });
     const commands: string[] = [];
     client.middlewareStack.add(

@@ -4,6 +4,7 @@
  * inside the documented window (SES accepted the message but the kill came before the mark, so
  * the first message was never recorded), and only once its claim has gone stale.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +14,9 @@ import type { Alert, Subscriber } from '#shared/domain/types.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import { runDigest, STALE_CLAIM_MS } from '#shared/services/digest.ts';
 import { fixedClock } from '#shared/system/clock.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { mailDeps, mailTestConfig } from '../support/mail-harness.ts';
-import { startTestSes, type TestSes } from '../support/ses.ts';
+import { makeConfig } from '../support/builders.ts';
+import { useDynalite, useTestSes } from '../support/hooks.ts';
+import { mailDeps } from '../support/mail-harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/policy-watch.js');
@@ -30,17 +31,15 @@ const RAW_CONFIG = {
   digests: { from: 'alerts@example.org', maxSendRate: 1000 },
 };
 
-let db: TestDynalite;
-let ses: TestSes;
 let dir: string;
 
+const db = useDynalite();
+const ses = useTestSes();
 beforeAll(async () => {
-  [db, ses] = await Promise.all([startDynalite(), startTestSes()]);
   dir = mkdtempSync(join(tmpdir(), 'pw-digest-kill-'));
   writeFileSync(join(dir, 'watch.json'), JSON.stringify(RAW_CONFIG));
 });
 afterAll(async () => {
-  await Promise.all([db?.close(), ses?.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -111,7 +110,7 @@ async function killAt(child: ChildProcess, target: number): Promise<'killed' | '
 
 describe('digest killed mid-run', () => {
   it('every subscriber gets every alert, duplicates only inside the documented window', async () => {
-    const { store, tableName } = await createTestStore(db);
+    const { store, tableName } = await db.newStore();
     await ses.clear();
     for (let i = 0; i < ALERTS; i++) expect(await store.alerts.create(alert(i))).toBe(true);
     for (let i = 0; i < SUBSCRIBERS; i++) await store.subscribers.put(subscriber(i));
@@ -131,7 +130,7 @@ describe('digest killed mid-run', () => {
       store,
       clock,
       mailer: createSesMailer({ client: ses.client, maxSendRate: 1000 }),
-      config: mailTestConfig({ topics: RAW_CONFIG.topics }),
+      config: makeConfig({ topics: RAW_CONFIG.topics }),
     });
     await runDigest(deps, { frequency: 'immediate' });
     clock.advance(STALE_CLAIM_MS + 60_000);

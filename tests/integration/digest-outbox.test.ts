@@ -6,17 +6,15 @@ import type { Mailer } from '#shared/domain/ports.ts';
 import { buildMime } from '#shared/mail/mime.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import { outboxFileName, startEmbeddedMail, withOutbox } from '../../functions/local/embedded-mail.ts';
-import { startTestSes, type TestSes } from '../support/ses.ts';
+import { useTestSes } from '../support/hooks.ts';
 
-let ses: TestSes;
 let dir: string;
 
+const ses = useTestSes();
 beforeAll(async () => {
-  ses = await startTestSes();
   dir = await mkdtemp(join(tmpdir(), 'outbox-'));
 });
 afterAll(async () => {
-  await ses?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

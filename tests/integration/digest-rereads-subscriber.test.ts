@@ -2,70 +2,48 @@
  * A digest run lists its subscribers once (from an index that may lag on AWS) and can take
  * minutes: the stored record, read just before sending, decides whether and how to send.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '#shared/domain/ports.ts';
-import type { Alert, Subscriber } from '#shared/domain/types.ts';
+import type { Subscriber } from '#shared/domain/types.ts';
 import { verifyToken } from '#shared/mail/tokens.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { configFrom, MemoryMailer, serviceDeps } from '../support/service-deps.ts';
+import { makeConfig, makeLegislationAlert, makeSubscriber, topicEntry } from '../support/builders.ts';
+import { useTestStore } from '../support/hooks.ts';
+import { MemoryMailer, serviceDeps } from '../support/service-deps.ts';
 
 const START = '2026-11-26T07:00:00.000Z';
-let dynalite: TestDynalite;
-let store: Store;
+const db = useTestStore();
 let mailer: MemoryMailer;
 let deps: ServiceDeps;
 /** What the run's listing returns: the subscribers as they were when the run began. */
 let snapshot: Subscriber[];
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
 beforeEach(async () => {
-  ({ store } = await createTestStore(dynalite));
+  const { store } = db;
   mailer = new MemoryMailer();
-  const config = configFrom({
-    organisation: { name: 'Test Org', contact: 'policy@example.org' },
-    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
-    topics: [{ id: 'charity', title: 'Charity law', query: 'charity' }],
-    digests: { from: 'alerts@example.org' },
-  });
+  const config = makeConfig({ topics: [topicEntry('charity')] });
   const stale: Store = {
     ...store,
     subscribers: { ...store.subscribers, listConfirmed: async () => snapshot },
   };
   ({ deps } = serviceDeps({ config, store: stale, now: START, mailer }));
-  const alert: Alert = {
+  const alert = makeLegislationAlert({
     id: 'c1',
-    kind: 'new',
     topics: ['charity'],
-    matched: [{ topic: 'charity', terms: ['charity'] }],
-    source: { id: 'leg', title: 'New legislation' },
     title: 'Charities (Amendment) Regulations 2026',
     url: 'https://www.legislation.gov.uk/uksi/2026/1',
-    summary: '',
-    whatChanged: 'New legislation',
-    publishedAt: '2026-11-20T09:00:00.000Z',
-    changedAt: '2026-11-20T09:00:00.000Z',
-    detectedAt: '2026-11-20T09:00:00.000Z',
-  };
+    at: '2026-11-20T09:00:00.000Z',
+  });
   expect(await store.alerts.create(alert)).toBe(true);
 });
 
-const listed: Subscriber = {
-  email: 'ann@example.org',
+const listed = makeSubscriber({
   topics: ['charity'],
-  frequency: 'daily',
-  status: 'confirmed',
   createdAt: '2026-11-01T00:00:00.000Z',
-  confirmedAt: '2026-11-01T00:00:00.000Z',
   version: 11,
-  updatedAt: '2026-11-01T00:00:00.000Z',
-};
+});
 
 describe('digest runs read the subscriber again before sending', () => {
   it.each<{ name: string; now: Partial<Subscriber> | null }>([
@@ -75,14 +53,14 @@ describe('digest runs read the subscriber again before sending', () => {
     { name: 'deleted by staff', now: null },
   ])('sends nothing to someone $name', async ({ now }) => {
     snapshot = [listed];
-    if (now) await store.subscribers.put({ ...listed, ...now });
+    if (now) await db.store.subscribers.put({ ...listed, ...now });
     expect(await runDigest(deps, { frequency: 'daily' })).toEqual({ sent: [], failed: [], skipped: 1 });
     expect(mailer.sent).toEqual([]);
   });
 
   it('links carry the current subscription version', async () => {
     snapshot = [listed];
-    await store.subscribers.put({ ...listed, version: 12 });
+    await db.store.subscribers.put({ ...listed, version: 12 });
     expect((await runDigest(deps, { frequency: 'daily' })).sent).toHaveLength(1);
     const raw = mailer.sent[0]?.raw.toString('latin1') ?? '';
     const token = /unsubscribe\?token=([A-Za-z0-9._-]+)>/.exec(raw.replace(/\r\n[ \t]/g, ''))?.[1] ?? '';

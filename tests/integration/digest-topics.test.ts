@@ -3,79 +3,46 @@
  * from the config keeps its alerts queryable (docs/contract.md §2) but is no longer one of anyone's
  * "current topics" (docs/contract.md §4), so it neither fills nor empties an email.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '#shared/domain/ports.ts';
-import type { Alert, Subscriber } from '#shared/domain/types.ts';
+
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Alert } from '#shared/domain/types.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { configFrom, MemoryMailer, serviceDeps } from '../support/service-deps.ts';
+import { makeConfig, makeLegislationAlert, makeSubscriber, topicEntry } from '../support/builders.ts';
+import { useTestStore } from '../support/hooks.ts';
+import { MemoryMailer, serviceDeps } from '../support/service-deps.ts';
 
 const START = '2026-11-26T07:00:00.000Z';
-
-function config(topics: { id: string; title: string }[]) {
-  return configFrom({
-    organisation: { name: 'Test Org', contact: 'policy@example.org' },
-    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
-    topics: topics.map((topic) => ({ ...topic, query: topic.id })),
-    digests: { from: 'alerts@example.org' },
-  });
-}
-
-let dynalite: TestDynalite;
-let store: Store;
+const db = useTestStore();
 let mailer: MemoryMailer;
 let deps: ServiceDeps;
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
-beforeEach(async () => {
-  ({ store } = await createTestStore(dynalite));
+beforeEach(() => {
   mailer = new MemoryMailer();
   // The config after an edit: `retired` was removed, `charity` stays.
   ({ deps } = serviceDeps({
-    config: config([{ id: 'charity', title: 'Charity law' }]),
-    store,
+    config: makeConfig({ topics: [topicEntry('charity', { query: 'charity' })] }),
+    store: db.store,
     now: START,
     mailer,
   }));
 });
 
 async function addSubscriber(email: string, topics: string[]): Promise<void> {
-  const subscriber: Subscriber = {
-    email,
-    topics,
-    frequency: 'daily',
-    status: 'confirmed',
-    createdAt: '2026-11-01T00:00:00.000Z',
-    confirmedAt: '2026-11-01T00:00:00.000Z',
-    version: 7,
-    updatedAt: '2026-11-01T00:00:00.000Z',
-  };
-  await store.subscribers.put(subscriber);
+  await db.store.subscribers.put(
+    makeSubscriber({ email, topics, createdAt: '2026-11-01T00:00:00.000Z', version: 7 }),
+  );
 }
 
 async function addAlert(id: string, topics: string[]): Promise<Alert> {
-  const at = '2026-11-20T09:00:00.000Z';
-  const alert: Alert = {
+  const alert = makeLegislationAlert({
     id,
-    kind: 'new',
     topics,
-    matched: topics.map((topic) => ({ topic, terms: [topic] })),
-    source: { id: 'leg', title: 'New legislation' },
     title: `Alert ${id}`,
     url: `https://www.legislation.gov.uk/uksi/2026/${id}`,
-    summary: '',
-    whatChanged: 'New legislation',
-    publishedAt: at,
-    changedAt: at,
-    detectedAt: at,
-  };
-  expect(await store.alerts.create(alert)).toBe(true);
+    at: '2026-11-20T09:00:00.000Z',
+  });
+  expect(await db.store.alerts.create(alert)).toBe(true);
   return alert;
 }
 
@@ -85,7 +52,7 @@ describe('digests and topics removed from the config', () => {
     await addAlert('r1', ['retired']);
     expect(await runDigest(deps, { frequency: 'daily' })).toEqual({ sent: [], failed: [], skipped: 1 });
     expect(mailer.sent).toEqual([]);
-    expect(await store.deliveries.list('ann@example.org')).toEqual([]);
+    expect(await db.store.deliveries.list('ann@example.org')).toEqual([]);
   });
 
   it('counts and sends only the alerts on current topics', async () => {
@@ -96,6 +63,6 @@ describe('digests and topics removed from the config', () => {
     expect(report.sent).toEqual([{ email: 'bob@example.org', messageId: 'memory-1', alerts: 1 }]);
     const raw = mailer.sent[0]?.raw.toString('utf8') ?? '';
     expect(raw).toContain('Subject: [Test Org] 1 new alert: Charity law');
-    expect((await store.deliveries.list('bob@example.org')).map((d) => d.alertId)).toEqual([kept.id]);
+    expect((await db.store.deliveries.list('bob@example.org')).map((d) => d.alertId)).toEqual([kept.id]);
   });
 });

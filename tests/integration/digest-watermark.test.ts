@@ -3,13 +3,15 @@
  * reads alerts from there (less an overlap) instead of everything since confirmation; a changed
  * choice of topics or a re-confirmation brings back the backlog docs/contract.md §4 promises.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, RawEmail, Store } from '#shared/domain/ports.ts';
 import type { Alert, DigestWatermark, Subscriber } from '#shared/domain/types.ts';
 import { digestFrom, runDigest, WATERMARK_OVERLAP_MS } from '#shared/services/digest.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { makeLegislationAlert, makeSubscriber } from '../support/builders.ts';
+import { useDynalite } from '../support/hooks.ts';
 import { mailDeps } from '../support/mail-harness.ts';
 
 const CONFIRMED = '2026-01-01T00:00:00.000Z';
@@ -38,22 +40,16 @@ describe('digestFrom', () => {
   });
 });
 
-let db: TestDynalite;
 let store: Store;
 let deps: ServiceDeps;
 let clock: ReturnType<typeof fixedClock>;
 let sent: RawEmail[];
 let reads: string[];
 
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useDynalite();
 
 beforeEach(async () => {
-  const test = await createTestStore(db);
+  const test = await db.newStore();
   // Record where each run starts reading, to see the watermark at work.
   reads = [];
   store = {
@@ -83,37 +79,22 @@ beforeEach(async () => {
 let counter = 0;
 async function alert(topics: string[]): Promise<Alert> {
   counter++;
-  const at = clock.now().toISOString();
-  const created: Alert = {
+  const created = makeLegislationAlert({
     id: `wm-${counter}`,
-    kind: 'new',
     topics,
     matched: topics.map((topic) => ({ topic, terms: ['x'] })),
-    source: { id: 'leg', title: 'New legislation' },
-    title: `Alert ${counter}`,
     url: `https://www.legislation.gov.uk/uksi/2026/${counter}`,
-    summary: '',
+    title: `Alert ${counter}`,
     whatChanged: 'New',
+    at: clock.now().toISOString(),
     publishedAt: null,
-    changedAt: at,
-    detectedAt: at,
-  };
+  });
   await store.alerts.create(created);
   return created;
 }
 
 async function subscriber(topics: string[]): Promise<Subscriber> {
-  const at = clock.now().toISOString();
-  const record: Subscriber = {
-    email: 'wm@example.org',
-    topics,
-    frequency: 'daily',
-    status: 'confirmed',
-    createdAt: at,
-    confirmedAt: at,
-    version: 1,
-    updatedAt: at,
-  };
+  const record = makeSubscriber({ email: 'wm@example.org', topics, createdAt: clock.now().toISOString() });
   await store.subscribers.put(record);
   return record;
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, RawEmail } from '#shared/domain/ports.ts';
 import type { Alert, Frequency, Subscriber } from '#shared/domain/types.ts';
 import { headerLineLengths } from '#shared/mail/mime.ts';
@@ -6,30 +6,22 @@ import { createSesMailer, MailSendError } from '#shared/mail/ses-mailer.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { mailDeps, mailTestConfig } from '../support/mail-harness.ts';
-import { startTestSes, type TestSes } from '../support/ses.ts';
+import {
+  factsheetEntry,
+  makeConfig,
+  makeLegislationAlert,
+  makeSubscriber,
+  topicEntry,
+} from '../support/builders.ts';
+import { useDynalite, useTestSes } from '../support/hooks.ts';
+import { mailDeps } from '../support/mail-harness.ts';
 
-const CONFIG = mailTestConfig({
-  topics: [
-    { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
-    { id: 'charity-law', title: 'Charity law', query: 'charity' },
-    { id: 'procurement', title: 'Procurement', query: 'procurement' },
-  ],
-  factsheets: [
-    {
-      id: 'lsp',
-      title: 'Local strategic partnerships',
-      url: 'https://example.org/lsp',
-      topics: ['localism-act'],
-      reviewedAt: '2026-01-01',
-    },
-  ],
+const CONFIG = makeConfig({
+  topics: ['localism-act', 'charity-law', 'procurement'].map((id) => topicEntry(id)),
+  factsheets: [factsheetEntry({ url: 'https://example.org/lsp', reviewedAt: '2026-01-01' })],
 });
 
 const START = '2026-11-26T07:00:00.000Z';
-let dynalite: TestDynalite;
-let ses: TestSes;
 let deps: ServiceDeps;
 let clock: ReturnType<typeof fixedClock>;
 /** Every raw message the mailer was asked to send, to check headers SES parses away. */
@@ -37,15 +29,11 @@ let raws: RawEmail[];
 /** Addresses whose sends fail (a broken mailbox provider, an SES hiccup). */
 let failFor: Set<string>;
 
-beforeAll(async () => {
-  [dynalite, ses] = await Promise.all([startDynalite(), startTestSes()]);
-});
-afterAll(async () => {
-  await Promise.all([dynalite?.close(), ses?.close()]);
-});
+const dynalite = useDynalite();
+const ses = useTestSes();
 
 beforeEach(async () => {
-  const { store } = await createTestStore(dynalite);
+  const { store } = await dynalite.newStore();
   await ses.clear();
   raws = [];
   failFor = new Set();
@@ -65,21 +53,15 @@ let alertCounter = 0;
 async function addAlert(topics: string[], overrides: Partial<Alert> = {}): Promise<Alert> {
   alertCounter++;
   const at = clock.now().toISOString();
-  const alert: Alert = {
+  const alert = makeLegislationAlert({
     id: `alert-${String(alertCounter).padStart(4, '0')}`,
-    kind: 'new',
     topics,
     matched: topics.map((topic) => ({ topic, terms: ['x'] })),
-    source: { id: 'leg', title: 'New legislation' },
     title: `Alert ${alertCounter} on ${topics.join(' and ')}`,
     url: `https://www.legislation.gov.uk/uksi/2026/${alertCounter}`,
-    summary: '',
-    whatChanged: 'New legislation',
-    publishedAt: at,
-    changedAt: at,
-    detectedAt: at,
+    at,
     ...overrides,
-  };
+  });
   expect(await deps.store.alerts.create(alert)).toBe(true);
   return alert;
 }
@@ -90,18 +72,14 @@ async function addSubscriber(
   frequency: Frequency,
   overrides: Partial<Subscriber> = {},
 ): Promise<Subscriber> {
-  const at = clock.now().toISOString();
-  const subscriber: Subscriber = {
+  const subscriber = makeSubscriber({
     email,
     topics,
     frequency,
-    status: 'confirmed',
-    createdAt: at,
-    confirmedAt: at,
+    createdAt: clock.now().toISOString(),
     version: 1000 + alertCounter,
-    updatedAt: at,
     ...overrides,
-  };
+  });
   await deps.store.subscribers.put(subscriber);
   return subscriber;
 }

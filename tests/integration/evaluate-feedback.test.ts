@@ -11,17 +11,20 @@ import { judgeAlert, reportMissed } from '#shared/services/feedback.ts';
 import { feedbackExamples } from '#shared/services/feedback-examples.ts';
 import type { fixedClock } from '#shared/system/clock.ts';
 import { main } from '../../functions/cli.ts';
-import { createTestStore, type TestStore } from '../support/dynalite.ts';
+import { makeAlert } from '../support/builders.ts';
+import { runMain } from '../support/cli.ts';
+import type { TestStore } from '../support/dynalite.ts';
+import { useDynalite } from '../support/hooks.ts';
 import { TEST_CONFIG, testConfig } from '../support/http-app.ts';
 import { serviceDeps } from '../support/service-deps.ts';
 
+const dynalite = useDynalite();
 let db: TestStore;
 let dir: string;
 
 function alert(id: string, title: string, topics: string[]): Alert {
-  return {
+  return makeAlert({
     id,
-    kind: 'new',
     topics,
     matched: topics.map((topic) => ({ topic, terms: ['housing'] })),
     source: { id: 'govuk-housing', title: 'GOV.UK housing' },
@@ -29,14 +32,12 @@ function alert(id: string, title: string, topics: string[]): Alert {
     url: `https://www.gov.uk/${id}`,
     summary: `Summary of ${id}`,
     whatChanged: '',
-    publishedAt: null,
-    changedAt: '2026-03-01T00:00:00.000Z',
     detectedAt: '2026-03-01T00:00:00.000Z',
-  };
+  });
 }
 
 beforeAll(async () => {
-  db = await createTestStore();
+  db = await dynalite.newStore();
   dir = await mkdtemp(join(tmpdir(), 'policy-watch-evaluate-'));
   const { deps, clock } = serviceDeps({
     config: testConfig(),
@@ -65,14 +66,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  await db?.close();
 });
 
 async function evaluate(config: unknown, args: string[] = ['--json']) {
   const path = join(dir, `watch-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(path, JSON.stringify(config));
-  let stdout = '';
-  let stderr = '';
   const saved = { ...process.env };
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: db.endpoint,
@@ -81,16 +79,7 @@ async function evaluate(config: unknown, args: string[] = ['--json']) {
     DATA_DIR: join(dir, 'data'),
   });
   try {
-    const code = await main(['evaluate', '--from-feedback', '--config', path, ...args], {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      isTTY: false,
-    });
-    return { code, stdout, stderr };
+    return await runMain(['evaluate', '--from-feedback', '--config', path, ...args]);
   } finally {
     for (const key of ['DYNAMODB_ENDPOINT', 'TABLE_NAME', 'SES_ENDPOINT', 'DATA_DIR']) {
       if (saved[key] === undefined) delete process.env[key];
@@ -101,31 +90,18 @@ async function evaluate(config: unknown, args: string[] = ['--json']) {
 
 describe('evaluate --from-feedback', () => {
   it('builds one example per standing judgement and per missed item, scoped to their topics', async () => {
+    const judged = (id: string, title: string, labels: string[], scope: string[]) => ({
+      title,
+      summary: `Summary of ${id}`,
+      url: `https://www.gov.uk/${id}`,
+      source: 'govuk-housing',
+      labels,
+      scope,
+    });
     expect(await feedbackExamples(db.store)).toEqual([
-      {
-        title: 'Housing benefit uprating',
-        summary: 'Summary of a1',
-        url: 'https://www.gov.uk/a1',
-        source: 'govuk-housing',
-        labels: ['housing'],
-        scope: ['housing'],
-      },
-      {
-        title: 'Housing market statistics',
-        summary: 'Summary of a2',
-        url: 'https://www.gov.uk/a2',
-        source: 'govuk-housing',
-        labels: [],
-        scope: ['housing'],
-      },
-      {
-        title: 'Housing market statistics',
-        summary: 'Summary of a2',
-        url: 'https://www.gov.uk/a2',
-        source: 'govuk-housing',
-        labels: [],
-        scope: ['planning'],
-      },
+      judged('a1', 'Housing benefit uprating', ['housing'], ['housing']),
+      judged('a2', 'Housing market statistics', [], ['housing']),
+      judged('a2', 'Housing market statistics', [], ['planning']),
       {
         title: 'Rough sleeping strategy',
         url: 'https://www.gov.uk/rough-sleeping',

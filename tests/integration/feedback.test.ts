@@ -3,12 +3,13 @@
  * feedback listing and its pages, quality figures on a set with known precision and recall, and
  * the effects on digests and Atom feeds.
  */
+
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import type { Subscriber } from '#shared/domain/types.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { judgeAlert, listFeedback, qualityOf, reportMissed } from '#shared/services/feedback.ts';
-import { makeAlert, type TestApp, useTestApp } from '../support/http-app.ts';
+import { makeAlert, makeSubscriber, unjudgedQuality } from '../support/builders.ts';
+import { type TestApp, useTestApp } from '../support/http-app.ts';
 
 let t: TestApp;
 useTestApp((app) => {
@@ -214,32 +215,13 @@ describe('quality', () => {
         { term: 'homelessness', count: 2 },
       ],
     });
-    expect(await qualityOf(t.deps, 'localism-act')).toEqual({
-      topic: 'localism-act',
-      judged: 0,
-      relevant: 0,
-      notRelevant: 0,
-      missed: 0,
-      precision: null,
-      recall: null,
-      falseTerms: [],
-    });
+    expect(await qualityOf(t.deps, 'localism-act')).toEqual(unjudgedQuality('localism-act'));
   });
 });
 
 describe('effects of a judgement', () => {
-  function subscriber(email: string, topics: string[]): Subscriber {
-    return {
-      email,
-      topics,
-      frequency: 'daily',
-      status: 'confirmed',
-      createdAt: '2026-03-01T00:00:00.000Z',
-      confirmedAt: '2026-03-01T00:00:00.000Z',
-      version: 1,
-      updatedAt: '2026-03-01T00:00:00.000Z',
-    };
-  }
+  const subscriber = (email: string, topics: string[]) =>
+    makeSubscriber({ email, topics, createdAt: '2026-03-01T00:00:00.000Z' });
 
   it("leaves a not-relevant alert out of that topic's digests, not its other topics'", async () => {
     const noise = makeAlert({ topics: ['housing'], title: 'Noise about housing' });

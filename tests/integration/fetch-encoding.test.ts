@@ -3,16 +3,16 @@
  * (gzip, deflate, br), the byte cap counts decompressed bytes (a compression bomb fails as too
  * large), and a corrupt or unknown encoding fails with a message that says so.
  */
+
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '#shared/sources/errors.ts';
 import { createHttpFetcher, type HttpFetcher } from '#shared/sources/fetch/fetcher.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { useFixtureServer } from '../support/hooks.ts';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Café</title></channel></rss>';
 const TYPES = ['application/rss+xml'];
 
-let server: FixtureServer;
 let fetcher: HttpFetcher;
 
 const compressed = (encoding: string, body: Buffer) => ({
@@ -21,9 +21,9 @@ const compressed = (encoding: string, body: Buffer) => ({
   headers: { 'content-encoding': encoding },
 });
 
-beforeAll(async () => {
+const server = useFixtureServer(() => {
   const feed = Buffer.from(FEED);
-  server = await startFixtureServer({
+  return {
     '/gzip': compressed('gzip', zlib.gzipSync(feed)),
     '/x-gzip': compressed('x-gzip', zlib.gzipSync(feed)),
     '/deflate': compressed('deflate', zlib.deflateSync(feed)),
@@ -33,13 +33,14 @@ beforeAll(async () => {
     '/bomb': compressed('gzip', zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20))),
     '/corrupt': compressed('gzip', Buffer.from('this is not gzip at all')),
     '/zstd': compressed('zstd', feed),
-  });
+  };
+});
+beforeAll(async () => {
   fetcher = createHttpFetcher({ userAgent: 'policy-watch/test (+mailto:t@example.org; T)', retries: 0 });
 });
 
 afterAll(async () => {
   await fetcher?.close();
-  await server?.close();
 });
 
 const get = (path: string, maxBytes?: number) =>

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FetchError } from '#shared/sources/errors.ts';
 import { createHttpFetcher, type HttpFetcherOptions } from '#shared/sources/fetch/fetcher.ts';
 import type { ResolvedAddress } from '#shared/sources/fetch/private-network.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { startFixtureServer } from '../support/fixture-server.ts';
+import { useFixtureServer } from '../support/hooks.ts';
 
 const UA = 'policy-watch/0.1.0 (+mailto:policy@example.org; Example Trust)';
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>';
 const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/xml', 'text/xml'];
 
-let server: FixtureServer;
 const fetchers: Array<{ close(): Promise<void> }> = [];
 
 /** Maps test host names to loopback, as a hostile DNS answer would. */
@@ -53,19 +53,16 @@ async function failure(promise: Promise<unknown>): Promise<FetchError> {
   return error as FetchError;
 }
 
-beforeAll(async () => {
-  server = await startFixtureServer({
-    '/feed': {
-      body: FEED,
-      contentType: 'application/rss+xml; charset=UTF-8',
-      lastModified: 'Tue, 03 Nov 2026 10:00:00 GMT',
-    },
-  });
+const server = useFixtureServer({
+  '/feed': {
+    body: FEED,
+    contentType: 'application/rss+xml; charset=UTF-8',
+    lastModified: 'Tue, 03 Nov 2026 10:00:00 GMT',
+  },
 });
 
 afterAll(async () => {
   await Promise.all(fetchers.map((fetcher) => fetcher.close()));
-  await server.close();
 });
 
 describe('conditional GET', () => {

@@ -12,9 +12,10 @@ import { join, resolve } from 'node:path';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestStore, type TestStore } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
-import { startTestSes, type TestSes } from '../support/ses.ts';
+import { makeSubscriber } from '../support/builders.ts';
+import type { TestStore } from '../support/dynalite.ts';
+import { recordedFeedSources, recordedFeeds } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer, useTestSes } from '../support/hooks.ts';
 
 const EVENTS = resolve(import.meta.dirname, '../fixtures/events');
 const event = (name: string): Record<string, unknown> =>
@@ -31,9 +32,11 @@ type Handlers = {
   mail: typeof import('../../functions/mail.ts');
 };
 
-let fixtures: FixtureServer;
+const fixtures = useFixtureServer(recordedFeeds);
+const dynalite = useDynalite();
+const ses = useTestSes({ clearEachTest: true });
+/** One table for the file: the handlers cache their deps, table name included. */
 let db: TestStore;
-let ses: TestSes;
 let sqs: { url: string; bodies: string[]; close(): Promise<void> };
 let dir = '';
 let handlers: Handlers;
@@ -68,28 +71,14 @@ async function startFakeSqs(): Promise<typeof sqs> {
 }
 
 beforeAll(async () => {
-  fixtures = await startFixtureServer({
-    '/bills.rss': {
-      body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
-      contentType: 'application/rss+xml; charset=utf-8',
-    },
-    '/changes.feed': {
-      body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
-      contentType: 'application/atom+xml; charset=utf-8',
-    },
-  });
-  [db, ses, sqs] = await Promise.all([createTestStore(), startTestSes(), startFakeSqs()]);
+  [db, sqs] = await Promise.all([dynalite.newStore(), startFakeSqs()]);
   dir = mkdtempSync(join(tmpdir(), 'pw-handlers-'));
   const configPath = join(dir, 'watch.json');
-  const common = { backfill: 'all', maxPages: 1, allowPrivateNetwork: true };
   writeFileSync(
     configPath,
     JSON.stringify({
       organisation: { name: 'Test org', contact: 'policy@example.org' },
-      sources: [
-        { id: 'bills', kind: 'feed', url: fixtures.url('/bills.rss'), ...common },
-        { id: 'changes', kind: 'feed', url: fixtures.url('/changes.feed'), ...common },
-      ],
+      sources: recordedFeedSources(fixtures),
       topics: [{ id: 'data', title: 'Data protection', query: '"data protection" OR meters' }],
       digests: { from: 'alerts@example.org' },
       // One source at a time inline: two due sources make the poll function fan out.
@@ -153,20 +142,13 @@ beforeEach(async () => {
   } while (start);
   sqs.bodies.length = 0;
   const now = new Date(Date.now() - 60_000).toISOString();
-  await db.store.subscribers.create({
-    email: SUBSCRIBER,
-    topics: ['data'],
-    frequency: 'immediate',
-    status: 'confirmed',
-    createdAt: now,
-    confirmedAt: now,
-    version: 1,
-    updatedAt: now,
-  });
+  await db.store.subscribers.create(
+    makeSubscriber({ email: SUBSCRIBER, topics: ['data'], frequency: 'immediate', createdAt: now }),
+  );
 });
 
 afterAll(async () => {
-  await Promise.all([fixtures?.close(), db?.close(), ses?.close(), sqs?.close()]);
+  await sqs?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

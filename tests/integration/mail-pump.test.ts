@@ -1,18 +1,13 @@
 /** The local drain of `start`/`serve`: a queued mail goes out right after it is queued. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { enqueueMail } from '#shared/services/mail-queue.ts';
 import { startMailPump } from '../../functions/local/mail-pump.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { mailTestConfig } from '../support/mail-harness.ts';
+import { makeConfig } from '../support/builders.ts';
+import { useDynalite } from '../support/hooks.ts';
 import { MemoryMailer, serviceDeps } from '../support/service-deps.ts';
 
-let db: TestDynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useDynalite();
 
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((wait) => setTimeout(wait, 10));
@@ -20,10 +15,10 @@ const until = async (check: () => boolean) => {
 
 describe('local mail pump', () => {
   it('sends what is queued at once, including mail queued while a drain runs', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const mailer = new MemoryMailer();
     const { deps } = serviceDeps({
-      config: mailTestConfig(),
+      config: makeConfig(),
       store,
       now: '2026-11-26T08:00:00.000Z',
       mailer,

@@ -4,12 +4,12 @@
  * alert for an item recorded earlier without one keeps the item's date, and an empty 200
  * fails the source and keeps the stored page, so no alert says every line was removed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
@@ -29,18 +29,8 @@ const QUIET = { guid: 'quiet', title: 'Budget news', date: 'Sun, 20 Sep 2026 00:
 const PAGE =
   '<html><body><main><h1>Sector news</h1><p>Councillor code of conduct review.</p></main></body></html>';
 
-let db: TestDynalite;
-let server: FixtureServer;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
-});
+const db = useDynalite();
+const server = useFixtureServer();
 
 function config(origin: string) {
   return configFrom({
@@ -77,7 +67,7 @@ describe('poll edge cases', () => {
       contentType: 'application/rss+xml',
     });
     server.set('/sector', { body: PAGE, contentType: 'text/html' });
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps, clock } = serviceDeps({ config: config(server.origin), store, now: NOW });
 
     const first = byId(await runPollCycle(deps));
@@ -103,7 +93,7 @@ describe('poll edge cases', () => {
   it('fails an empty 200 and keeps the stored page, so nothing reads as removed', async () => {
     server.set('/news.rss', { body: rss([]), contentType: 'application/rss+xml' });
     server.set('/sector', { body: PAGE, contentType: 'text/html' });
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps, clock } = serviceDeps({ config: config(server.origin), store, now: NOW });
 
     expect(byId(await runPollCycle(deps)).sector).toMatchObject({ status: 'changed', alerts: 1 });

@@ -3,50 +3,39 @@
  * the lines its change added: an old headline that matches stays silent when something unrelated
  * changes, and a change that adds nothing matching makes no alert.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { runPollCycle } from '#shared/services/poll.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
-import { configFrom, serviceDeps } from '../support/service-deps.ts';
+import { makeConfig, pageSourceEntry, topicEntry } from '../support/builders.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
+import { serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
 const page = (lines: string[]) =>
   `<!doctype html><html><body><main>${lines.map((line) => `<p>${line}</p>`).join('')}</main></body></html>`;
 
-let db: TestDynalite;
-let server: FixtureServer;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({
-    '/news': {
-      body: page(['Participatory budgeting in Tower Hamlets', 'Annual report']),
-      contentType: 'text/html',
-    },
-  });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
+const db = useDynalite();
+const server = useFixtureServer({
+  '/news': {
+    body: page(['Participatory budgeting in Tower Hamlets', 'Annual report']),
+    contentType: 'text/html',
+  },
 });
 
 function config() {
-  return configFrom({
+  return makeConfig({
     organisation: { name: 'Test Centre', contact: 'policy@example.org' },
     sources: [
-      {
+      pageSourceEntry({
         id: 'sector-news',
         title: 'Sector news for councillors',
-        kind: 'page',
         url: `${server.origin}/news`,
-        select: 'main',
         backfill: 'all',
         allowPrivateNetwork: true,
-      },
+      }),
     ],
     topics: [
-      { id: 'pb', title: 'PB', query: '"participatory budgeting"' },
+      topicEntry('pb'),
       { id: 'grants', title: 'Grants', query: 'grants' },
       { id: 'councillors', title: 'Councillors', query: 'title:councillors AND training' },
     ],
@@ -57,7 +46,7 @@ function config() {
 
 describe('page regions match what was added', () => {
   it('first alert: every line is added; later changes match only their added lines', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps, clock } = serviceDeps({ config: config(), store, now: NOW });
     const list = async () => (await deps.store.alerts.list({ limit: 100 })).items;
 

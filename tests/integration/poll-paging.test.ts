@@ -2,15 +2,13 @@
  * Feed paging (docs/contract.md §2): `rel="next"` is followed up to `maxPages`, stopping early at a page with
  * nothing new; validators are kept for the first page only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { runPollCycle } from '#shared/services/poll.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
-let db: TestDynalite;
-let server: FixtureServer;
 
 /** An Atom page of entries `ids`, linking to page `next` when given. */
 function atomPage(ids: string[], next: number | null): string {
@@ -38,15 +36,8 @@ function serve(pages: string[][]) {
   });
 }
 
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
-});
+const db = useDynalite();
+const server = useFixtureServer();
 
 describe('feed paging', () => {
   it('follows rel="next" up to maxPages, then only while pages bring news', async () => {
@@ -56,7 +47,7 @@ describe('feed paging', () => {
       ['c1', 'c2'],
       ['d1', 'd2'],
     ]);
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const config = configFrom({
       organisation: { name: 'Test', contact: 'policy@example.org' },
       sources: [

@@ -3,12 +3,13 @@
  * fetcher and parsers, a dynalite store. Covers conditional GET, change detection, backfill,
  * faults isolated per source, paging and crash-and-retry idempotency.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '#shared/domain/types.ts';
 import { type PollReport, runPollCycle } from '#shared/services/poll.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
@@ -16,9 +17,6 @@ const BILLS = fixture('parliament-bills-allpublicbills-2017.rss.xml').toString('
 const PAGE = (extra = '') => `<!doctype html><html><head><title>Sector news</title><style>p{}</style></head>
 <body><nav>Menu</nav><main><h1>Policy news</h1><p>Councillors and the community right to challenge.</p>
 <script>var tracking = 1;</script>${extra}<ul><li>Neighbourhood planning briefing</li></ul></main></body></html>`;
-
-let db: TestDynalite;
-let server: FixtureServer;
 
 function rawConfig(origin: string, extraSources: Record<string, unknown>[] = []) {
   const src = (
@@ -69,31 +67,24 @@ async function alertsOf(deps: ServiceDeps, source?: string): Promise<Alert[]> {
   return page.items;
 }
 
-beforeAll(async () => {
-  db = await startDynalite();
-  server = await startFixtureServer({
-    '/changes.feed': {
-      body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
-      contentType: 'application/atom+xml',
-    },
-    '/new.feed': { body: fixture('legislation-new-data-feed-2015.xml'), contentType: 'application/atom+xml' },
-    '/bills.rss': { body: BILLS, contentType: 'application/rss+xml', etag: null, lastModified: null },
-    '/api/search.json': {
-      body: fixture('govuk-search-api-search-json-q-tax.json'),
-      contentType: 'application/json',
-    },
-    '/news': { body: PAGE(), contentType: 'text/html; charset=utf-8' },
-  });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
+const db = useDynalite();
+const server = useFixtureServer({
+  '/changes.feed': {
+    body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
+    contentType: 'application/atom+xml',
+  },
+  '/new.feed': { body: fixture('legislation-new-data-feed-2015.xml'), contentType: 'application/atom+xml' },
+  '/bills.rss': { body: BILLS, contentType: 'application/rss+xml', etag: null, lastModified: null },
+  '/api/search.json': {
+    body: fixture('govuk-search-api-search-json-q-tax.json'),
+    contentType: 'application/json',
+  },
+  '/news': { body: PAGE(), contentType: 'text/html; charset=utf-8' },
 });
 
 describe('poll cycle over recorded feeds', () => {
   it('stores items, alerts matches, then sends conditional requests and finds nothing new', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps, clock } = serviceDeps({ config: configFrom(rawConfig(server.origin)), store, now: NOW });
 
     const first = await runPollCycle(deps);
@@ -150,7 +141,7 @@ describe('poll cycle over recorded feeds', () => {
   });
 
   it('finds exactly the new and updated items of a mutated round', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps, clock } = serviceDeps({
       config: configFrom(rawConfig(server.origin)),
       store,
@@ -222,7 +213,7 @@ describe('poll cycle over recorded feeds', () => {
       },
       { id: 'private', kind: 'feed', url: `${server.origin}/changes.feed` },
     ];
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const { deps } = serviceDeps({ config: configFrom(rawConfig(server.origin, extra)), store, now: NOW });
     const report = byId(await runPollCycle(deps));
     expect(report.broken).toMatchObject({ status: 'failed', httpStatus: 500 });
@@ -241,7 +232,7 @@ describe('poll cycle over recorded feeds', () => {
   });
 
   it('never duplicates an alert when a cycle crashes after alerting and is run again', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     let crash = true;
     const flaky = {
       ...store,
@@ -287,7 +278,7 @@ describe('poll cycle over recorded feeds', () => {
       raw.sources = raw.sources.map((source) =>
         source.id === 'leg-changes' ? { ...source, backfill } : source,
       );
-      const { store } = await createTestStore(db);
+      const { store } = await db.newStore();
       const { deps } = serviceDeps({ config: configFrom(raw), store, now: NOW });
       const report = byId(await runPollCycle(deps, { sourceIds: ['leg-changes'] }));
       expect({
@@ -303,7 +294,7 @@ describe('poll cycle over recorded feeds', () => {
   });
 
   it('drops validators and polls as a first poll when a source URL changes', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const raw = rawConfig(server.origin);
     const { deps } = serviceDeps({ config: configFrom(raw), store, now: NOW });
     await runPollCycle(deps, { sourceIds: ['leg-changes'] });

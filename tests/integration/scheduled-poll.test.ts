@@ -3,11 +3,12 @@
  * queue, one message each, and are not polled here; few (or no queue) are polled inline. The
  * queue is a hand-written fake typed as the port; the store is dynalite, one table per case.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import type { PollQueue } from '#shared/domain/ports.ts';
 import { runScheduledPoll } from '#shared/services/scheduled-poll.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import { recordedFeedSources, recordedFeeds } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer } from '../support/hooks.ts';
 import { configFrom, serviceDeps } from '../support/service-deps.ts';
 
 const NOW = '2026-10-01T12:00:00.000Z';
@@ -21,38 +22,14 @@ class FakePollQueue implements PollQueue {
   }
 }
 
-let db: TestDynalite;
-let server: FixtureServer;
-
-beforeAll(async () => {
-  [db, server] = await Promise.all([
-    startDynalite(),
-    startFixtureServer({
-      '/bills.rss': {
-        body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
-        contentType: 'application/rss+xml; charset=utf-8',
-      },
-      '/changes.feed': {
-        body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
-        contentType: 'application/atom+xml; charset=utf-8',
-      },
-    }),
-  ]);
-});
-
-afterAll(async () => {
-  await Promise.all([server?.close(), db?.close()]);
-});
+const db = useDynalite();
+const server = useFixtureServer(recordedFeeds);
 
 async function setup(concurrency: number) {
-  const { store } = await createTestStore(db);
-  const common = { backfill: 'all', maxPages: 1, allowPrivateNetwork: true };
+  const { store } = await db.newStore();
   const config = configFrom({
     organisation: { name: 'Test org', contact: 'policy@example.org' },
-    sources: [
-      { id: 'bills', kind: 'feed', url: server.url('/bills.rss'), ...common },
-      { id: 'changes', kind: 'feed', url: server.url('/changes.feed'), ...common },
-    ],
+    sources: recordedFeedSources(server),
     topics: [{ id: 'data', title: 'Data protection', query: '"data protection" OR meters' }],
     digests: { from: 'alerts@example.org' },
     polling: { concurrency },

@@ -6,12 +6,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireServerLock, ServerLockedError } from '../../functions/local/server-lock.ts';
+import { BIN, localEnv, writeConfigFile } from '../support/cli.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/policy-watch.js');
 let dir = '';
 
 beforeAll(() => {
@@ -88,28 +87,18 @@ describe('two real starts launched together', () => {
   });
 
   function start(dataDir: string, configPath: string) {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', MAIL_PORT: '0' };
-    for (const name of [
-      'DYNAMODB_ENDPOINT',
-      'SES_ENDPOINT',
-      'STAFF_API_KEYS',
-      'SIGNING_SECRET',
-      'PUBLIC_URL',
-    ])
-      delete env[name];
     const child = spawn(process.execPath, [BIN, 'start', '--config', configPath], {
       cwd: dir,
-      env,
+      env: localEnv(dataDir),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const append = (chunk: Buffer) => {
       output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    };
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
     return new Promise<{ outcome: 'listening' | 'refused'; output: string }>((done, fail) => {
       child.stdout?.on('data', () => {
         if (/^listening /m.test(output)) done({ outcome: 'listening', output });
@@ -123,16 +112,9 @@ describe('two real starts launched together', () => {
   }
 
   it('exactly one runs, whatever the gap (0 to 300 ms), over 2 rounds', async () => {
-    const configPath = join(dir, 'watch.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        organisation: { name: 'Test org', contact: 'policy@example.org' },
-        sources: [],
-        topics: [{ id: 'data', title: 'Data', query: 'data' }],
-        digests: { from: 'alerts@example.org' },
-      }),
-    );
+    const configPath = writeConfigFile(join(dir, 'watch.json'), {
+      topics: [{ id: 'data', title: 'Data', query: 'data' }],
+    });
     for (const gap of [0, 300]) {
       const dataDir = join(dir, `real-${gap}`);
       const first = start(dataDir, configPath);

@@ -3,6 +3,7 @@
  * some recipients and passes the rest to the SES emulator. Digests and queued mail to those are
  * retried later; the others are never resent.
  */
+
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -12,20 +13,19 @@ import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { drainMailQueue, enqueueMail, mailRetryDelayMs } from '#shared/services/mail-queue.ts';
 import { fixedClock } from '#shared/system/clock.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { makeSubscriber } from '../support/builders.ts';
+import { useDynalite, useTestSes } from '../support/hooks.ts';
 import { mailDeps } from '../support/mail-harness.ts';
-import { startTestSes, type TestSes } from '../support/ses.ts';
 
-let db: TestDynalite;
-let ses: TestSes;
 let proxy: Server;
 let endpoint: string;
 const throttled = new Set<string>();
 
 const THROTTLING = `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`;
 
+const db = useDynalite();
+const ses = useTestSes();
 beforeAll(async () => {
-  [db, ses] = await Promise.all([startDynalite(), startTestSes()]);
   const target = new URL(ses.endpoint);
   proxy = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -54,11 +54,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise<void>((done) => proxy?.close(() => done()));
-  await Promise.all([db?.close(), ses?.close()]);
 });
 
 async function setup() {
-  const { store } = await createTestStore(db);
+  const { store } = await db.newStore();
   await ses.clear();
   throttled.clear();
   const client = new SESClient({
@@ -78,16 +77,8 @@ async function setup() {
   return { deps: mailDeps({ store, mailer, clock }), clock };
 }
 
-const reader = (email: string): Subscriber => ({
-  email,
-  topics: ['localism-act'],
-  frequency: 'immediate',
-  status: 'confirmed',
-  createdAt: '2026-11-26T07:00:00.000Z',
-  confirmedAt: '2026-11-26T07:00:00.000Z',
-  version: 1,
-  updatedAt: '2026-11-26T07:00:00.000Z',
-});
+const reader = (email: string): Subscriber =>
+  makeSubscriber({ email, frequency: 'immediate', createdAt: '2026-11-26T07:00:00.000Z' });
 
 describe('SES throttling some sends', () => {
   it('digests: the throttled recipient is retried next run, the others are not resent', async () => {

@@ -2,32 +2,25 @@
  * A source failing N polls in a row is escalated once by email to the staff address, and its
  * recovery reported once, through the outbox queue (dynalite + the SES emulator).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import { drainMailQueue } from '#shared/services/mail-queue.ts';
 import { runPollCycle } from '#shared/services/poll.ts';
 import type { fixedClock } from '#shared/system/clock.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
-import { mailTestConfig } from '../support/mail-harness.ts';
+import { makeConfig } from '../support/builders.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useDynalite, useFixtureServer, useTestSes } from '../support/hooks.ts';
 import { serviceDeps } from '../support/service-deps.ts';
-import { startTestSes, type TestSes } from '../support/ses.ts';
-
-let db: TestDynalite;
-let ses: TestSes;
-let server: FixtureServer;
 
 const FEED = { body: fixture('legislation-new-data-feed-2015.xml'), contentType: 'application/atom+xml' };
 
-beforeAll(async () => {
-  [db, ses, server] = await Promise.all([startDynalite(), startTestSes(), startFixtureServer({})]);
-});
-afterAll(async () => {
-  await Promise.all([db?.close(), ses?.close(), server?.close()]);
-});
+const db = useDynalite();
+const ses = useTestSes();
+const server = useFixtureServer({});
 
 function setup(escalation: Record<string, unknown> | undefined) {
-  const config = mailTestConfig({
+  const config = makeConfig({
     sources: [
       {
         id: 'flaky',
@@ -44,7 +37,7 @@ function setup(escalation: Record<string, unknown> | undefined) {
 }
 
 async function depsFor(escalation: Record<string, unknown> | undefined) {
-  const { store } = await createTestStore(db);
+  const { store } = await db.newStore();
   const config = setup(escalation);
   const { deps, clock } = serviceDeps({
     config,

@@ -3,7 +3,7 @@
  * defaults and errors, the config path rule, unreadable config files, and local secrets
  * generated once into DATA_DIR with mode 0600.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { loadConfigFile, resolveConfigPath } from '../../functions/config-file.t
 import { EnvError, loadEnv } from '../../functions/env.ts';
 import { localSecrets } from '../../functions/local/secrets.ts';
 import { clockFor } from '../../functions/wiring.ts';
+import { writeConfigFile } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,15 +87,7 @@ describe('loadConfigFile', () => {
 
   it('reads and validates a file', async () => {
     const path = join(dir, 'watch.json');
-    writeFileSync(
-      path,
-      JSON.stringify({
-        organisation: { name: 'Org', contact: 'policy@example.org' },
-        sources: [],
-        topics: [],
-        digests: { from: 'alerts@example.org' },
-      }),
-    );
+    writeConfigFile(path, { organisation: { name: 'Org', contact: 'policy@example.org' } });
     expect((await loadConfigFile(path)).ok).toBe(true);
   });
 });

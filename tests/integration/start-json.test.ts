@@ -2,42 +2,22 @@
  * `start --json` and `demo --json` (docs/contract.md §4: `--json` prints one JSON document on stdout instead
  * of the human report): once ready, exactly one document with what the lines would say.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../functions/cli/output.ts';
 import { startDemo } from '../../functions/local/demo.ts';
 import { startLocal } from '../../functions/local/start.ts';
+import { captureOutput, writeConfigFile } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-start-json-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
-  const text = { stdout: '' };
-  const out: Output = {
-    stdout: (chunk) => {
-      text.stdout += chunk;
-    },
-    stderr: () => {},
-    isTTY: false,
-  };
-  return { out, text };
-}
-
 describe('--json on the long-running commands', () => {
   it('start prints one JSON document once ready', async () => {
     const configPath = join(dir, 'watch.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        organisation: { name: 'T', contact: 'policy@example.org' },
-        sources: [],
-        topics: [],
-        digests: { from: 'alerts@example.org' },
-      }),
-    );
-    const { out, text } = capture();
+    writeConfigFile(configPath);
+    const { out, text } = captureOutput();
     const env = { DATA_DIR: join(dir, 'start'), PORT: '0', MAIL_PORT: '0' };
     const server = await startLocal({ env, configPath, out, json: true });
     try {
@@ -56,7 +36,7 @@ describe('--json on the long-running commands', () => {
   });
 
   it('demo prints the ready report and the loop results as one document', async () => {
-    const { out, text } = capture();
+    const { out, text } = captureOutput();
     const env = { DATA_DIR: join(dir, 'demo'), PORT: '0', MAIL_PORT: '0' };
     const configPath = resolve(import.meta.dirname, '../../config/watch.json');
     const server = await startDemo({ env, configPath, out, json: true });

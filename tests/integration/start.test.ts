@@ -4,35 +4,22 @@
  * one-shot `poll` shares the live store through runtime.json; SIGTERM exits 0 and a second
  * start sees what the first stored.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureServer, fixture, startFixtureServer } from '../support/fixture-server.ts';
+import { BIN, localEnv, runNode } from '../support/cli.ts';
+import { fixture } from '../support/fixture-server.ts';
+import { useFixtureServer } from '../support/hooks.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/policy-watch.js');
-
-let fixtures: FixtureServer;
 let dir = '';
 let configPath = '';
 const children = new Set<ChildProcess>();
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), PORT: '0', MAIL_PORT: '0' };
-  for (const name of [
-    'DYNAMODB_ENDPOINT',
-    'SES_ENDPOINT',
-    'STAFF_API_KEYS',
-    'SIGNING_SECRET',
-    'PUBLIC_URL',
-  ]) {
-    delete env[name];
-  }
-  return env;
-}
+const childEnv = () => localEnv(join(dir, 'data'));
 
 interface Started {
   child: ChildProcess;
@@ -67,24 +54,7 @@ async function start(): Promise<Started> {
   return { child, url, lines, exit };
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: childEnv() });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      children.delete(child);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = (args: string[]) => runNode([BIN, ...args], { cwd: dir, env: childEnv(), children });
 
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -102,13 +72,13 @@ async function eventually<T>(check: () => Promise<T | null>, attempts = 100): Pr
   throw new Error('condition not met');
 }
 
+const fixtures = useFixtureServer({
+  '/bills.rss': {
+    body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
+    contentType: 'application/rss+xml; charset=utf-8',
+  },
+});
 beforeAll(async () => {
-  fixtures = await startFixtureServer({
-    '/bills.rss': {
-      body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
-      contentType: 'application/rss+xml; charset=utf-8',
-    },
-  });
   dir = mkdtempSync(join(tmpdir(), 'pw-start-'));
   configPath = join(dir, 'watch.json');
   writeFileSync(
@@ -136,7 +106,6 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await fixtures?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

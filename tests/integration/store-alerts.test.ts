@@ -1,19 +1,14 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { AlertQuery, Store } from '#shared/domain/ports.ts';
 import type { Alert } from '#shared/domain/types.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { InvalidCursorError } from '#shared/store/index.ts';
 import { alertKey, topicAlertKey, topicPartition } from '#shared/store/keys.ts';
-import { createTestStore, startDynalite, type TestDynalite, type TestStore } from '../support/dynalite.ts';
+import type { TestStore } from '../support/dynalite.ts';
+import { useDynalite } from '../support/hooks.ts';
 
-let db: TestDynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(async () => {
-  await db.close();
-});
+const db = useDynalite();
 
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -75,7 +70,7 @@ async function walk(store: Store, query: AlertQuery, between?: () => Promise<voi
 
 describe('alert create', () => {
   test('is idempotent: second create false, one listing per topic', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const alert = makeAlert({ id: 'a1', topics: ['t1', 't2'] });
     expect(await store.alerts.create(alert)).toBe(true);
     expect(await store.alerts.create(alert)).toBe(false);
@@ -95,7 +90,7 @@ describe('alert create', () => {
   });
 
   test('keeps optional fields and strips key attributes', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const alert = makeAlert({
       id: 'leg',
       legislation: {
@@ -114,7 +109,7 @@ describe('alert create', () => {
   });
 
   test('a re-run after a crash midway completes the missing topic copies', async () => {
-    const { store, client, tableName } = await createTestStore(db);
+    const { store, client, tableName } = await db.newStore();
     const alert = makeAlert({ id: 'crash', topics: ['t1', 't2', 't3'] });
     // Simulate a crash after the first copy: only TOPIC#t1 was written.
     await client.send(
@@ -147,7 +142,7 @@ describe('alert create', () => {
   }
 
   test('a re-run after restart with a later detectedAt adds no second topic copy', async () => {
-    const test = await createTestStore(db);
+    const test = await db.newStore();
     const alert = makeAlert({ id: 'again', topics: ['t1', 't2'] });
     expect(await test.store.alerts.create(alert)).toBe(true);
     // The restarted poll detects the same change again, an hour later.
@@ -157,7 +152,7 @@ describe('alert create', () => {
   });
 
   test('a claim left by a crash is moved to the re-run: one copy per topic, listed once', async () => {
-    const test = await createTestStore(db);
+    const test = await db.newStore();
     const alert = makeAlert({ id: 'moved', topics: ['t1', 't2'] });
     // The crashed run claimed the id and wrote one copy, then died before listing the alert.
     for (const item of [
@@ -180,7 +175,7 @@ describe('alert create', () => {
   });
 
   test('createMany moves a crashed claim like create does, and skips listed alerts', async () => {
-    const test = await createTestStore(db);
+    const test = await db.newStore();
     const listed = makeAlert({ id: 'listed', topics: ['t1'] });
     await test.store.alerts.create(listed);
     const crashed = makeAlert({ id: 'crashed', topics: ['t1', 't2'] });
@@ -199,7 +194,7 @@ describe('alert create', () => {
   });
 
   test('createMany creates the absent ones, reports the existing ones, indexes every topic', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const old = makeAlert({ id: 'old', topics: ['t1'] });
     await store.alerts.create(old);
     const batch = [
@@ -225,7 +220,7 @@ describe('alert listing', () => {
   let store: Store;
 
   beforeAll(async () => {
-    ({ store } = await createTestStore(db));
+    ({ store } = await db.newStore());
     const random = lcg(42);
     const topics = ['t1', 't2', 't3', 't4'];
     for (let i = 0; i < 130; i++) {
@@ -310,7 +305,7 @@ describe('alert listing under concurrent inserts', () => {
     ['two topics', { topics: ['t1', 't2'] }],
     ['a source', { source: 's1' }],
   ])('%s: no duplicates, no gaps', async (_name, query) => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const initial: Alert[] = [];
     for (let i = 0; i < 40; i++) {
       const alert = makeAlert({

@@ -3,22 +3,17 @@
  * topics and sources) every `until` listing returns exactly what the old read-and-filter path
  * returns, page by page, and reads far fewer items when `until` is in the past.
  */
+
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { AlertQuery, Store } from '#shared/domain/ports.ts';
 import type { Alert } from '#shared/domain/types.ts';
 import { queryAll } from '#shared/store/batch.ts';
 import { createDynamoStore } from '#shared/store/index.ts';
 import { latePartition } from '#shared/store/keys.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { useDynalite } from '../support/hooks.ts';
 
-let db: TestDynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(async () => {
-  await db.close();
-});
+const db = useDynalite();
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -128,7 +123,7 @@ function oracle(all: Alert[]): string[] {
 
 describe('until listings', () => {
   test('the key-bounded path returns what filtering returned, page by page', async () => {
-    const test = await createTestStore(db);
+    const test = await db.newStore();
     const all = dataset();
     await createAll(test.store, all);
     // No marker yet: the old read-and-filter path.
@@ -139,7 +134,7 @@ describe('until listings', () => {
   });
 
   test('alerts stored before late copies existed get them from prepareListings', async () => {
-    const test = await createTestStore(db);
+    const test = await db.newStore();
     const all = dataset();
     await createAll(test.store, all);
     // As a store written by the previous version: no late copies at all.
@@ -160,7 +155,7 @@ describe('until listings', () => {
   });
 
   test('an until in the past reads the late alerts, not the whole store', async () => {
-    const test = await createTestStore(db);
+    const test = await db.newStore();
     // Mostly prompt detections, one in ten a backfilled old item (as a real store looks).
     await createAll(test.store, dataset([0, HOUR, 0, 3 * HOUR, 0, 0, 30 * 24 * HOUR, 0, 2 * HOUR, 0]));
     const query = { limit: 20, until: iso(T0 + 24 * HOUR) };

@@ -1,25 +1,22 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Store } from '#shared/domain/ports.ts';
 import type { SourceState, StoredItem, Subscriber } from '#shared/domain/types.ts';
 import { createDynamoStore, ensureTable } from '#shared/store/index.ts';
-import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { makeSourceState } from '../support/builders.ts';
+import { useDynalite } from '../support/hooks.ts';
 
-let db: TestDynalite;
 let store: Store;
+const db = useDynalite();
 beforeAll(async () => {
-  db = await startDynalite();
-  ({ store } = await createTestStore(db));
-});
-afterAll(async () => {
-  await db.close();
+  ({ store } = await db.newStore());
 });
 
 const NOW = '2026-03-01T12:00:00.000Z';
 
 describe('table', () => {
   test('ensureTable is idempotent and ping passes on an ACTIVE table', async () => {
-    const { tableName } = await createTestStore(db);
+    const { tableName } = await db.newStore();
     await ensureTable(db.client, tableName);
     const out = await db.client.send(new DescribeTableCommand({ TableName: tableName }));
     expect(out.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
@@ -32,20 +29,7 @@ describe('table', () => {
 });
 
 describe('sources', () => {
-  const state = (id: string, over: Partial<SourceState> = {}): SourceState => ({
-    sourceId: id,
-    url: `https://example.org/${id}`,
-    lastPolledAt: null,
-    lastStatus: null,
-    httpStatus: null,
-    consecutiveFailures: 0,
-    lastError: null,
-    etag: null,
-    lastModified: null,
-    bodyHash: null,
-    firstPolledAt: null,
-    ...over,
-  });
+  const state = (id: string, over: Partial<SourceState> = {}) => makeSourceState({ sourceId: id, ...over });
 
   test('put, get, list', async () => {
     expect(await store.sources.get('src-b')).toBeNull();
@@ -134,7 +118,7 @@ const subscriber = (email: string, over: Partial<Subscriber> = {}): Subscriber =
 
 describe('subscribers', () => {
   test('create once, get, list, listConfirmed by frequency', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     expect(await store.subscribers.create(subscriber('a@example.org'))).toBe(true);
     expect(await store.subscribers.create(subscriber('a@example.org', { topics: ['x'] }))).toBe(false);
     await store.subscribers.create(subscriber('b@example.org', { frequency: 'weekly' }));
@@ -158,7 +142,7 @@ describe('subscribers', () => {
   });
 
   test('update is optimistic and moves the subscriber between frequency/status lists', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const original = subscriber('a@example.org');
     await store.subscribers.create(original);
     const later = '2026-03-02T00:00:00.000Z';
@@ -176,7 +160,7 @@ describe('subscribers', () => {
   });
 
   test('delete erases the subscriber and its deliveries', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     await store.subscribers.create(subscriber('a@example.org'));
     await store.subscribers.create(subscriber('keep@example.org'));
     const ids = Array.from({ length: 60 }, (_, i) => `alert-${i}`);
@@ -196,14 +180,14 @@ describe('deliveries', () => {
   const t = (minutes: number) => new Date(Date.parse(NOW) + minutes * 60_000).toISOString();
 
   test('claim once; a second claim fails while live', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     expect(await store.deliveries.claim(email, 'a1', t(0), t(-15))).toBe(true);
     expect(await store.deliveries.claim(email, 'a1', t(1), t(-14))).toBe(false);
     expect(await store.deliveries.delivered(email, ['a1', 'a2'], t(-14))).toEqual(new Set(['a1']));
   });
 
   test('a stale unsent claim can be claimed again; a sent one never', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     await store.deliveries.claim(email, 'stale', t(0), t(-15));
     await store.deliveries.claim(email, 'sent', t(0), t(-15));
     await store.deliveries.markSent(email, ['sent'], 'msg-1', t(1), t(0));
@@ -221,7 +205,7 @@ describe('deliveries', () => {
   });
 
   test('release deletes only our own unsent claim', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     await store.deliveries.claim(email, 'a1', t(0), t(-15));
     await store.deliveries.claim(email, 'a2', t(0), t(-15));
     await store.deliveries.claim(email, 'a3', t(0), t(-15));
@@ -234,7 +218,7 @@ describe('deliveries', () => {
   });
 
   test('markSent without a claim still records the send; delivered batches past 100 ids', async () => {
-    const { store } = await createTestStore(db);
+    const { store } = await db.newStore();
     const ids = Array.from({ length: 150 }, (_, i) => `x${i}`);
     await store.deliveries.markSent(email, ids.slice(0, 120), 'msg', t(0));
     const done = await store.deliveries.delivered(email, ids, t(0));

@@ -27,6 +27,9 @@ export async function startDynalite(): Promise<TestDynalite> {
   };
 }
 
+/** What a table needs of a dynalite: `TestDynalite`, or the `useDynalite()` hook. */
+export type DynaliteEndpoint = Pick<TestDynalite, 'endpoint' | 'client'>;
+
 export interface TestStore {
   store: Store;
   tableName: string;
@@ -37,9 +40,9 @@ export interface TestStore {
 }
 
 /** A fresh, uniquely named table with the store on it; starts dynalite unless one is given. */
-export async function createTestStore(dynalite?: TestDynalite): Promise<TestStore> {
-  const owned = dynalite === undefined;
-  const db = dynalite ?? (await startDynalite());
+export async function createTestStore(dynalite?: DynaliteEndpoint): Promise<TestStore> {
+  const started = dynalite === undefined ? await startDynalite() : undefined;
+  const db = dynalite ?? (started as TestDynalite);
   const tableName = `test-${randomBytes(6).toString('hex')}`;
   await ensureTable(db.client, tableName);
   return {
@@ -47,6 +50,8 @@ export async function createTestStore(dynalite?: TestDynalite): Promise<TestStor
     tableName,
     client: db.client,
     endpoint: db.endpoint,
-    close: owned ? () => db.close() : async () => {},
+    close: async () => {
+      await started?.close();
+    },
   };
 }

@@ -65,6 +65,29 @@ export function fixture(name: string): Buffer {
   return readFileSync(path.join(FIXTURES, name));
 }
 
+/** Two recorded feeds at `/bills.rss` (Parliament bills RSS) and `/changes.feed` (legislation.gov.uk Atom). */
+export function recordedFeeds(): Record<string, Route> {
+  return {
+    '/bills.rss': {
+      body: fixture('parliament-bills-allpublicbills-2017.rss.xml'),
+      contentType: 'application/rss+xml; charset=utf-8',
+    },
+    '/changes.feed': {
+      body: fixture('legislation-changes-affected-ukpga-2018-12.feed.xml'),
+      contentType: 'application/atom+xml; charset=utf-8',
+    },
+  };
+}
+
+/** Config `sources[]` entries `bills` and `changes` for `recordedFeeds` on `server`: all backfilled, one page. */
+export function recordedFeedSources(server: Pick<FixtureServer, 'url'>) {
+  const common = { kind: 'feed', backfill: 'all', maxPages: 1, allowPrivateNetwork: true };
+  return [
+    { id: 'bills', url: server.url('/bills.rss'), ...common },
+    { id: 'changes', url: server.url('/changes.feed'), ...common },
+  ];
+}
+
 export async function startFixtureServer(routes: Record<string, Route> = {}): Promise<FixtureServer> {
   const table = new Map(Object.entries(routes));
   const counts = new Map<string, number>();

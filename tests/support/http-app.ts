@@ -2,20 +2,20 @@
  * @module The HTTP app over a real (dynalite) store, with a fixed clock, a mailer that records
  * messages and a fetcher that refuses everything: what `tests/http` and `tests/browser` drive.
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeAll, beforeEach } from 'vitest';
 import type { Config } from '#shared/config/schema.ts';
 import type { Fetcher, Logger, LogLevel, Mailer, RawEmail } from '#shared/domain/ports.ts';
-import type { Alert } from '#shared/domain/types.ts';
 import { createApp } from '#shared/http/app.ts';
 import { drainMailQueue } from '#shared/services/mail-queue.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
-import { createTestStore, startDynalite, type TestDynalite, type TestStore } from './dynalite.ts';
+import { factsheetEntry, NOW } from './builders.ts';
+import { createTestStore, type DynaliteEndpoint, type TestStore } from './dynalite.ts';
+import { forwardTo, useDynalite } from './hooks.ts';
 import { configFrom } from './service-deps.ts';
 
 export const STAFF_KEY = 'staff-key-0123456789abcdef';
 export const OTHER_STAFF_KEY = 'second-staff-key-xyz';
-export const NOW = '2026-03-10T12:00:00.000Z';
 
 export const TEST_CONFIG = {
   organisation: { name: 'Test Advice Network', contact: 'policy@example.org' },
@@ -40,20 +40,14 @@ export const TEST_CONFIG = {
     { id: 'planning', title: 'Planning', query: 'planning' },
   ],
   factsheets: [
-    {
-      id: 'lsp',
-      title: 'Local strategic partnerships',
-      url: 'https://example.org/factsheets/lsp',
-      topics: ['localism-act'],
-      reviewedAt: '2026-01-15',
-    },
-    {
+    factsheetEntry(),
+    factsheetEntry({
       id: 'homes',
       title: 'Finding a home',
       url: 'https://example.org/factsheets/homes',
       topics: ['housing'],
       reviewedAt: '2026-03-01',
-    },
+    }),
   ],
   digests: { from: 'alerts@example.org', timezone: 'Europe/London' },
 };
@@ -128,7 +122,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { dynalite?: TestDynalite; config?: Config; clientAddress?: string } = {},
+  options: { dynalite?: DynaliteEndpoint; config?: Config; clientAddress?: string } = {},
 ): Promise<TestApp> {
   const testStore = await createTestStore(options.dynalite);
   const clock = fixedClock(NOW);
@@ -180,43 +174,33 @@ export async function createTestApp(
   };
 }
 
+type TestAppOptions = Omit<NonNullable<Parameters<typeof createTestApp>[0]>, 'dynalite'>;
+
 /**
  * The hooks every HTTP test file needs: one dynalite for the file, a fresh app (with its own
  * table) before each test, handed to `use`.
  */
-export function useTestApp(use: (app: TestApp) => void): void {
-  let dynalite: TestDynalite | undefined;
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynalite?.close();
-  });
+export function useTestApp(use: (app: TestApp) => void, options: TestAppOptions = {}): void {
+  const db = useDynalite();
   beforeEach(async () => {
-    use(await createTestApp({ dynalite }));
+    use(await createTestApp({ ...options, dynalite: db }));
   });
 }
 
-let counter = 0;
-/** An alert with sensible defaults; ids sort by creation order unless given. */
-export function makeAlert(overrides: Partial<Alert> = {}): Alert {
-  counter += 1;
-  const detectedAt = overrides.detectedAt ?? NOW;
-  return {
-    id: `a${String(counter).padStart(6, '0')}`,
-    kind: 'new',
-    topics: ['localism-act'],
-    matched: [{ topic: 'localism-act', terms: ['localism act'] }],
-    source: { id: 'leg-localism', title: 'Changes to the Localism Act 2011' },
-    title: `Alert ${counter}`,
-    url: `https://www.legislation.gov.uk/ukpga/2011/20/section/${counter}`,
-    summary: '',
-    whatChanged: `s. ${counter} words substituted`,
-    publishedAt: null,
-    changedAt: detectedAt,
-    detectedAt,
-    ...overrides,
-  };
+/**
+ * One app (and table) for the enclosing file or `describe`, shared by its tests: for files whose
+ * tests only read. `options` is called when the app is made, so it may use later definitions.
+ */
+export function useSharedTestApp(options: () => TestAppOptions = () => ({})): TestApp {
+  const db = useDynalite();
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    t = await createTestApp({ ...options(), dynalite: db });
+  });
+  return forwardTo(() => {
+    if (!t) throw new Error('the test app is not made yet: use it inside a test or a hook');
+    return t;
+  });
 }
 
 export function bearer(key = STAFF_KEY): Record<string, string> {

@@ -3,7 +3,7 @@
  * one small config, a fetcher that records the URLs it was asked for, and ServiceDeps over a
  * dynalite store and the SES emulator.
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import type { Config } from '#shared/config/schema.ts';
 import type { Fetcher, FetchRequest, Mailer, Store } from '#shared/domain/ports.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
@@ -11,25 +11,11 @@ import { drainMailQueue } from '#shared/services/mail-queue.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
 import { silentLogger } from '#shared/system/logger.ts';
-import { createTestStore, startDynalite, type TestDynalite } from './dynalite.ts';
-import { configFrom } from './service-deps.ts';
-import { startTestSes, type TestSes } from './ses.ts';
+import { makeConfig } from './builders.ts';
+import { useDynalite, useTestSes } from './hooks.ts';
+import type { TestSes } from './ses.ts';
 
 export const PUBLIC_URL = 'http://localhost:3999';
-
-/** Two topics (plus whatever `extra` adds), one source; the contract defaults elsewhere. */
-export function mailTestConfig(extra: Record<string, unknown> = {}): Config {
-  const base = {
-    organisation: { name: 'Test Org', contact: 'policy@example.org' },
-    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
-    topics: [
-      { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
-      { id: 'charity-law', title: 'Charity law', query: 'charity' },
-    ],
-    digests: { from: 'alerts@example.org' },
-  };
-  return configFrom({ ...base, ...extra });
-}
 
 /** Answers every request as SNS's SubscribeURL does, keeping the URLs asked for in `visited`. */
 export function recordingFetcher(visited: string[]): Fetcher {
@@ -58,7 +44,7 @@ export function mailDeps(input: {
   fetcher?: Fetcher;
 }): ServiceDeps {
   return {
-    config: input.config ?? mailTestConfig(),
+    config: input.config ?? makeConfig(),
     store: input.store,
     fetcher: input.fetcher ?? recordingFetcher([]),
     mailer: input.mailer,
@@ -84,18 +70,10 @@ export interface MailServices {
  * table, an empty inbox, a clock at now and deps over the real SES mailer before each test.
  */
 export function useMailServices(use: (services: MailServices) => void): void {
-  let dynalite: TestDynalite | undefined;
-  let ses: TestSes | undefined;
-  beforeAll(async () => {
-    [dynalite, ses] = await Promise.all([startDynalite(), startTestSes()]);
-  });
-  afterAll(async () => {
-    await Promise.all([dynalite?.close(), ses?.close()]);
-  });
+  const db = useDynalite();
+  const ses = useTestSes({ clearEachTest: true });
   beforeEach(async () => {
-    if (!ses) throw new Error('the SES emulator did not start');
-    const { store } = await createTestStore(dynalite);
-    await ses.clear();
+    const { store } = await db.newStore();
     const visited: string[] = [];
     const clock = fixedClock(new Date());
     const deps = mailDeps({

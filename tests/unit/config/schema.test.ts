@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ConfigError, parseConfig, parseConfigText } from '#shared/config/schema.ts';
+import { pageSourceEntry, sourceEntry } from '../../support/builders.ts';
 
 type Doc = Record<string, unknown> & {
   sources: Record<string, unknown>[];
@@ -13,14 +14,8 @@ function valid(): Doc {
   return {
     organisation: { name: 'Example', contact: 'policy@example.org' },
     sources: [
-      { id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' },
-      {
-        id: 'lga-news',
-        kind: 'page',
-        url: 'https://www.local.gov.uk/about/news',
-        select: 'main',
-        every: '1d',
-      },
+      sourceEntry(),
+      pageSourceEntry({ id: 'lga-news', url: 'https://www.local.gov.uk/about/news', every: '1d' }),
     ],
     topics: [
       {

@@ -1,29 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExamples, type LabelledExample } from '#shared/domain/evaluate.ts';
-import { configFrom } from '../../support/service-deps.ts';
+import { makeConfig, pageSourceEntry, sourceEntry, topicEntry } from '../../support/builders.ts';
 
-const config = configFrom({
+const config = makeConfig({
   organisation: { name: 'Test', contact: 'policy@example.org' },
   sources: [
-    { id: 'feed', kind: 'feed', url: 'https://example.org/feed' },
-    {
-      id: 'region',
-      title: 'Sector news for councillors',
-      kind: 'page',
-      url: 'https://example.org/news',
-      select: 'main',
-    },
-    {
+    sourceEntry({ id: 'feed', url: 'https://example.org/feed' }),
+    pageSourceEntry({ title: 'Sector news for councillors' }),
+    pageSourceEntry({
       id: 'listing',
       title: 'Listing for councillors',
-      kind: 'page',
       url: 'https://example.org/list',
-      select: 'main',
       items: { each: 'li', title: 'a', link: 'a' },
-    },
+    }),
   ],
   topics: [
-    { id: 'pb', title: 'PB', query: '"participatory budgeting"' },
+    topicEntry('pb'),
     { id: 'cllr', title: 'Councillors', query: 'councillors OR source:feed' },
     { id: 'act', title: 'Act', query: 'legislation:ukpga/2011/20' },
   ],

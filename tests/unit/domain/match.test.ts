@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileTopics, legislationId, type MatchInput, matchQuery } from '#shared/domain/match.ts';
-import type { LegislationEffect, ParsedItem } from '#shared/domain/types.ts';
+import type { LegislationEffect } from '#shared/domain/types.ts';
+import { makeItem } from '../../support/builders.ts';
 
-function item(overrides: Partial<ParsedItem> = {}): ParsedItem {
-  return {
-    key: 'https://www.gov.uk/government/news/example',
-    title: 'Example',
-    url: 'https://www.gov.uk/government/news/example',
-    summary: '',
-    content: '',
-    publishedAt: null,
-    updatedAt: null,
-    links: [],
-    ...overrides,
-  };
-}
+const item = makeItem;
 
 // Values from tests/fixtures/legislation-changes-affected-ukpga-2018-12.feed.xml (first entry).
 const effect: LegislationEffect = {

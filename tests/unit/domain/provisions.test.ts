@@ -7,6 +7,7 @@ import {
   subdivisions,
 } from '#shared/domain/provisions.ts';
 import type { Alert } from '#shared/domain/types.ts';
+import { makeEffectAlert } from '../../support/builders.ts';
 
 describe('effectProvisionPaths: ukm:Effect AffectedProvisions strings', () => {
   // Forms as legislation.gov.uk writes them (the recorded feeds: "s. 65 heading", "Pt. 5 heading",
@@ -116,27 +117,15 @@ const effectAlert = (
   provisions: string,
   inForce: (string | null)[],
   affecting = 'Procurement Act 2023',
-): Alert => ({
-  id: `a-${provisions}`,
-  kind: 'new',
-  topics: [],
-  matched: [],
-  source: { id: 'cited-ukpga-2011-20', title: 'Changes' },
-  title: 't',
-  url: 'https://www.legislation.gov.uk/ukpga/2011/20',
-  summary: '',
-  whatChanged: '',
-  publishedAt: null,
-  changedAt: '2026-09-20T10:00:00.000Z',
-  detectedAt: '2026-10-01T12:00:00.000Z',
-  legislation: {
-    affected: { id: 'ukpga/2011/20', title: 'Localism Act 2011' },
-    affecting: { id: 'ukpga/2023/54', title: affecting },
-    effect: 'words substituted',
-    provisions: { affected: provisions, affecting: 'Sch. 11 para. 45' },
-    inForce: inForce.map((date) => ({ date, qualification: date ? 'wholly in force' : 'prospective' })),
-  },
-});
+): Alert =>
+  makeEffectAlert(
+    {
+      provisions,
+      affecting,
+      inForce: inForce.map((date) => ({ date, qualification: date ? 'wholly in force' : 'prospective' })),
+    },
+    { id: `a-${provisions}`, title: 't', source: { id: 'cited-ukpga-2011-20', title: 'Changes' } },
+  );
 
 describe('containingCitation: the most specific citation wins', () => {
   const refs = ['ukpga/2011/20', 'ukpga/2011/20/part/5', 'ukpga/2011/20/section/81', 'ukpga/2012/3'];

@@ -4,18 +4,10 @@ import { matchQuery } from '#shared/domain/match.ts';
 import { parseQuery, QuerySyntaxError, queryWarnings } from '#shared/domain/query.ts';
 import { britishSpelling, tokenize } from '#shared/domain/text.ts';
 import type { ParsedItem } from '#shared/domain/types.ts';
+import { makeItem } from '../../support/builders.ts';
 
 function item(title: string, summary = ''): ParsedItem {
-  return {
-    key: 'k',
-    title,
-    url: 'https://example.org/k',
-    summary,
-    content: '',
-    publishedAt: null,
-    updatedAt: null,
-    links: [],
-  };
+  return makeItem({ key: 'k', url: 'https://example.org/k', title, summary });
 }
 
 function matches(query: string, title: string, summary = ''): boolean {

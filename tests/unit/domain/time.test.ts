@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatInZone, parseInstant, zonedToInstant, zoneOffsetMinutes } from '#shared/domain/time.ts';
 
 const LONDON = 'Europe/London';
+const END = { endOfDay: true };
 
 describe('zoneOffsetMinutes', () => {
   it.each([
@@ -19,55 +20,41 @@ describe('zoneOffsetMinutes', () => {
   });
 });
 
+/** `2026-03-29 01:30` (or a date alone) as zonedToInstant's fields. */
+function fields(text: string) {
+  const [year, month, day, hour, minute] = text.split(/[- :]/).map(Number) as [
+    number,
+    number,
+    number,
+    number?,
+    number?,
+  ];
+  return { year, month, day, ...(hour === undefined ? {} : { hour, minute }) };
+}
+
 describe('zonedToInstant', () => {
   it.each([
-    ['midnight in winter', { year: 2026, month: 1, day: 15 }, LONDON, '2026-01-15T00:00:00.000Z'],
-    ['midnight in summer', { year: 2026, month: 7, day: 15 }, LONDON, '2026-07-14T23:00:00.000Z'],
-    [
-      'all fields',
-      { year: 2026, month: 7, day: 15, hour: 9, minute: 30, second: 15, ms: 250 },
-      LONDON,
-      '2026-07-15T08:30:15.250Z',
-    ],
-    [
-      'just before the spring gap',
-      { year: 2026, month: 3, day: 29, hour: 0, minute: 59 },
-      LONDON,
-      '2026-03-29T00:59:00.000Z',
-    ],
-    [
-      'inside the spring gap (01:30 does not exist)',
-      { year: 2026, month: 3, day: 29, hour: 1, minute: 30 },
-      LONDON,
-      '2026-03-29T01:30:00.000Z',
-    ],
-    [
-      'just after the spring gap',
-      { year: 2026, month: 3, day: 29, hour: 2, minute: 0 },
-      LONDON,
-      '2026-03-29T01:00:00.000Z',
-    ],
-    [
-      'before the autumn repeat',
-      { year: 2026, month: 10, day: 25, hour: 0, minute: 30 },
-      LONDON,
-      '2026-10-24T23:30:00.000Z',
-    ],
+    ['midnight in winter', fields('2026-01-15'), '2026-01-15T00:00:00.000Z'],
+    ['midnight in summer', fields('2026-07-15'), '2026-07-14T23:00:00.000Z'],
+    ['all fields', { ...fields('2026-07-15 09:30'), second: 15, ms: 250 }, '2026-07-15T08:30:15.250Z'],
+    ['just before the spring gap', fields('2026-03-29 00:59'), '2026-03-29T00:59:00.000Z'],
+    ['inside the spring gap (01:30 does not exist)', fields('2026-03-29 01:30'), '2026-03-29T01:30:00.000Z'],
+    ['just after the spring gap', fields('2026-03-29 02:00'), '2026-03-29T01:00:00.000Z'],
+    ['before the autumn repeat', fields('2026-10-25 00:30'), '2026-10-24T23:30:00.000Z'],
     [
       'inside the autumn repeat (01:30 happens twice)',
-      { year: 2026, month: 10, day: 25, hour: 1, minute: 30 },
-      LONDON,
+      fields('2026-10-25 01:30'),
       '2026-10-25T01:30:00.000Z',
     ],
-    [
-      'after the autumn repeat',
-      { year: 2026, month: 10, day: 25, hour: 2, minute: 0 },
-      LONDON,
-      '2026-10-25T02:00:00.000Z',
-    ],
-    ['UTC', { year: 2026, month: 7, day: 15, hour: 7 }, 'UTC', '2026-07-15T07:00:00.000Z'],
-  ])('%s', (_, fields, zone, expected) => {
-    expect(zonedToInstant(fields, zone).toISOString()).toBe(expected);
+    ['after the autumn repeat', fields('2026-10-25 02:00'), '2026-10-25T02:00:00.000Z'],
+  ])('%s in London', (_, at, expected) => {
+    expect(zonedToInstant(at, LONDON).toISOString()).toBe(expected);
+  });
+
+  it('UTC', () => {
+    expect(zonedToInstant({ year: 2026, month: 7, day: 15, hour: 7 }, 'UTC').toISOString()).toBe(
+      '2026-07-15T07:00:00.000Z',
+    );
   });
 });
 
@@ -75,35 +62,17 @@ describe('parseInstant', () => {
   it.each([
     ['date-only in winter is local midnight', '2026-01-15', LONDON, {}, '2026-01-15T00:00:00.000Z'],
     ['date-only in summer is local midnight', '2026-07-15', LONDON, {}, '2026-07-14T23:00:00.000Z'],
-    [
-      'date-only endOfDay is the last millisecond',
-      '2026-07-15',
-      LONDON,
-      { endOfDay: true },
-      '2026-07-15T22:59:59.999Z',
-    ],
-    ['date-only endOfDay in winter', '2026-01-15', LONDON, { endOfDay: true }, '2026-01-15T23:59:59.999Z'],
+    ['date-only endOfDay is the last millisecond', '2026-07-15', LONDON, END, '2026-07-15T22:59:59.999Z'],
+    ['date-only endOfDay in winter', '2026-01-15', LONDON, END, '2026-01-15T23:59:59.999Z'],
     ['date-only on the spring-forward day', '2026-03-29', LONDON, {}, '2026-03-29T00:00:00.000Z'],
-    [
-      'endOfDay on the spring-forward day',
-      '2026-03-29',
-      LONDON,
-      { endOfDay: true },
-      '2026-03-29T22:59:59.999Z',
-    ],
+    ['endOfDay on the spring-forward day', '2026-03-29', LONDON, END, '2026-03-29T22:59:59.999Z'],
     ['date-only on the fall-back day', '2026-10-25', LONDON, {}, '2026-10-24T23:00:00.000Z'],
-    ['endOfDay on the fall-back day', '2026-10-25', LONDON, { endOfDay: true }, '2026-10-25T23:59:59.999Z'],
+    ['endOfDay on the fall-back day', '2026-10-25', LONDON, END, '2026-10-25T23:59:59.999Z'],
     ['date-only in UTC', '2026-07-15', 'UTC', {}, '2026-07-15T00:00:00.000Z'],
     ['date-only in New York', '2026-01-15', 'America/New_York', {}, '2026-01-15T05:00:00.000Z'],
     ['offset-less minutes in summer', '2026-07-15T09:30', LONDON, {}, '2026-07-15T08:30:00.000Z'],
     ['offset-less seconds in winter', '2026-01-15T09:30:15', LONDON, {}, '2026-01-15T09:30:15.000Z'],
-    [
-      'offset-less fraction kept to milliseconds',
-      '2026-07-15T09:30:15.1234',
-      LONDON,
-      {},
-      '2026-07-15T08:30:15.123Z',
-    ],
+    ['offset-less fraction kept to ms', '2026-07-15T09:30:15.1234', LONDON, {}, '2026-07-15T08:30:15.123Z'],
     ['offset-less short fraction padded', '2026-07-15T09:30:15.5', LONDON, {}, '2026-07-15T08:30:15.500Z'],
     ['offset-less just after spring forward', '2026-03-29T02:00', LONDON, {}, '2026-03-29T01:00:00.000Z'],
     ['offset-less just before fall back', '2026-10-25T00:59', LONDON, {}, '2026-10-24T23:59:00.000Z'],

@@ -10,6 +10,7 @@ import { citedChangeText } from '#shared/domain/cited-evidence.ts';
 import { Dashboard } from '#shared/http/pages/staff-dashboard.tsx';
 import { renderDigest } from '#shared/mail/render-digest.ts';
 import type { FactsheetView } from '#shared/services/factsheets.ts';
+import { makeEffectAlert } from '../../support/builders.ts';
 
 const TODAY = '2026-10-01';
 
@@ -21,25 +22,20 @@ function effect(
   dates: string[],
 ): EvidenceAlert {
   return {
-    id,
-    kind: 'new',
-    topics: [],
-    matched: [],
-    source: { id: 'cited-ukpga-2011-20', title: 'Changes to Localism Act 2011' },
-    title: `${affecting} effect on Localism Act 2011`,
-    url: 'https://www.legislation.gov.uk/ukpga/2011/20/section/81',
-    summary: '',
-    whatChanged: `${provisions} ${effectType} by ${affecting}`,
-    publishedAt: null,
-    changedAt: '2026-09-20T10:00:00.000Z',
-    detectedAt: '2026-10-01T12:00:00.000Z',
-    legislation: {
-      affected: { id: 'ukpga/2011/20', title: 'Localism Act 2011' },
-      affecting: { id: 'ukpga/2023/54', title: affecting },
-      effect: effectType,
-      provisions: { affected: provisions, affecting: 'Sch. 11 para. 45' },
-      inForce: dates.map((date) => ({ date, qualification: 'wholly in force' })),
-    },
+    ...makeEffectAlert(
+      {
+        provisions,
+        affecting,
+        effect: effectType,
+        inForce: dates.map((date) => ({ date, qualification: 'wholly in force' })),
+      },
+      {
+        id,
+        title: `${affecting} effect on Localism Act 2011`,
+        url: 'https://www.legislation.gov.uk/ukpga/2011/20/section/81',
+        whatChanged: `${provisions} ${effectType} by ${affecting}`,
+      },
+    ),
     because: { reason: 'cites', citation: 'ukpga/2011/20/part/5/chapter/2', provision: provisions },
   };
 }

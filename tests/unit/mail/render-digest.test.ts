@@ -10,50 +10,37 @@ import {
   renderDigest,
 } from '#shared/mail/render-digest.ts';
 import { renderConfirmation, renderStaffNotice } from '#shared/mail/render-notices.ts';
-import { configFrom } from '../../support/service-deps.ts';
+import { factsheetEntry, makeAlert, makeConfig, topicEntry } from '../../support/builders.ts';
 
 function testConfig(): Config {
-  return configFrom({
+  return makeConfig({
     organisation: { name: "Women's Voluntary Sector <Resource> Centre", contact: 'policy@example.org' },
-    sources: [{ id: 'leg', kind: 'feed', url: 'https://www.legislation.gov.uk/new/data.feed' }],
-    topics: [
-      { id: 'localism-act', title: 'Localism Act 2011', query: '"localism act"' },
-      { id: 'charity-law', title: 'Charity law', query: 'charity' },
-      { id: 'procurement', title: 'Procurement', query: 'procurement' },
-    ],
+    topics: ['localism-act', 'charity-law', 'procurement'].map((id) => topicEntry(id)),
     factsheets: [
-      {
-        id: 'lsp',
-        title: 'Local strategic partnerships',
-        url: 'https://example.org/factsheets/lsp',
-        topics: ['localism-act'],
-        reviewedAt: '2026-01-15',
-      },
-      {
+      factsheetEntry(),
+      factsheetEntry({
         id: 'fresh',
         title: 'Reviewed after everything',
+        url: undefined,
         topics: ['charity-law'],
         reviewedAt: '2027-01-01',
-      },
+      }),
     ],
     digests: { from: 'alerts@example.org', timezone: 'Europe/London' },
   });
 }
 
 function alert(overrides: Partial<Alert> & Pick<Alert, 'id' | 'topics'>): Alert {
-  return {
-    kind: 'new',
+  return makeAlert({
     matched: overrides.topics.map((topic) => ({ topic, terms: ['x'] })),
     source: { id: 'leg', title: 'New legislation (legislation.gov.uk)' },
     title: 'An alert',
     url: 'https://www.legislation.gov.uk/uksi/2026/1',
-    summary: '',
     whatChanged: 'New legislation',
-    publishedAt: null,
     changedAt: '2026-11-25T09:30:00.000Z',
     detectedAt: '2026-11-25T10:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 const ALERTS: Alert[] = [
@@ -266,18 +253,21 @@ describe('MIME', () => {
 
 describe('confirmation and staff notice', () => {
   const organisation = { name: 'Org', contact: 'policy@example.org' };
-
-  it('confirmation carries the link, expiry and what it confirms', () => {
-    const email = renderConfirmation({
+  const confirmation = (overrides: Partial<Parameters<typeof renderConfirmation>[0]>) =>
+    renderConfirmation({
       organisation,
       timezone: 'Europe/London',
       email: 'ann@example.org',
-      topicTitles: ['Localism Act 2011'],
-      frequency: 'weekly',
+      topicTitles: [],
+      frequency: 'daily',
       confirmUrl: 'http://localhost:3000/subscriptions/confirm?token=T.S',
       expiresAt: new Date('2026-12-03T07:00:00.000Z'),
       replacesExisting: false,
+      ...overrides,
     });
+
+  it('confirmation carries the link, expiry and what it confirms', () => {
+    const email = confirmation({ topicTitles: ['Localism Act 2011'], frequency: 'weekly' });
     expect(email.subject).toBe('[Org] Confirm your subscription to policy alerts');
     expect(email.text).toContain('http://localhost:3000/subscriptions/confirm?token=T.S');
     expect(email.text).toContain('Localism Act 2011 (weekly digest)');
@@ -286,14 +276,9 @@ describe('confirmation and staff notice', () => {
   });
 
   it('a change for a confirmed address says it replaces the current choice', () => {
-    const email = renderConfirmation({
-      organisation,
-      timezone: 'Europe/London',
-      email: 'ann@example.org',
+    const email = confirmation({
       topicTitles: ['Charity law'],
       frequency: 'immediate',
-      confirmUrl: 'http://localhost:3000/subscriptions/confirm?token=T.S',
-      expiresAt: new Date('2026-12-03T07:00:00.000Z'),
       replacesExisting: true,
     });
     expect(email.subject).toBe('[Org] Confirm the change to your policy alerts');

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { SourceSchema } from '#shared/config/schema.ts';
 import type { ParsedItem } from '#shared/domain/types.ts';
 import { contentApiUrl } from '#shared/services/govuk-content.ts';
+import { makeSource } from '../../support/builders.ts';
 
-const search = SourceSchema.parse({
+const search = makeSource({
   id: 'govuk',
   kind: 'govuk-search',
   url: 'https://www.gov.uk/api/search.json?q=localism',
 });
-const mirror = SourceSchema.parse({
+const mirror = makeSource({
   id: 'mirror',
   kind: 'govuk-search',
   url: 'http://127.0.0.1:8080/api/search.json',

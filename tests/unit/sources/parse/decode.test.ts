@@ -3,6 +3,7 @@ import { SourceSchema } from '#shared/config/schema.ts';
 import { ParseError } from '#shared/sources/errors.ts';
 import { decodeBody } from '#shared/sources/parse/decode.ts';
 import { ACCEPT_HEADER, ACCEPT_TYPES, parseSourceBody } from '#shared/sources/parse/source-body.ts';
+import { makeSource, pageSourceEntry } from '../../../support/builders.ts';
 import { fixture } from '../../../support/fixture-server.ts';
 
 const cp1252 = fixture('rss-windows-1252.xml');
@@ -75,18 +76,9 @@ describe('decodeBody: HTTP charset > BOM > XML declaration > meta > UTF-8', () =
 });
 
 describe('parseSourceBody', () => {
-  const feed = SourceSchema.parse({ id: 'f', kind: 'feed', url: 'https://example.org/feed' });
-  const search = SourceSchema.parse({
-    id: 's',
-    kind: 'govuk-search',
-    url: 'https://www.gov.uk/api/search.json?q=x',
-  });
-  const pageSource = SourceSchema.parse({
-    id: 'p',
-    kind: 'page',
-    url: 'https://example.org/',
-    select: 'main',
-  });
+  const feed = makeSource({ id: 'f', url: 'https://example.org/feed' });
+  const search = makeSource({ id: 's', kind: 'govuk-search', url: 'https://www.gov.uk/api/search.json?q=x' });
+  const pageSource = SourceSchema.parse(pageSourceEntry({ id: 'p', url: 'https://example.org/' }));
   const meta = (contentType: string | null, charset: string | null = null) => ({
     contentType,
     charset,
