@@ -8,14 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfigText } from '../shared/config/schema.ts';
 import { compileTopics, type MatchInput, matchQuery } from '../shared/domain/match.ts';
 import { parseQuery } from '../shared/domain/query.ts';
-
-interface Row {
-  name: string;
-  baseline: number;
-  measured: number;
-  ratio: number;
-  unit: string;
-}
+import type { BenchRow } from './run.ts';
 
 interface Labelled {
   sourceId: string;
@@ -78,13 +71,13 @@ function throughput(items: number, run: () => void): number {
   return items / (best / 1000);
 }
 
-function row(name: string, baseline: number, measured: number): Row {
+function row(name: string, baseline: number, measured: number): BenchRow {
   return { name, baseline, measured, ratio: measured / baseline, unit: 'items/s' };
 }
 
-export async function benchMatch(): Promise<Row[]> {
+export async function benchMatch(): Promise<BenchRow[]> {
   const inputs = loadInputs(2_000);
-  const rows: Row[] = [];
+  const rows: BenchRow[] = [];
   let sink = 0;
   for (const topicCount of [5, 50]) {
     const topics = loadTopics(topicCount);
