@@ -89,8 +89,10 @@ for (const file of files) {
   for (const [name, fn] of Object.entries(module)) {
     if (!name.startsWith('bench') || typeof fn !== 'function') continue;
     process.stderr.write(`running ${file} ${name}…\n`);
+    const fileStarted = performance.now();
     const result = (await (fn as (options: BenchOptions) => Promise<BenchRow[]>)(options)) ?? [];
     rows.push(...result.map((row) => ({ ...row, file })));
+    process.stderr.write(`  ${name} took ${((performance.now() - fileStarted) / 1000).toFixed(1)} s\n`);
   }
 }
 
