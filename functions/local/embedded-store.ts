@@ -2,7 +2,8 @@
  * @module The embedded DynamoDB: dynalite on 127.0.0.1, persisted in `DATA_DIR/dynamodb` (or in
  * memory for tests). LevelDB allows one opener per folder, and a second dynalite on a held folder
  * crashes on its first request, so the folder is claimed first (an owner file created
- * exclusively, then a probe open) and a held store is a clear `StoreLockedError`.
+ * exclusively), dynalite's own LevelDB is opened before the store listens, and a held store is a
+ * clear `StoreLockedError`.
  */
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import type { Server } from 'node:http';
