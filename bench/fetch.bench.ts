@@ -9,17 +9,10 @@ import { createHttpFetcher } from '../shared/sources/fetch/fetcher.ts';
 import { parseFeed } from '../shared/sources/parse/feed.ts';
 import { parseSourceBody } from '../shared/sources/parse/source-body.ts';
 import { fixture, startFixtureServer } from '../tests/support/fixture-server.ts';
-
-interface Row {
-  name: string;
-  baseline: number;
-  measured: number;
-  ratio: number;
-  unit: string;
-}
+import type { BenchRow } from './run.ts';
 
 const UA = 'policy-watch/bench (+mailto:bench@example.org; Bench)';
-const row = (name: string, baseline: number, measured: number, unit: string): Row => ({
+const row = (name: string, baseline: number, measured: number, unit: string): BenchRow => ({
   name,
   baseline,
   measured,
@@ -33,13 +26,13 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-export async function benchFetch(): Promise<Row[]> {
+export async function benchFetch(): Promise<BenchRow[]> {
   const feedXml = fixture('legislation-new-data-feed-2015.xml');
   const server = await startFixtureServer({
     '/feed': { body: feedXml, contentType: 'application/atom+xml', delayMs: 20 },
     '/huge': { fault: { kind: 'huge', bytes: 50 * 1024 * 1024 }, contentType: 'application/atom+xml' },
   });
-  const rows: Row[] = [];
+  const rows: BenchRow[] = [];
   try {
     const fetchMany = async (perHostConcurrency: number) => {
       const fetcher = createHttpFetcher({ userAgent: UA, perHostConcurrency, perHostRatePerSecond: 10_000 });

@@ -1,5 +1,6 @@
 /**
- * @module Matching throughput: the shipped topics over 2,000 items built from the labelled set.
+ * @module Matching throughput: the shipped topics over 2,000 items (200 with --quick) built from
+ * the labelled set.
  * Rows compare compiling the queries once per cycle (what the poll service does) with compiling
  * them for every item, and sharing one text index per item across topics with building one per
  * (item, topic).
@@ -8,14 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfigText } from '../shared/config/schema.ts';
 import { compileTopics, type MatchInput, matchQuery } from '../shared/domain/match.ts';
 import { parseQuery } from '../shared/domain/query.ts';
-
-interface Row {
-  name: string;
-  baseline: number;
-  measured: number;
-  ratio: number;
-  unit: string;
-}
+import type { BenchOptions, BenchRow } from './run.ts';
 
 interface Labelled {
   sourceId: string;
@@ -66,11 +60,11 @@ function loadTopics(count: number): { id: string; query: string }[] {
   });
 }
 
-/** Items per second of `run`, best of a few rounds after a warm-up (JIT, stem memo). */
-function throughput(items: number, run: () => void): number {
+/** Items per second of `run`, best of `rounds` after a warm-up (JIT, stem memo). */
+function throughput(items: number, run: () => void, rounds: number): number {
   run();
   let best = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     const start = performance.now();
     run();
     best = Math.min(best, performance.now() - start);
@@ -78,33 +72,52 @@ function throughput(items: number, run: () => void): number {
   return items / (best / 1000);
 }
 
-function row(name: string, baseline: number, measured: number): Row {
+function row(name: string, baseline: number, measured: number): BenchRow {
   return { name, baseline, measured, ratio: measured / baseline, unit: 'items/s' };
 }
 
-export async function benchMatch(): Promise<Row[]> {
-  const inputs = loadInputs(2_000);
-  const rows: Row[] = [];
+export async function benchMatch(options: BenchOptions): Promise<BenchRow[]> {
+  const count = options.quick ? 200 : 2_000;
+  const rounds = options.quick ? 1 : 3;
+  const label = count.toLocaleString('en-GB');
+  const inputs = loadInputs(count);
+  const rows: BenchRow[] = [];
   let sink = 0;
   for (const topicCount of [5, 50]) {
     const topics = loadTopics(topicCount);
-    const once = throughput(inputs.length, () => {
-      const matcher = compileTopics(topics);
-      for (const input of inputs) sink += matcher.match(input).length;
-    });
+    const once = throughput(
+      inputs.length,
+      () => {
+        const matcher = compileTopics(topics);
+        for (const input of inputs) sink += matcher.match(input).length;
+      },
+      rounds,
+    );
     // Compiling per item is the slow baseline (milliseconds per compile with the shipped
     // queries): a slice keeps it to seconds; both sides are items per second.
-    const slice = inputs.slice(0, 100);
-    const perItem = throughput(slice.length, () => {
-      for (const input of slice) sink += compileTopics(topics).match(input).length;
-    });
-    rows.push(row(`match 2,000 items x ${topicCount} topics: compile once vs per item`, perItem, once));
+    const slice = inputs.slice(0, count / 20);
+    const perItem = throughput(
+      slice.length,
+      () => {
+        for (const input of slice) sink += compileTopics(topics).match(input).length;
+      },
+      rounds,
+    );
+    rows.push(row(`match ${label} items x ${topicCount} topics: compile once vs per item`, perItem, once));
     const nodes = topics.map((topic) => parseQuery(topic.query));
-    const indexPerTopic = throughput(inputs.length, () => {
-      for (const input of inputs) for (const node of nodes) sink += matchQuery(node, input)?.length ?? 0;
-    });
+    const indexPerTopic = throughput(
+      inputs.length,
+      () => {
+        for (const input of inputs) for (const node of nodes) sink += matchQuery(node, input)?.length ?? 0;
+      },
+      rounds,
+    );
     rows.push(
-      row(`match 2,000 items x ${topicCount} topics: one index per item vs per topic`, indexPerTopic, once),
+      row(
+        `match ${label} items x ${topicCount} topics: one index per item vs per topic`,
+        indexPerTopic,
+        once,
+      ),
     );
   }
   if (sink < 0) throw new Error('unreachable');

@@ -10,6 +10,7 @@ import { createTestStore } from '../tests/support/dynalite.ts';
 import { fixture, type Route, startFixtureServer } from '../tests/support/fixture-server.ts';
 import { configFrom, serviceDeps } from '../tests/support/service-deps.ts';
 import type { BenchOptions, BenchRow } from './run.ts';
+import { feedSource } from './support/corpus.ts';
 
 export async function benchPoll(options?: BenchOptions): Promise<BenchRow[]> {
   const FEEDS = options?.quick ? 20 : 200;
@@ -30,13 +31,9 @@ export async function benchPoll(options?: BenchOptions): Promise<BenchRow[]> {
   const test = await createTestStore();
   const config = configFrom({
     organisation: { name: 'Bench', contact: 'bench@example.org' },
-    sources: Array.from({ length: FEEDS }, (_, i) => ({
-      id: `feed-${i}`,
-      kind: 'feed',
-      url: server.url(`/feed-${i}`),
-      allowPrivateNetwork: true,
-      backfill: 'all',
-    })),
+    sources: Array.from({ length: FEEDS }, (_, i) =>
+      feedSource({ id: `feed-${i}`, url: server.url(`/feed-${i}`) }),
+    ),
     topics: [
       { id: 'data', title: 'Data', query: 'legislation:ukpga/2018/12 OR "data protection"' },
       { id: 'bills', title: 'Bills', query: 'vehicle OR meter OR withdrawal' },

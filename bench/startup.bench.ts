@@ -23,7 +23,7 @@ async function median(runs: number, fn: () => Promise<number>): Promise<number> 
 }
 
 export async function benchStartup(options: BenchOptions): Promise<BenchRow[]> {
-  const runs = options.quick ? 3 : 7;
+  const runs = options.quick ? 1 : 7;
   const env = { ...process.env, NODE_OPTIONS: '' };
   const bare = await median(
     runs,

@@ -3,19 +3,33 @@
  * polled here; more are fanned out through the poll queue (SQS), one message per source, to
  * `worker.ts`, so this function never has to fit every source inside its time limit.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PollQueue } from '../shared/domain/ports.ts';
-import { SqsPollQueue } from '../shared/queue/sqs-poll-queue.ts';
 import { runScheduledPoll } from '../shared/services/scheduled-poll.ts';
 import { checkEvent, rejectEvent, ScheduleEvent } from './events.ts';
 import { lambdaDeps } from './lambda-wiring.ts';
 
 let queue: PollQueue | undefined;
 
+/** The SQS poll queue, its client loaded on the first fan-out (few due sources never need it). */
+function lazySqsQueue(queueUrl: string): PollQueue {
+  let ready: Promise<PollQueue> | null = null;
+  return {
+    async enqueue(sourceIds) {
+      ready ??= Promise.all([import('@aws-sdk/client-sqs'), import('../shared/queue/sqs-poll-queue.ts')])
+        .then(([{ SQSClient }, { SqsPollQueue }]) => new SqsPollQueue(new SQSClient({}), queueUrl))
+        .catch((error: unknown) => {
+          ready = null;
+          throw error;
+        });
+      return (await ready).enqueue(sourceIds);
+    },
+  };
+}
+
 export async function handler(event: unknown) {
   const checked = checkEvent('poll', ScheduleEvent, event);
   const { deps, pollQueueUrl } = await lambdaDeps();
   if (!checked.ok) throw rejectEvent(deps.logger, checked.error);
-  if (pollQueueUrl) queue ??= new SqsPollQueue(new SQSClient({}), pollQueueUrl);
+  if (pollQueueUrl) queue ??= lazySqsQueue(pollQueueUrl);
   return runScheduledPoll(deps, queue ?? null);
 }

@@ -6,12 +6,10 @@
  * loaded lazily by the one-shot commands (cli/command-deps.ts) so that nothing here reaches
  * `functions/local/`.
  */
-import { SESClient } from '@aws-sdk/client-ses';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from '../shared/config/schema.ts';
 import type { Clock, Fetcher, Logger, Mailer } from '../shared/domain/ports.ts';
 import { parseInstant } from '../shared/domain/time.ts';
-import { createSesMailer } from '../shared/mail/ses-mailer.ts';
 import type { ServiceDeps } from '../shared/services/service-deps.ts';
 import { createHttpFetcher, userAgent } from '../shared/sources/fetch/fetcher.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/store/index.ts';
@@ -90,13 +88,11 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
       );
     }
   }
-  const ses = new SESClient({
+  const mailer = lazySesMailer({
     region: env.AWS_REGION,
-    ...(options.sesEndpoint
-      ? { endpoint: options.sesEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    maxSendRate: config.digests.maxSendRate,
+    ...(options.sesEndpoint ? { endpoint: options.sesEndpoint } : {}),
   });
-  const mailer = createSesMailer({ client: ses, maxSendRate: config.digests.maxSendRate });
   return {
     config,
     store: createDynamoStore({ client, tableName }),
@@ -115,5 +111,39 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
     staffKeys: options.secrets.staffKeys,
     mailFrom: options.mailFrom ?? env.MAIL_FROM ?? config.digests.from,
     snsTopicArns: options.snsTopicArns ?? env.SES_FEEDBACK_TOPIC_ARNS,
+  };
+}
+
+/**
+ * The SES `Mailer`, its client loaded and built on the first message: most runs of a command (a
+ * poll with nothing to escalate) and most Lambda invocations send nothing, so none pays for it.
+ */
+export function lazySesMailer(options: { region: string; maxSendRate: number; endpoint?: string }): Mailer {
+  return lazyMailer(async () => {
+    const [{ SESClient }, { createSesMailer }] = await Promise.all([
+      import('@aws-sdk/client-ses'),
+      import('../shared/mail/ses-mailer.ts'),
+    ]);
+    const client = new SESClient({
+      region: options.region,
+      ...(options.endpoint
+        ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
+    });
+    return createSesMailer({ client, maxSendRate: options.maxSendRate });
+  });
+}
+
+/** A mailer whose transport is set up on the first message (once, shared by concurrent sends). */
+export function lazyMailer(start: () => Promise<Mailer>): Mailer {
+  let ready: Promise<Mailer> | null = null;
+  return {
+    async sendRaw(email) {
+      ready ??= start().catch((error: unknown) => {
+        ready = null;
+        throw error;
+      });
+      return (await ready).sendRaw(email);
+    },
   };
 }

@@ -3,7 +3,8 @@
 // the long-running commands and the embedded store are separate chunks loaded only when used.
 // dist/build.json lists the sources read, so bin/policy-watch.js can tell a stale build.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -32,6 +33,29 @@ const localRuntime = {
   },
 };
 
+// cheerio's main entry also brings loadBuffer/fromURL and their charset sniffing (iconv-lite,
+// over 500 KB): this code only calls `load`, so the bundle takes the same `load` from the module
+// that defines it, leaving the rest out of every command's start-up.
+const cheerioMain = createRequire(import.meta.url).resolve('cheerio');
+const cheerioDir = cheerioMain.slice(0, cheerioMain.lastIndexOf(`${sep}dist${sep}`));
+const cheerioLoadOnly = {
+  name: 'cheerio-load-only',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^cheerio$/ }, () => ({
+      path: 'cheerio',
+      namespace: 'cheerio-load-only',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'cheerio-load-only' }, () => ({
+      contents: [
+        `export * from ${JSON.stringify(join(cheerioDir, 'dist/esm/load-parse.js'))};`,
+        `export { contains, merge } from ${JSON.stringify(join(cheerioDir, 'dist/esm/static.js'))};`,
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
@@ -52,9 +76,11 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [localRuntime],
+  plugins: [localRuntime, cheerioLoadOnly],
 });
-const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+const inputs = Object.keys(result.metafile.inputs).filter(
+  (file) => !file.startsWith('node_modules/') && !file.startsWith('cheerio-load-only:'),
+);
 await mkdir(outdir, { recursive: true });
 await writeFile(join(outdir, 'build.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
 const old = join(root, `dist.old-${process.pid}`);

@@ -82,3 +82,8 @@ ${paragraphs.join('')}    </main>
 }
 
 export const BENCH_TOPICS = TOPIC_WORDS.map((topic) => ({ id: topic, title: topic, query: topic }));
+
+/** A feed source of the bench's config: on loopback, every entry eligible on the first poll. */
+export function feedSource(feed: { id: string; url: string }) {
+  return { ...feed, kind: 'feed', allowPrivateNetwork: true, backfill: 'all' };
+}

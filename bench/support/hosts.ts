@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { pipeline, Readable } from 'node:stream';
 
 export interface BenchRoute {
   body: string;
@@ -90,26 +91,19 @@ export async function startBenchHosts(addresses: number): Promise<BenchHosts> {
   };
 }
 
-/** An Atom prologue, then filler inside one summary, honouring backpressure. */
+/** An Atom prologue, then filler inside one summary; the pipeline honours backpressure. */
 function streamFiller(res: http.ServerResponse, bytes: number): void {
   const head = Buffer.from(
     '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>Huge</title><entry><id>huge</id><title>Huge</title><summary>',
   );
   const tail = Buffer.from('</summary></entry></feed>\n');
   const chunk = Buffer.alloc(64 * 1024, 'x');
-  let left = bytes - head.length - tail.length;
-  res.write(head);
-  const pump = () => {
-    while (left > 0) {
-      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-      left -= piece.length;
-      if (!res.write(piece)) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-    res.end(tail);
-  };
-  res.on('error', () => {});
-  pump();
+  function* pieces() {
+    yield head;
+    for (let left = bytes - head.length - tail.length; left > 0; left -= chunk.length)
+      yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+    yield tail;
+  }
+  // A client that stops reading early (the body cap) just ends the pipeline.
+  pipeline(Readable.from(pieces(), { objectMode: false }), res, () => {});
 }

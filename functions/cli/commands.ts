@@ -7,7 +7,6 @@ import { configWarnings } from '../../shared/config/rules.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import type { Frequency } from '../../shared/domain/types.ts';
 import { citedSources } from '../../shared/services/cited-sources.ts';
-import { runDigest } from '../../shared/services/digest.ts';
 import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
 import { loadConfigFile, resolveConfigPath } from '../config-file.ts';
 import { openServiceDeps } from './command-deps.ts';
@@ -107,6 +106,8 @@ export async function runDigestCommand(
     quiet: context.json || !context.out.isTTY,
   });
   try {
+    // Loaded here, not at the top: `poll` and `check` never pay for the digest and mail modules.
+    const { runDigest } = await import('../../shared/services/digest.ts');
     const report = await runDigest(runtime.deps, { frequency: context.frequency, dryRun: context.dryRun });
     context.out.stdout(
       context.json

@@ -23,6 +23,7 @@ interface LevelIterator<T> {
 }
 
 interface LevelDb {
+  open(options?: object): Promise<void>;
   keys(options?: object): LevelIterator<unknown>;
   values(options?: object): LevelIterator<unknown>;
   createKeyStream?: (options?: object) => Readable;
@@ -40,6 +41,20 @@ interface DynaliteDbModule {
 }
 
 const PATCHED = Symbol.for('policy-watch.dynalite-iterators');
+
+// The LevelDB of the dynalite created last, until embedded-store.ts takes it to open it itself.
+let created: LevelDb | null = null;
+
+/**
+ * The database of the dynalite just created (then forgets it). Called in the same tick as
+ * `dynalite()`, before LevelDB's deferred open, so the caller's `open()` is the one that runs and
+ * its failure (a folder locked by another process) is seen at start rather than on a request.
+ */
+export function takeCreatedDb(): { open(): Promise<void> } | null {
+  const db = created;
+  created = null;
+  return db;
+}
 
 /** A stream over a LevelDB iterator that closes it at the end, on destroy and on error. */
 export function iteratorStream<T>(iterator: LevelIterator<T>): Readable {
@@ -88,6 +103,7 @@ export function fixDynaliteIterators(): void {
   dbModule.create = (options) => {
     const store = create(options);
     fixStreams(store);
+    created = store.db;
     const recreate = store.recreate;
     if (typeof recreate === 'function') {
       // Re-listening after close builds a new LevelDB behind the same store object.

@@ -2,7 +2,8 @@
  * @module The embedded DynamoDB: dynalite on 127.0.0.1, persisted in `DATA_DIR/dynamodb` (or in
  * memory for tests). LevelDB allows one opener per folder, and a second dynalite on a held folder
  * crashes on its first request, so the folder is claimed first (an owner file created
- * exclusively, then a probe open) and a held store is a clear `StoreLockedError`.
+ * exclusively), dynalite's own LevelDB is opened before the store listens, and a held store is a
+ * clear `StoreLockedError`.
  */
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -11,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import type { ListingGeneration } from '../../shared/domain/ports.ts';
-import { fixDynaliteIterators } from './dynalite-iterators.ts';
+import { fixDynaliteIterators, takeCreatedDb } from './dynalite-iterators.ts';
 
 export interface EmbeddedStore {
   endpoint: string;
@@ -95,16 +96,22 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-async function probeUnlocked(dir: string): Promise<boolean> {
-  const { Level } = requireFromDynalite('level') as LevelModule;
-  const db = new Level(dir);
+/** Opens a LevelDB folder: false when another process holds it. */
+async function openUnlessLocked(db: { open(): Promise<void> }, dir: string): Promise<boolean> {
   try {
     await db.open();
+    return true;
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     if (cause?.code === 'LEVEL_LOCKED') return false;
     throw new Error(`cannot open the store in ${dir}`, { cause: error });
   }
+}
+
+async function probeUnlocked(dir: string): Promise<boolean> {
+  const { Level } = requireFromDynalite('level') as LevelModule;
+  const db = new Level(dir);
+  if (!(await openUnlessLocked(db, dir))) return false;
   await db.close();
   return true;
 }
@@ -127,9 +134,9 @@ async function claimFolder(dir: string): Promise<string> {
       const handle = await open(ownerFile, 'wx');
       await handle.writeFile(String(process.pid));
       await handle.close();
-      if (await probeUnlocked(dir)) return ownerFile;
-      await unlink(ownerFile).catch(() => {});
-      throw new StoreLockedError(dir, null);
+      // LevelDB's own lock is checked as the store opens (startEmbeddedStore), not by a probe
+      // open here: one open of the folder instead of two.
+      return ownerFile;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -166,8 +173,12 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   fixDynaliteIterators();
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const writes = watchWrites(server);
+  const db = takeCreatedDb();
   let port: number;
   try {
+    // dynalite's own LevelDB, opened now: a folder another process holds fails here, not later.
+    if (path !== undefined && db && !(await openUnlessLocked(db, path)))
+      throw new StoreLockedError(path, null);
     port = await listen(server, options.port ?? 0);
   } catch (error) {
     if (ownerFile) await unlink(ownerFile).catch(() => {});

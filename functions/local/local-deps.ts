@@ -5,13 +5,11 @@
  * kept as `DATA_DIR/outbox/<messageId>.eml`.
  */
 import { join } from 'node:path';
-import { SESClient } from '@aws-sdk/client-ses';
 import type { Config } from '../../shared/config/schema.ts';
 import type { ListingGeneration, Logger, Mailer, Store } from '../../shared/domain/ports.ts';
-import { createSesMailer } from '../../shared/mail/ses-mailer.ts';
 import type { ServiceDeps } from '../../shared/services/service-deps.ts';
 import type { Env } from '../env.ts';
-import { buildDeps } from '../wiring.ts';
+import { buildDeps, lazyMailer, lazySesMailer } from '../wiring.ts';
 import { type EmbeddedMail, startEmbeddedMail, withOutbox } from './embedded-mail.ts';
 import { openLocalStore, readLiveServer } from './live-server.ts';
 import { localSecrets } from './secrets.ts';
@@ -67,12 +65,12 @@ export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<Loca
     if (onDemand) {
       startOnDemand = async () => {
         mail = await startEmbeddedMail({ port: 0 });
-        const ses = new SESClient({
+        const ses = lazySesMailer({
           region: env.AWS_REGION,
           endpoint: mail.endpoint,
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          maxSendRate: config.digests.maxSendRate,
         });
-        return withOutbox(createSesMailer({ client: ses, maxSendRate: config.digests.maxSendRate }), outbox);
+        return withOutbox(ses, outbox);
       };
       mailEndpoint = 'on-demand';
     } else if (!mailEndpoint) {
@@ -91,7 +89,7 @@ export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<Loca
       logger,
       ...(publicUrl ? { publicUrl } : {}),
       ...(startOnDemand
-        ? { wrapMailer: () => mailerOnDemand(startOnDemand) }
+        ? { wrapMailer: () => lazyMailer(startOnDemand) }
         : env.SES_ENDPOINT
           ? {}
           : { wrapMailer: (mailer: Mailer) => withOutbox(mailer, outbox) }),
@@ -122,15 +120,4 @@ export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<Loca
 
 function withListingGeneration(store: Store, writes: () => ListingGeneration): Store {
   return { ...store, alerts: { ...store.alerts, listingGeneration: async () => writes() } };
-}
-
-/** A mailer whose transport is set up on the first message. */
-function mailerOnDemand(start: () => Promise<Mailer>): Mailer {
-  let ready: Promise<Mailer> | null = null;
-  return {
-    async sendRaw(email) {
-      ready ??= start();
-      return (await ready).sendRaw(email);
-    },
-  };
 }

@@ -4,7 +4,6 @@
  * unsubscribe headers (RFC 8058), encoded and folded headers.
  */
 import { randomUUID } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { oneLine } from './escape.ts';
 
 export interface MimeInput {
@@ -35,6 +34,8 @@ export async function buildMime(input: MimeInput): Promise<Buffer> {
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }
   const name = oneLine(input.fromName);
+  // Loaded on the first message: commands that send nothing (most polls) never load nodemailer.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const composer = new MailComposer({
     from: { name, address: input.fromAddress },
     to: input.to,

@@ -6,7 +6,6 @@ import { durationMs, type SourceConfig } from '../config/schema.ts';
 import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
 import { forEachLimited } from '../system/pool.ts';
-import { refreshCitations } from './citation-refresh.ts';
 import { allSources, type CitedSources, citedWindows, storedPageCitations } from './cited-sources.ts';
 import {
   type CitedContext,
@@ -49,6 +48,8 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
   let cited = await allSources(deps);
   if (citesAnything(deps) && touchesCited(cited, options)) {
     // Factsheet documents and contents first: a newly read citation adds its Act's feed now.
+    // Loaded only here: a config that cites nothing never loads the document readers.
+    const { refreshCitations } = await import('./citation-refresh.ts');
     await refreshCitations(deps);
     cited = await allSources(deps);
   }

@@ -5,7 +5,6 @@
  */
 import type { PollQueue } from '../domain/ports.ts';
 import { allSources } from './cited-sources.ts';
-import { runDigest } from './digest.ts';
 import { dueSources, prepareListings, runPollCycle } from './poll.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -28,6 +27,10 @@ export async function runScheduledPoll(
     return { queued: due.length, polled: 0, alerts: 0 };
   }
   const report = await runPollCycle(deps, { sourceIds: due.map((source) => source.id) });
-  if (report.alerts.length > 0) await runDigest(deps, { frequency: 'immediate' });
+  if (report.alerts.length > 0) {
+    // Loaded only when there is something to send: most scheduled polls find nothing new.
+    const { runDigest } = await import('./digest.ts');
+    await runDigest(deps, { frequency: 'immediate' });
+  }
   return { queued: 0, polled: report.sources.length, alerts: report.alerts.length };
 }

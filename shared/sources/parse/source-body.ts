@@ -1,15 +1,14 @@
 /**
  * @module One entry point from fetched bytes to items: decode (docs/contract.md §2 charset rules), sniff for
  * the wrong kind of document, then the parser of the source's kind. Also the Accept header and
- * accepted content types per kind, for the fetcher.
+ * accepted content types per kind, for the fetcher. Each parser (and its libraries: rss-parser,
+ * cheerio) is loaded the first time a body of its kind is parsed, so a poll that gets only 304s
+ * and unchanged bodies never loads them.
  */
 import type { SourceConfig } from '../../config/schema.ts';
 import type { ParsedItem, SourceKind } from '../../domain/types.ts';
 import { ParseError } from '../errors.ts';
 import { type DocumentKind, decodeBody } from './decode.ts';
-import { parseFeed } from './feed.ts';
-import { parseGovukSearch } from './govuk-search.ts';
-import { parsePage } from './page.ts';
 
 const FEED_TYPES = [
   'application/atom+xml',
@@ -79,16 +78,21 @@ export async function parseSourceBody(
         if (looksLikeHtml(text))
           throw new ParseError('html-instead-of-feed', 'expected a feed but got an HTML page');
         if (/^\s*[[{]/.test(text)) throw new ParseError('not-a-feed', 'not a feed: the document is JSON');
+        const { parseFeed } = await import('./feed.ts');
         const feed = await parseFeed(withoutInvalidCharRefs(text), meta.url, options);
         return result(feed.items, feed.nextUrl, feed.title);
       }
-      case 'govuk-search':
+      case 'govuk-search': {
         if (looksLikeHtml(text)) {
           throw new ParseError('bad-shape', 'expected GOV.UK search JSON but got an HTML page');
         }
+        const { parseGovukSearch } = await import('./govuk-search.ts');
         return result(parseGovukSearch(text, source.url, options));
-      case 'page':
+      }
+      case 'page': {
+        const { parsePage } = await import('./page.ts');
         return result(parsePage(text, source, meta.url));
+      }
     }
   } catch (error) {
     if (error instanceof ParseError) throw error;
