@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, RawEmail, Store } from '#shared/domain/ports.ts';
 import type { Alert, DigestWatermark, Subscriber } from '#shared/domain/types.ts';
-import { digestFrom, runDigest, WATERMARK_OVERLAP_MS } from '#shared/services/digest.ts';
+import { runDigest } from '#shared/services/digest.ts';
+import { digestFrom, WATERMARK_OVERLAP_MS } from '#shared/services/digest-plan.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
