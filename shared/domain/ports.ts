@@ -201,6 +201,14 @@ export interface DeliveryState {
   claims: DeliveryClaim[];
 }
 
+/** One sent email's deliveries, to be marked. */
+export interface SentEmail {
+  email: string;
+  alertIds: readonly string[];
+  messageId: string;
+  claimedAt: string;
+}
+
 export interface DeliveryRepo {
   /**
    * Alert ids already delivered (or claimed and not yet stale) to this address among `alertIds`.
@@ -237,6 +245,8 @@ export interface DeliveryRepo {
     sentAt: string,
     claimedAt?: string,
   ): Promise<void>;
+  /** `markSent` for several emails in shared batched writes (emails that finished together). */
+  markSentMany(sends: readonly SentEmail[], sentAt: string): Promise<void>;
   /** Removes a claim after a failed send so the next run retries its alerts. */
   release(email: string, claim: DeliveryClaim): Promise<void>;
   list(email: string): Promise<Delivery[]>;

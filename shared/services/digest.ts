@@ -3,23 +3,25 @@
  * their topics detected since confirmation and not yet sent, in one email; idempotent sending.
  *
  * An email's alerts are claimed together before the send, with one conditional write on the
- * subscriber's claims record (store/deliveries.ts), marked with the SES message id right after it
- * (one BatchWrite for the email's alerts, unprocessed items retried), and the claim is released
- * when the send fails (so the next run retries). The claim holds only if the record is still at
- * the version read with the deliveries: any claim or release since (another run) makes it fail,
- * and the subscriber is re-read, strongly, before trying again, so two runs never send the same
- * alert. A claim that is never marked (a crash between SES accepting the message and the marks)
- * keeps its alerts for 15 minutes, then they are sent again: the one duplicate docs/contract.md
- * §7 allows. Nothing but the marks runs in that window (the message is built before sending).
+ * subscriber's claims record (store/deliveries.ts); each (subscriber, alert) is marked with the
+ * SES message id right after the send (BatchWrites shared by the emails that finish together,
+ * unprocessed items retried); the claim is released when the send fails (so the next run
+ * retries). The claim holds only if the record is still at the version read with the deliveries:
+ * any claim or release since (another run) makes it fail, and the subscriber is re-read,
+ * strongly, before trying again, so two runs never send the same alert. A claim never marked (a
+ * crash between SES accepting the message and the marks) keeps its alerts for 15 minutes, then
+ * they are sent again: the one duplicate docs/contract.md §7 allows. Nothing but the marks runs in
+ * that window (the message is built before sending).
  *
  * One claim per email rather than per (subscriber, alert) takes the conditional writes from one
- * per alert to one per email; with the marks, two writes an email. The reads are batched: records,
- * watermarks, judgements and deliveries of 50 subscribers at a time (read while the previous 50
- * are sent), and one alert listing per distinct topics and start for the whole run
- * (services/digest-plan.ts).
+ * per alert to one per email; the marks add a fraction of a write per email. The reads are
+ * batched: records, watermarks, judgements and deliveries of 50 subscribers at a time (read
+ * while the previous 50 are sent), and one alert listing per distinct topics and start for the
+ * whole run (services/digest-plan.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { citedChangeText, localDate } from '../domain/cited-evidence.ts';
+import type { SentEmail } from '../domain/ports.ts';
 import type { DeliveryClaim, DigestWatermark, Frequency, Subscriber } from '../domain/types.ts';
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
@@ -63,6 +65,8 @@ interface RunContext {
   /** Today in `digests.timezone`, for the cited changes' dates. */
   today: string;
   dryRun: boolean;
+  /** Records sent emails, several per write when they finish together. */
+  mark: Marker;
 }
 
 export async function runDigest(deps: ServiceDeps, options: DigestOptions): Promise<DigestReport> {
@@ -73,6 +77,7 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
     sheets: deps.config.factsheets.length > 0 && subscribers.length > 0 ? await listFactsheets(deps) : [],
     today: localDate(deps.clock.now(), deps.config.digests.timezone),
     dryRun: options.dryRun === true,
+    mark: createMarker(deps),
   };
   const outcomes: Outcome[] = new Array(subscribers.length);
   const alertReads: AlertReads = new Map();
@@ -242,7 +247,7 @@ async function digestFor(
     });
     return { kind: 'failed', error: errorMessage(error) };
   }
-  await markSent(deps, subscriber.email, claim.alertIds, messageId, at);
+  await context.mark({ email: subscriber.email, alertIds: claim.alertIds, messageId, claimedAt: at });
   if (complete) watermarks.push(...watermarkFor(subscriber, plan.topics, through));
   return { kind: 'sent', messageId, alerts: alerts.length };
 }
@@ -275,29 +280,58 @@ function render(deps: ServiceDeps, context: RunContext, subscriber: Subscriber, 
   return { email, unsubscribe: links.unsubscribe };
 }
 
+type Marker = (sent: SentEmail) => Promise<void>;
+
 /**
- * SES has accepted the message: the record must follow. A few quick retries, then a loud log;
- * the claims would go stale in 15 minutes and be sent again, the one duplicate docs/contract.md §7 allows.
+ * Marks of emails that finish together share their BatchWrites (group commit): a mark is written
+ * at once when no mark write is in flight, else with the next one, which starts as soon as the
+ * one in flight returns. A sent email so waits at most one write for its mark (the window
+ * docs/contract.md §7 allows a duplicate in grows by that), and concurrent sends need far fewer
+ * mark requests than emails. The promise settles once the email's mark is written (or given up).
  */
-async function markSent(
-  deps: ServiceDeps,
-  email: string,
-  ids: string[],
-  messageId: string,
-  claimedAt: string,
-): Promise<void> {
+function createMarker(deps: ServiceDeps): Marker {
+  let queue: { sent: SentEmail; done: () => void }[] = [];
+  let writing = false;
+  const drain = async () => {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      await writeMarks(
+        deps,
+        batch.map((entry) => entry.sent),
+      );
+      for (const entry of batch) entry.done();
+    }
+    writing = false;
+  };
+  return (sent) =>
+    new Promise<void>((done) => {
+      queue.push({ sent, done });
+      if (!writing) void drain();
+    });
+}
+
+/**
+ * SES has accepted the messages: the records must follow. A few quick retries, then a loud log
+ * per email; the claims would go stale in 15 minutes and be sent again, the one duplicate
+ * docs/contract.md §7 allows.
+ */
+async function writeMarks(deps: ServiceDeps, sends: SentEmail[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.store.deliveries.markSent(email, ids, messageId, deps.clock.now().toISOString(), claimedAt);
+      await deps.store.deliveries.markSentMany(sends, deps.clock.now().toISOString());
       return;
     } catch (error) {
       if (attempt >= 3) {
-        deps.logger.log('error', 'digest sent but not recorded: it may be sent again', {
-          email,
-          messageId,
-          alerts: ids,
-          error,
-        });
+        for (const { email, messageId, alertIds } of sends) {
+          deps.logger.log('error', 'digest sent but not recorded: it may be sent again', {
+            email,
+            messageId,
+            alerts: alertIds,
+            error,
+          });
+        }
         return;
       }
     }

@@ -83,6 +83,28 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
     return states;
   };
 
+  // Unconditional, and batched (25 a request, unprocessed items retried): once SES accepted the
+  // message, the record must say so even if the claim was lost, or the alert would be sent again.
+  const markSentMany: DeliveryRepo['markSentMany'] = async (sends, sentAt) => {
+    await batchWrite(
+      ctx,
+      sends.flatMap(({ email, alertIds, messageId, claimedAt }) =>
+        alertIds.map((alertId) =>
+          putRequest({
+            email,
+            alertId,
+            claimedAt: instantKey(claimedAt),
+            messageId,
+            sentAt,
+            ...deliveryKey(email, alertId),
+            entity: 'delivery',
+            v: SCHEMA_VERSION,
+          }),
+        ),
+      ),
+    );
+  };
+
   const putClaims = (email: string, seq: number, claims: DeliveryClaim[], readSeq: number) =>
     conditionalWrite(
       ctx.client.send(
@@ -118,25 +140,10 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
     },
 
     async markSent(email, alertIds, messageId, sentAt, claimedAt) {
-      // Unconditional, and batched (25 a request, unprocessed items retried): once SES accepted
-      // the message, the record must say so even if the claim was lost, or the alert would be
-      // sent again.
-      await batchWrite(
-        ctx,
-        alertIds.map((alertId) =>
-          putRequest({
-            email,
-            alertId,
-            claimedAt: instantKey(claimedAt ?? sentAt),
-            messageId,
-            sentAt,
-            ...deliveryKey(email, alertId),
-            entity: 'delivery',
-            v: SCHEMA_VERSION,
-          }),
-        ),
-      );
+      await markSentMany([{ email, alertIds, messageId, claimedAt: claimedAt ?? sentAt }], sentAt);
     },
+
+    markSentMany,
 
     async release(email, claim) {
       for (let attempt = 1; ; attempt++) {
