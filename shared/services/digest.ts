@@ -41,7 +41,10 @@ export interface DigestReport {
 export interface DigestOptions {
   frequency: Frequency;
   dryRun?: boolean;
-  /** Subscribers handled at once (the mailer still paces to the SES send rate); default 4. */
+  /**
+   * Subscribers handled at once (the mailer still paces to the SES send rate); default 16, which
+   * hides store and SES round trips and lets marks share writes.
+   */
   concurrency?: number;
 }
 
@@ -81,7 +84,7 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   };
   const outcomes: Outcome[] = new Array(subscribers.length);
   const alertReads: AlertReads = new Map();
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const concurrency = Math.max(1, options.concurrency ?? 16);
   const plan = (from: number) =>
     planChunk(deps, subscribers.slice(from, from + CHUNK), options.frequency, alertReads, staleBefore(deps));
   // Reading the next chunk overlaps sending the current one.
