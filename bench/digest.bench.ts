@@ -1,10 +1,10 @@
 /**
  * Digest throughput: emails per second through the whole digest run (dynalite claims and marks,
- * rendering, MIME, SES emulator over HTTP) for 1,000 subscribers (BENCH_DIGEST_SUBSCRIBERS) × 5
- * alerts, against the SES emulator's own ceiling (a bare SendRawEmail loop of a digest-sized
- * message with the same SDK client and concurrency: what no digest can beat) and against
- * rendering + MIME alone. Store, emulator and digest share this one process, as under `start`.
- * The mailer's pacing is set far above the emulator's speed so the pipeline is what is measured.
+ * rendering, MIME, SES emulator over HTTP) for 1,000 subscribers (BENCH_DIGEST_SUBSCRIBERS; 200
+ * with --quick) × 5 alerts, against the SES emulator's own ceiling (a bare SendRawEmail loop of a
+ * digest-sized message with the same SDK client and concurrency: the cost of sending alone) and
+ * against rendering + MIME alone. Store, emulator and digest share this one process, as under
+ * `start`. The mailer's pacing is set far above the emulator's speed so the pipeline is measured.
  */
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { startEmbeddedMail } from '../functions/local/embedded-mail.ts';
@@ -21,9 +21,9 @@ import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/
 import { fixedClock } from '../shared/system/clock.ts';
 import { silentLogger } from '../shared/system/logger.ts';
 import { configFrom } from '../tests/support/service-deps.ts';
-import type { BenchRow } from './run.ts';
+import type { BenchOptions, BenchRow } from './run.ts';
 
-const SUBSCRIBERS = Number(process.env.BENCH_DIGEST_SUBSCRIBERS ?? 1000);
+let SUBSCRIBERS = Number(process.env.BENCH_DIGEST_SUBSCRIBERS ?? 1000);
 /** runDigest's default. */
 const CONCURRENCY = 16;
 const ALERTS = 5;
@@ -214,7 +214,8 @@ async function fullRunRate(
   }
 }
 
-export async function benchDigest(): Promise<BenchRow[]> {
+export async function benchDigest(options: BenchOptions): Promise<BenchRow[]> {
+  if (options.quick && process.env.BENCH_DIGEST_SUBSCRIBERS === undefined) SUBSCRIBERS = 200;
   const config = benchConfig();
   const list = alerts();
   await renderOnlyRate(config, list); // warm-up
