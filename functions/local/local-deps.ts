@@ -69,6 +69,7 @@ export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<Loca
         mail = await startEmbeddedMail({ port: 0 });
         const ses = new SESClient({
           region: env.AWS_REGION,
+          cacheMiddleware: true,
           endpoint: mail.endpoint,
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         });
