@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '#shared/domain/ports.ts';
-import type { Alert, Subscriber } from '#shared/domain/types.ts';
 import { createSesMailer, MailSendError } from '#shared/mail/ses-mailer.ts';
 import { runDigest } from '#shared/services/digest.ts';
 import { fixedClock } from '#shared/system/clock.ts';
+import { carriedAndRecorded, numberedAlert, numberedSubscriber } from '../support/digest-runs.ts';
 import { createTestStore, startDynalite, type TestDynalite } from '../support/dynalite.ts';
 import { mailDeps } from '../support/mail-harness.ts';
 import { startTestSes, type TestSes } from '../support/ses.ts';
@@ -27,31 +27,8 @@ afterAll(async () => {
   await Promise.all([db?.close(), ses?.close()]);
 });
 
-const alert = (i: number): Alert => ({
-  id: `race-alert-${i}`,
-  kind: 'new',
-  topics: ['localism-act'],
-  matched: [{ topic: 'localism-act', terms: ['localism act'] }],
-  source: { id: 'leg', title: 'New legislation' },
-  title: `Raced alert number ${i}`,
-  url: `https://www.legislation.gov.uk/uksi/2026/${i}`,
-  summary: '',
-  whatChanged: 'New legislation',
-  publishedAt: null,
-  changedAt: '2026-11-26T07:50:00.000Z',
-  detectedAt: '2026-11-26T07:50:00.000Z',
-});
-
-const subscriber = (i: number): Subscriber => ({
-  email: `racer${String(i).padStart(3, '0')}@example.org`,
-  topics: ['localism-act'],
-  frequency: 'immediate',
-  status: 'confirmed',
-  createdAt: '2026-11-26T07:00:00.000Z',
-  confirmedAt: '2026-11-26T07:00:00.000Z',
-  version: i + 1,
-  updatedAt: '2026-11-26T07:00:00.000Z',
-});
+const alert = (i: number) => numberedAlert('race', 'Raced alert number', i);
+const subscriber = (i: number) => numberedSubscriber('racer', i);
 
 describe('digest runs at the same time', () => {
   it('send every alert to every subscriber exactly once', async () => {
@@ -86,20 +63,15 @@ describe('digest runs at the same time', () => {
       sent: [],
     });
 
-    const received = await ses.emails();
-    for (let i = 0; i < SUBSCRIBERS; i++) {
-      const { email } = subscriber(i);
-      const mine = received.filter((message) => message.destination.to.some((to) => to.includes(email)));
-      const recorded = new Map((await store.deliveries.list(email)).map((d) => [d.alertId, d.messageId]));
-      for (let a = 0; a < ALERTS; a++) {
-        const carrying = mine.filter((message) =>
-          (message.body.text ?? '').includes(`Raced alert number ${a}\n`),
-        );
-        expect(
-          carrying.map((message) => message.messageId),
-          `${email} alert ${a}`,
-        ).toEqual([recorded.get(`race-alert-${a}`)]);
-      }
+    const everyone = Array.from({ length: SUBSCRIBERS }, (_, i) => subscriber(i));
+    const list = Array.from({ length: ALERTS }, (_, a) => alert(a));
+    for (const { email, alert: sent, carrying, recorded } of await carriedAndRecorded(
+      ses,
+      store,
+      everyone,
+      list,
+    )) {
+      expect(carrying, `${email} ${sent.id}`).toEqual([recorded]);
     }
   }, 120_000);
 });
