@@ -9,6 +9,7 @@ import type {
   ActContents,
   Alert,
   Delivery,
+  DeliveryClaim,
   DigestWatermark,
   FactsheetReview,
   Frequency,
@@ -202,6 +203,29 @@ export interface SubscriberRepo {
   delete(email: string): Promise<boolean>;
 }
 
+/**
+ * An address's deliveries as a digest run reads them before claiming (services/digest.ts): what
+ * it must not send again, and the claims record to claim against.
+ */
+export interface DeliveryState {
+  /** Alerts sent, or held by a claim that is not yet stale. */
+  done: Set<string>;
+  /** Of those, the ones held by such a claim and not (yet) marked sent. */
+  held: Set<string>;
+  /** The claims record's version when read (0: no record); a claim holds only against it. */
+  version: number;
+  /** The claims not yet stale, carried over by the next claim. */
+  claims: DeliveryClaim[];
+}
+
+/** One sent email's deliveries, to be marked. */
+export interface SentEmail {
+  email: string;
+  alertIds: readonly string[];
+  messageId: string;
+  claimedAt: string;
+}
+
 export interface DeliveryRepo {
   /**
    * Alert ids already delivered (or claimed and not yet stale) to this address among `alertIds`.
@@ -209,16 +233,27 @@ export interface DeliveryRepo {
    * `staleBefore` every claim counts (never a double send, but a crashed claim is not retried).
    */
   delivered(email: string, alertIds: readonly string[], staleBefore?: string): Promise<Set<string>>;
-  /** `delivered` for many addresses in batched reads: a set (maybe empty) per address asked. */
-  deliveredMany(
+  /**
+   * `delivered` for many addresses in batched reads, with each address's claims record: a state
+   * per address asked. `consistent` reads strongly (a re-read after a claim lost a race).
+   */
+  deliveryStates(
     requests: readonly { email: string; alertIds: readonly string[] }[],
     staleBefore?: string,
-  ): Promise<Map<string, Set<string>>>;
+    options?: { consistent?: boolean },
+  ): Promise<Map<string, DeliveryState>>;
   /**
-   * Claims (email, alert) before sending: succeeds when no record exists, or when a claim
-   * without a message id is older than `staleBefore` (a crash between send and record).
+   * Claims an email's alerts with one conditional write on the address's claims record: it holds
+   * only while the record is still at `read.version` (nothing claimed or released since it was
+   * read, so `read.done` is still true). Claims older than `staleBefore` are dropped, live ones
+   * kept. False when the record changed.
    */
-  claim(email: string, alertId: string, claimedAt: string, staleBefore: string): Promise<boolean>;
+  claim(
+    email: string,
+    read: Pick<DeliveryState, 'version' | 'claims'>,
+    claim: DeliveryClaim,
+    staleBefore: string,
+  ): Promise<boolean>;
   /** Marks claimed deliveries as sent with the provider's message id, in batched writes. */
   markSent(
     email: string,
@@ -227,8 +262,10 @@ export interface DeliveryRepo {
     sentAt: string,
     claimedAt?: string,
   ): Promise<void>;
-  /** Releases claims after a failed send so the next run retries them. */
-  release(email: string, alertIds: readonly string[], claimedAt: string): Promise<void>;
+  /** `markSent` for several emails in shared batched writes (emails that finished together). */
+  markSentMany(sends: readonly SentEmail[], sentAt: string): Promise<void>;
+  /** Removes a claim after a failed send so the next run retries its alerts. */
+  release(email: string, claim: DeliveryClaim): Promise<void>;
   list(email: string): Promise<Delivery[]>;
   /** The subscriber's digest watermark (services/digest.ts), or null. */
   watermark(email: string): Promise<DigestWatermark | null>;

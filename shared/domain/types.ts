@@ -151,6 +151,17 @@ export interface Delivery {
 }
 
 /**
+ * One email's claim on its alerts, made before the send (docs/contract.md §7). An address's
+ * claims live in one record, so an email claims all its alerts with one conditional write.
+ */
+export interface DeliveryClaim {
+  /** Tells this claim from another made at the same instant. */
+  token: string;
+  claimedAt: string;
+  alertIds: string[];
+}
+
+/**
  * Where the last complete digest run left a subscriber: every alert on `topics` detected before
  * `through` was delivered. Valid only while the subscription still has these topics and this
  * `confirmedAt` (a changed choice brings back the backlog docs/contract.md §4 promises).

@@ -2,27 +2,33 @@
  * @module Digests (docs/contract.md §4, §7): for each confirmed subscriber of a frequency, every alert on
  * their topics detected since confirmation and not yet sent, in one email; idempotent sending.
  *
- * Each (subscriber, alert) is claimed with a conditional write before the send, marked with the
- * SES message id right after it (one BatchWrite for the email's alerts, unprocessed items
- * retried), and released when the send fails (so the next run retries). The only way an alert
- * reaches someone twice is a crash between SES accepting the message and the mark: the claims
- * then go stale after 15 minutes and the alerts are sent again. Nothing but the mark runs in
+ * An email's alerts are claimed together before the send, with one conditional write on the
+ * subscriber's claims record (store/deliveries.ts); each (subscriber, alert) is marked with the
+ * SES message id right after the send (BatchWrites shared by the emails that finish together,
+ * unprocessed items retried); the claim is released when the send fails (so the next run
+ * retries). The claim holds only if the record is still at the version read with the deliveries:
+ * any claim or release since (another run) makes it fail, and the subscriber is re-read,
+ * strongly, before trying again, so two runs never send the same alert. A claim never marked (a
+ * crash between SES accepting the message and the marks) keeps its alerts for 15 minutes, then
+ * they are sent again: the one duplicate docs/contract.md §7 allows. Nothing but the marks runs in
  * that window (the message is built before sending).
  *
- * Claims stay per (subscriber, alert): conditional writes cannot be batched, and one claim per
- * email (a per-subscriber lock) would need a second read of the deliveries after taking it and a
- * conditional release, saving little while widening what a stale lock may resend. The reads are
- * batched instead: records, watermarks and deliveries of 50 subscribers at a time (read while the
- * previous 50 are sent), and one alert listing per distinct topics and start for the whole run.
+ * One claim per email rather than per (subscriber, alert) takes the conditional writes from one
+ * per alert to one per email; the marks add a fraction of a write per email. The reads are
+ * batched: records, watermarks, judgements and deliveries of 50 subscribers at a time (read
+ * while the previous 50 are sent), and one alert listing per distinct topics and start for the
+ * whole run (services/digest-plan.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { citedChangeText, localDate } from '../domain/cited-evidence.ts';
-import type { Alert, DigestWatermark, Frequency, Subscriber } from '../domain/types.ts';
+import type { SentEmail } from '../domain/ports.ts';
+import type { DeliveryClaim, DigestWatermark, Frequency, Subscriber } from '../domain/types.ts';
 import { buildMime } from '../mail/mime.ts';
 import { envelopeTo, linksFor } from '../mail/notices.ts';
 import { renderDigest } from '../mail/render-digest.ts';
 import { forEachLimited } from '../system/pool.ts';
+import { type AlertReads, type DigestAlert, type Plan, planChunk, rereadState } from './digest-plan.ts';
 import { type FactsheetView, listFactsheets } from './factsheets.ts';
-import { notRelevantTopics } from './feedback.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /** Exactly the `digest --json` document of docs/contract.md §4. */
@@ -35,7 +41,10 @@ export interface DigestReport {
 export interface DigestOptions {
   frequency: Frequency;
   dryRun?: boolean;
-  /** Subscribers handled at once (the mailer still paces to the SES send rate); default 4. */
+  /**
+   * Subscribers handled at once (the mailer still paces to the SES send rate); default 16, which
+   * hides store and SES round trips and lets marks share writes.
+   */
   concurrency?: number;
 }
 
@@ -50,26 +59,43 @@ type Outcome =
 /** Subscribers whose records, watermarks and deliveries are read together (batched reads). */
 const CHUNK = 50;
 
+/** Claims tried per subscriber while other runs keep changing its claims record. */
+const CLAIM_ATTEMPTS = 3;
+
+/** What every email of a run shares. */
+interface RunContext {
+  sheets: readonly FactsheetView[];
+  /** Today in `digests.timezone`, for the cited changes' dates. */
+  today: string;
+  dryRun: boolean;
+  /** Records sent emails, several per write when they finish together. */
+  mark: Marker;
+}
+
 export async function runDigest(deps: ServiceDeps, options: DigestOptions): Promise<DigestReport> {
   const subscribers = (await deps.store.subscribers.listConfirmed(options.frequency)).sort((a, b) =>
     a.email < b.email ? -1 : a.email > b.email ? 1 : 0,
   );
-  const sheets =
-    deps.config.factsheets.length > 0 && subscribers.length > 0 ? await listFactsheets(deps) : [];
+  const context: RunContext = {
+    sheets: deps.config.factsheets.length > 0 && subscribers.length > 0 ? await listFactsheets(deps) : [],
+    today: localDate(deps.clock.now(), deps.config.digests.timezone),
+    dryRun: options.dryRun === true,
+    mark: createMarker(deps),
+  };
   const outcomes: Outcome[] = new Array(subscribers.length);
-  const alertCache = new Map<string, AlertRead>();
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const alertReads: AlertReads = new Map();
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const plan = (from: number) =>
+    planChunk(deps, subscribers.slice(from, from + CHUNK), options.frequency, alertReads, staleBefore(deps));
   // Reading the next chunk overlaps sending the current one.
-  let nextPlans = planChunk(deps, subscribers.slice(0, CHUNK), options, alertCache);
+  let nextPlans = plan(0);
   for (let start = 0; start < subscribers.length; start += CHUNK) {
     const chunk = subscribers.slice(start, start + CHUNK);
     const plans = await nextPlans.then(
       (value) => value,
       (error: unknown) => error,
     );
-    if (start + CHUNK < subscribers.length) {
-      nextPlans = planChunk(deps, subscribers.slice(start + CHUNK, start + 2 * CHUNK), options, alertCache);
-    }
+    if (start + CHUNK < subscribers.length) nextPlans = plan(start + CHUNK);
     if (!Array.isArray(plans)) {
       // The chunk's reads failed: its subscribers fail this run and are retried by the next.
       chunk.forEach((_, index) => {
@@ -78,9 +104,9 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
       continue;
     }
     const watermarks: WatermarkEntry[] = [];
-    await forEachLimited(plans, concurrency, async (plan, index) => {
+    await forEachLimited(plans as Plan[], concurrency, async (plan, index) => {
       try {
-        outcomes[start + index] = await digestFor(deps, plan, sheets, options, watermarks);
+        outcomes[start + index] = await digestFor(deps, plan, context, watermarks);
       } catch (error) {
         // One subscriber's trouble (store or render) never stops the others.
         outcomes[start + index] = { kind: 'failed', error: errorMessage(error) };
@@ -100,13 +126,17 @@ export async function runDigest(deps: ServiceDeps, options: DigestOptions): Prom
   });
   deps.logger.log(report.failed.length > 0 ? 'warn' : 'info', 'digest run', {
     frequency: options.frequency,
-    dryRun: options.dryRun === true,
+    dryRun: context.dryRun,
     sent: report.sent.length,
     failed: report.failed.length,
     skipped: report.skipped,
   });
   return report;
 }
+
+/** Claims made before this instant are taken to be a crash after the send. */
+const staleBefore = (deps: ServiceDeps) =>
+  new Date(deps.clock.now().getTime() - STALE_CLAIM_MS).toISOString();
 
 /** Cited changes named per factsheet in an email, newest first; the dashboard has them all. */
 const MAX_CHANGES_PER_SHEET = 5;
@@ -115,10 +145,10 @@ const MAX_CHANGES_PER_SHEET = 5;
  * The factsheets an email puts in question (its evidence includes one of the email's alerts),
  * in the dashboard's order, each naming its cited changes.
  */
-function sheetsFor(deps: ServiceDeps, sheets: readonly FactsheetView[], alerts: readonly Alert[]) {
+function sheetsFor(context: RunContext, alerts: readonly DigestAlert[]) {
+  if (context.sheets.length === 0) return [];
   const ids = new Set(alerts.map((alert) => alert.id));
-  const today = localDate(deps.clock.now(), deps.config.digests.timezone);
-  return sheets
+  return context.sheets
     .filter((sheet) => sheet.evidence.some((alert) => ids.has(alert.id)))
     .map((sheet) => ({
       title: sheet.title,
@@ -126,141 +156,11 @@ function sheetsFor(deps: ServiceDeps, sheets: readonly FactsheetView[], alerts: 
       changes: sheet.evidence
         .filter((alert) => alert.because.reason === 'cites')
         .slice(0, MAX_CHANGES_PER_SHEET)
-        .map((alert) => citedChangeText(alert, today)),
+        .map((alert) => citedChangeText(alert, context.today)),
     }));
 }
 
-/**
- * How far before its watermark a run looks again. An alert's `detectedAt` is taken when its
- * source's poll starts and the alert is written a little later; looking back well past any poll's
- * length means none written late is skipped, and delivery records make the overlap harmless.
- */
-export const WATERMARK_OVERLAP_MS = 60 * 60 * 1000;
-
-/**
- * Where to start reading alerts: the confirmation, or (while the subscriber's topics and
- * confirmation are those the watermark was made for) the watermark less the overlap. Without it
- * every run would re-read everything since confirmation, which grows without bound.
- */
-export function digestFrom(
-  confirmedAt: string,
-  topics: readonly string[],
-  watermark: DigestWatermark | null,
-): string {
-  if (!watermark || watermark.confirmedAt !== confirmedAt || !sameTopics(watermark.topics, topics)) {
-    return confirmedAt;
-  }
-  const from = Date.parse(watermark.through) - WATERMARK_OVERLAP_MS;
-  return from > Date.parse(confirmedAt) ? new Date(from).toISOString() : confirmedAt;
-}
-
-function sameTopics(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-}
-
-/** One listing of alerts shared by every subscriber with the same topics and start in a run. */
-type AlertRead = { at: Date; alerts: Promise<Alert[]> };
-
 type WatermarkEntry = { email: string; watermark: DigestWatermark };
-
-/** One subscriber's share of a run: nothing to do, or the undelivered alerts (oldest first). */
-type Plan =
-  | { kind: 'skip'; email: string }
-  | { kind: 'digest'; subscriber: Subscriber; topics: string[]; alerts: DigestAlert[]; at: Date };
-
-/**
- * Reads what a chunk of subscribers needs in a few batched requests: their records (the list is
- * as old as the run and comes from an index that may lag: the record decides, so someone who
- * just left or changed frequency gets nothing and the links carry the current version), their
- * watermarks, the alerts on their topics (one query per distinct topics-and-start, shared by the
- * whole run) and which of those they already have.
- */
-async function planChunk(
-  deps: ServiceDeps,
-  listed: Subscriber[],
-  options: DigestOptions,
-  alertCache: Map<string, AlertRead>,
-): Promise<Plan[]> {
-  if (listed.length === 0) return [];
-  const emails = listed.map((subscriber) => subscriber.email);
-  const [records, watermarks] = await Promise.all([
-    deps.store.subscribers.getMany(emails),
-    deps.store.deliveries.watermarks(emails),
-  ]);
-  const at = deps.clock.now();
-  // Only topics still in the config: a removed topic's alerts stay queryable (docs/contract.md §2), but
-  // the email could not place them under any heading and would go out empty or miscounted.
-  const configured = new Set(deps.config.topics.map((topic) => topic.id));
-  const plans = await Promise.all(
-    emails.map(async (email): Promise<Plan> => {
-      const subscriber = records.get(email);
-      if (subscriber?.status !== 'confirmed' || subscriber.frequency !== options.frequency) {
-        return { kind: 'skip', email };
-      }
-      const topics = subscriber.topics.filter((id) => configured.has(id));
-      if (!subscriber.confirmedAt || topics.length === 0)
-        return { kind: 'digest', subscriber, topics, alerts: [], at };
-      const from = digestFrom(subscriber.confirmedAt, topics, watermarks.get(email) ?? null);
-      const key = `${[...topics].sort().join(',')}|${from}`;
-      let read = alertCache.get(key);
-      if (!read) {
-        read = { at: deps.clock.now(), alerts: deps.store.alerts.listDetectedSince(topics, from) };
-        alertCache.set(key, read);
-        read.alerts.catch(() => alertCache.delete(key));
-      }
-      // The watermark may only claim what this read covered: up to when it was made.
-      return { kind: 'digest', subscriber, topics, alerts: await read.alerts, at: read.at };
-    }),
-  );
-  const staleBefore = new Date(deps.clock.now().getTime() - STALE_CLAIM_MS).toISOString();
-  const asked = plans.flatMap((plan) =>
-    plan.kind === 'digest' && plan.alerts.length > 0
-      ? [{ email: plan.subscriber.email, alertIds: plan.alerts.map((alert) => alert.id) }]
-      : [],
-  );
-  const delivered =
-    asked.length > 0 ? await deps.store.deliveries.deliveredMany(asked, staleBefore) : new Map();
-  const undelivered = plans.map((plan) => {
-    if (plan.kind !== 'digest') return plan;
-    const done = delivered.get(plan.subscriber.email) ?? new Set<string>();
-    return { ...plan, alerts: plan.alerts.filter((alert) => !done.has(alert.id)) };
-  });
-  return Promise.all(
-    undelivered.map(async (plan) =>
-      plan.kind === 'digest'
-        ? { ...plan, alerts: await withoutJudgedNotRelevant(deps, plan.alerts, plan.topics) }
-        : plan,
-    ),
-  );
-}
-
-/**
- * Staff feedback: an alert judged not relevant for a topic leaves that topic's digests. It stays
- * only through the subscriber's other topics, and is shown (grouped) under those alone; its
- * factsheet evidence is unchanged, so `topicsShown` is kept beside the alert, not in it.
- */
-async function withoutJudgedNotRelevant(
-  deps: ServiceDeps,
-  alerts: Alert[],
-  topics: readonly string[],
-): Promise<DigestAlert[]> {
-  if (alerts.length === 0) return [];
-  const left = await notRelevantTopics(deps, alerts);
-  const kept: DigestAlert[] = [];
-  for (const alert of alerts) {
-    const out = left.get(alert.id);
-    if (!out) {
-      kept.push(alert);
-      continue;
-    }
-    const shown = alert.topics.filter((topic) => !out.has(topic));
-    if (shown.some((topic) => topics.includes(topic))) kept.push({ ...alert, topicsShown: shown });
-  }
-  return kept;
-}
-
-/** An alert bound for a digest; `topicsShown` when staff feedback took some of its topics away. */
-type DigestAlert = Alert & { topicsShown?: string[] };
 
 /** After a chunk: watermarks of those it left nothing behind for; a failure only costs a re-read. */
 async function recordWatermarks(deps: ServiceDeps, entries: WatermarkEntry[]): Promise<void> {
@@ -277,54 +177,65 @@ function watermarkFor(subscriber: Subscriber, topics: string[], through: string)
   return [{ email: subscriber.email, watermark: { through, topics, confirmedAt: subscriber.confirmedAt } }];
 }
 
+/** What one email will carry, from a plan's alerts and deliveries state. */
+function candidatesOf(deps: ServiceDeps, plan: Extract<Plan, { kind: 'digest' }>) {
+  const pending = plan.alerts.filter((alert) => !plan.state.done.has(alert.id));
+  const candidates = pending.slice(0, deps.config.digests.maxAlertsPerEmail);
+  // Everything up to the plan's time is dealt with once these are sent: none left for the next
+  // email, and none held by another run's claim (which may yet be released).
+  const complete =
+    candidates.length === pending.length && !plan.alerts.some((alert) => plan.state.held.has(alert.id));
+  return { candidates, complete };
+}
+
 async function digestFor(
   deps: ServiceDeps,
-  plan: Plan,
-  sheets: readonly FactsheetView[],
-  options: DigestOptions,
+  first: Plan,
+  context: RunContext,
   watermarks: WatermarkEntry[],
 ): Promise<Outcome> {
-  if (plan.kind === 'skip') return { kind: 'skipped' };
-  const dryRun = options.dryRun === true;
+  if (first.kind === 'skip') return { kind: 'skipped' };
+  let plan = first;
   const { subscriber } = plan;
   const now = deps.clock.now();
   const at = now.toISOString();
-  // The delivered set was read at `plan.at`; the claims below decide, with the same window.
-  const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
-  const candidates = plan.alerts.slice(0, deps.config.digests.maxAlertsPerEmail);
-  // Everything up to the plan's time is dealt with once these are sent (none left for the next email).
-  const complete = candidates.length === plan.alerts.length;
+  // The state was read against the same window; the claim decides.
+  const stale = staleBefore(deps);
   const through = plan.at.toISOString();
-  if (candidates.length === 0) {
-    if (!dryRun) watermarks.push(...watermarkFor(subscriber, plan.topics, through));
-    return { kind: 'skipped' };
-  }
-  if (dryRun) {
-    render(deps, subscriber, candidates, sheets);
-    return { kind: 'sent', messageId: null, alerts: candidates.length };
+  let claim: DeliveryClaim | null = null;
+  let alerts: DigestAlert[] = [];
+  let complete = false;
+  for (let attempt = 1; claim === null; attempt++) {
+    const next = candidatesOf(deps, plan);
+    ({ complete } = next);
+    alerts = next.candidates;
+    if (alerts.length === 0) {
+      if (!context.dryRun && complete) watermarks.push(...watermarkFor(subscriber, plan.topics, through));
+      return { kind: 'skipped' };
+    }
+    if (context.dryRun) {
+      render(deps, context, plan.subscriber, alerts);
+      return { kind: 'sent', messageId: null, alerts: alerts.length };
+    }
+    const wanted = { token: randomUUID(), claimedAt: at, alertIds: alerts.map((alert) => alert.id) };
+    try {
+      if (await deps.store.deliveries.claim(subscriber.email, plan.state, wanted, stale)) claim = wanted;
+    } catch (error) {
+      // The write may have landed with only its answer lost: take the claim back if so.
+      await release(deps, subscriber.email, wanted);
+      return { kind: 'failed', error: errorMessage(error) };
+    }
+    // Another run claimed or released for this address since the read: what is left is re-read.
+    if (claim === null) {
+      if (attempt >= CLAIM_ATTEMPTS) return { kind: 'skipped' };
+      plan = await rereadState(deps, plan, stale);
+    }
   }
 
-  const claims = await Promise.allSettled(
-    candidates.map((alert) => deps.store.deliveries.claim(subscriber.email, alert.id, at, staleBefore)),
-  );
-  // Another run holds the ones not claimed: they are its to send.
-  const alerts = candidates.filter((_, index) => {
-    const claim = claims[index];
-    return claim?.status === 'fulfilled' && claim.value;
-  });
-  const ids = alerts.map((alert) => alert.id);
-  const broken = claims.find((claim) => claim.status === 'rejected');
-  if (broken) {
-    await deps.store.deliveries.release(subscriber.email, ids, at);
-    return { kind: 'failed', error: errorMessage(broken.reason) };
-  }
-  if (alerts.length === 0) return { kind: 'skipped' };
-
-  let raw: Buffer;
   let messageId: string;
   try {
-    const { email, unsubscribe } = render(deps, subscriber, alerts, sheets);
-    raw = await buildMime({
+    const { email, unsubscribe } = render(deps, context, subscriber, alerts);
+    const raw = await buildMime({
       ...envelopeTo(deps, subscriber.email),
       ...email,
       unsubscribeUrl: unsubscribe,
@@ -332,26 +243,31 @@ async function digestFor(
     });
     ({ messageId } = await deps.mailer.sendRaw({ from: deps.mailFrom, to: subscriber.email, raw }));
   } catch (error) {
-    await deps.store.deliveries.release(subscriber.email, ids, at);
+    await release(deps, subscriber.email, claim);
     deps.logger.log('warn', 'digest not sent; claims released for the next run', {
       email: subscriber.email,
       error,
     });
     return { kind: 'failed', error: errorMessage(error) };
   }
-  await markSent(deps, subscriber.email, ids, messageId, at);
-  if (complete && alerts.length === candidates.length) {
-    watermarks.push(...watermarkFor(subscriber, plan.topics, through));
-  }
+  await context.mark({ email: subscriber.email, alertIds: claim.alertIds, messageId, claimedAt: at });
+  if (complete) watermarks.push(...watermarkFor(subscriber, plan.topics, through));
   return { kind: 'sent', messageId, alerts: alerts.length };
 }
 
-function render(
-  deps: ServiceDeps,
-  subscriber: Subscriber,
-  alerts: DigestAlert[],
-  sheets: readonly FactsheetView[],
-) {
+/** Gives a claim back after a failed send; if that fails too, it goes stale in 15 minutes. */
+async function release(deps: ServiceDeps, email: string, claim: DeliveryClaim): Promise<void> {
+  try {
+    await deps.store.deliveries.release(email, claim);
+  } catch (error) {
+    deps.logger.log('warn', 'digest claim not released: its alerts wait until it goes stale', {
+      email,
+      error,
+    });
+  }
+}
+
+function render(deps: ServiceDeps, context: RunContext, subscriber: Subscriber, alerts: DigestAlert[]) {
   const links = linksFor(deps, subscriber);
   const email = renderDigest({
     organisation: deps.config.organisation,
@@ -361,35 +277,64 @@ function render(
     alerts: alerts.map(({ topicsShown, ...alert }) =>
       topicsShown ? { ...alert, topics: topicsShown } : alert,
     ),
-    factsheets: sheetsFor(deps, sheets, alerts),
+    factsheets: sheetsFor(context, alerts),
     links,
   });
   return { email, unsubscribe: links.unsubscribe };
 }
 
+type Marker = (sent: SentEmail) => Promise<void>;
+
 /**
- * SES has accepted the message: the record must follow. A few quick retries, then a loud log;
- * the claims would go stale in 15 minutes and be sent again, the one duplicate docs/contract.md §7 allows.
+ * Marks of emails that finish together share their BatchWrites (group commit): a mark is written
+ * at once when no mark write is in flight, else with the next one, which starts as soon as the
+ * one in flight returns. A sent email so waits at most one write for its mark (the window
+ * docs/contract.md §7 allows a duplicate in grows by that), and concurrent sends need far fewer
+ * mark requests than emails. The promise settles once the email's mark is written (or given up).
  */
-async function markSent(
-  deps: ServiceDeps,
-  email: string,
-  ids: string[],
-  messageId: string,
-  claimedAt: string,
-): Promise<void> {
+function createMarker(deps: ServiceDeps): Marker {
+  let queue: { sent: SentEmail; done: () => void }[] = [];
+  let writing = false;
+  const drain = async () => {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      await writeMarks(
+        deps,
+        batch.map((entry) => entry.sent),
+      );
+      for (const entry of batch) entry.done();
+    }
+    writing = false;
+  };
+  return (sent) =>
+    new Promise<void>((done) => {
+      queue.push({ sent, done });
+      if (!writing) void drain();
+    });
+}
+
+/**
+ * SES has accepted the messages: the records must follow. A few quick retries, then a loud log
+ * per email; the claims would go stale in 15 minutes and be sent again, the one duplicate
+ * docs/contract.md §7 allows.
+ */
+async function writeMarks(deps: ServiceDeps, sends: SentEmail[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.store.deliveries.markSent(email, ids, messageId, deps.clock.now().toISOString(), claimedAt);
+      await deps.store.deliveries.markSentMany(sends, deps.clock.now().toISOString());
       return;
     } catch (error) {
       if (attempt >= 3) {
-        deps.logger.log('error', 'digest sent but not recorded: it may be sent again', {
-          email,
-          messageId,
-          alerts: ids,
-          error,
-        });
+        for (const { email, messageId, alertIds } of sends) {
+          deps.logger.log('error', 'digest sent but not recorded: it may be sent again', {
+            email,
+            messageId,
+            alerts: alertIds,
+            error,
+          });
+        }
         return;
       }
     }

@@ -53,8 +53,15 @@ export async function conditionalWrite(write: Promise<unknown>): Promise<boolean
   }
 }
 
-/** Fetches every key (duplicates collapsed), in chunks of 100, retrying unprocessed keys. */
-export async function batchGet(ctx: TableContext, keys: readonly Key[]): Promise<RawItem[]> {
+/**
+ * Fetches every key (duplicates collapsed), in chunks of 100, retrying unprocessed keys;
+ * `consistent` asks for strongly consistent reads (a re-read after a lost conditional write).
+ */
+export async function batchGet(
+  ctx: TableContext,
+  keys: readonly Key[],
+  options: { consistent?: boolean } = {},
+): Promise<RawItem[]> {
   const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
   const found: RawItem[] = [];
   for (const chunk of chunks(unique, BATCH_GET_MAX)) {
@@ -63,7 +70,11 @@ export async function batchGet(ctx: TableContext, keys: readonly Key[]): Promise
       if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
       if (attempt > 0) await backoff(attempt);
       const out = await ctx.client.send(
-        new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: pending } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [ctx.tableName]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) },
+          },
+        }),
       );
       found.push(...(out.Responses?.[ctx.tableName] ?? []));
       pending = (out.UnprocessedKeys?.[ctx.tableName]?.Keys ?? []) as Key[];

@@ -1,92 +1,99 @@
 /**
- * @module Delivery claims (DeliveryRepo, docs/contract.md §7): a conditional put claims (subscriber, alert)
- * before sending, the SES message id marks it sent after. An unsent claim older than the caller's
- * `staleBefore` (a crash between SES accepting and the record) may be claimed again.
+ * @module Delivery records (DeliveryRepo, docs/contract.md §7, docs/architecture.md §3): an email's
+ * alerts are claimed together, with one conditional write on the address's claims record, before
+ * the send; the SES message id marks each (subscriber, alert) sent after it. A claim older than
+ * the caller's `staleBefore` (a crash between SES accepting and the marks) no longer holds.
  */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRepo } from '../domain/ports.ts';
-import type { Delivery, DigestWatermark } from '../domain/types.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRepo, DeliveryState } from '../domain/ports.ts';
+import type { Delivery, DeliveryClaim, DigestWatermark } from '../domain/types.ts';
 import {
   batchGet,
   batchWrite,
   conditionalWrite,
-  isConditionalFailure,
   putRequest,
   queryAll,
+  type RawItem,
   type TableContext,
 } from './batch.ts';
 import {
   DELIVERY_PREFIX,
+  deliveryClaimsKey,
   deliveryKey,
   instantKey,
   SCHEMA_VERSION,
   subscriberKey,
   watermarkKey,
 } from './keys.ts';
-import { deliverySchema, parseStored, watermarkSchema } from './schemas.ts';
+import { deliveryClaimsSchema, deliverySchema, parseStored, watermarkSchema } from './schemas.ts';
 
 const parse = (item: Record<string, unknown>): Delivery => parseStored(deliverySchema, item, 'delivery');
 
+/** What an address without records reads as. */
+const emptyState = (): DeliveryState => ({ done: new Set(), held: new Set(), version: 0, claims: [] });
+
+const parseClaims = (item: RawItem) => parseStored(deliveryClaimsSchema, item, 'delivery claims');
+
+/** Releases retry this often when another claim keeps changing the record under them. */
+const RELEASE_ATTEMPTS = 5;
+
 export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
-  const deliveredMany: DeliveryRepo['deliveredMany'] = async (requests, staleBefore) => {
+  const live = (claimedAt: string, threshold: string | null) =>
+    threshold === null || instantKey(claimedAt) >= threshold;
+
+  const deliveryStates: DeliveryRepo['deliveryStates'] = async (requests, staleBefore, options = {}) => {
     const raw = await batchGet(
       ctx,
-      requests.flatMap(({ email, alertIds }) => alertIds.map((id) => deliveryKey(email, id))),
+      requests.flatMap(({ email, alertIds }) => [
+        deliveryClaimsKey(email),
+        ...alertIds.map((id) => deliveryKey(email, id)),
+      ]),
+      options,
     );
     const threshold = staleBefore === undefined ? null : instantKey(staleBefore);
-    const done = new Map<string, Set<string>>(requests.map(({ email }) => [email, new Set<string>()]));
+    const states = new Map<string, DeliveryState>(requests.map(({ email }) => [email, emptyState()]));
+    const asked = new Map(requests.map(({ email, alertIds }) => [email, new Set(alertIds)]));
+    const sent = new Set<string>();
     for (const item of raw) {
+      const email = String(item.pk).slice('SUB#'.length);
+      const state = states.get(email);
+      if (!state) continue;
+      if (item.sk === deliveryClaimsKey(email).sk) {
+        const record = parseClaims(item);
+        state.version = record.seq;
+        state.claims = record.claims.filter((claim) => live(claim.claimedAt, threshold));
+        for (const claim of state.claims) {
+          for (const id of claim.alertIds) if (asked.get(email)?.has(id)) state.held.add(id);
+        }
+        continue;
+      }
+      // A record without a message id is a claim made one alert at a time (before claims records).
       const delivery = parse(item);
-      const live = threshold === null || instantKey(delivery.claimedAt) >= threshold;
-      if (delivery.messageId !== null || live) done.get(delivery.email)?.add(delivery.alertId);
+      if (delivery.messageId !== null) sent.add(`${email}\u0000${delivery.alertId}`);
+      else if (live(delivery.claimedAt, threshold)) state.held.add(delivery.alertId);
     }
-    return done;
+    for (const [email, state] of states) {
+      for (const id of state.held) {
+        if (sent.has(`${email}\u0000${id}`)) state.held.delete(id);
+      }
+      for (const id of asked.get(email) ?? []) {
+        if (state.held.has(id) || sent.has(`${email}\u0000${id}`)) state.done.add(id);
+      }
+    }
+    return states;
   };
 
-  return {
-    /**
-     * Sent records always count. Unsent claims count while live: claimed at or after
-     * `staleBefore`, or always when it is not given (never risk a double send by default).
-     */
-    async delivered(email, alertIds, staleBefore) {
-      return (await deliveredMany([{ email, alertIds }], staleBefore)).get(email) ?? new Set();
-    },
-
-    deliveredMany,
-
-    async claim(email, alertId, claimedAt, staleBefore) {
-      return conditionalWrite(
-        ctx.client.send(
-          new PutCommand({
-            TableName: ctx.tableName,
-            // messageId/sentAt stay absent until sent, which is what the condition tests.
-            Item: {
-              email,
-              alertId,
-              claimedAt: instantKey(claimedAt),
-              ...deliveryKey(email, alertId),
-              entity: 'delivery',
-              v: SCHEMA_VERSION,
-            },
-            ConditionExpression:
-              'attribute_not_exists(pk) OR (attribute_not_exists(messageId) AND claimedAt < :staleBefore)',
-            ExpressionAttributeValues: { ':staleBefore': instantKey(staleBefore) },
-          }),
-        ),
-      );
-    },
-
-    async markSent(email, alertIds, messageId, sentAt, claimedAt) {
-      // Unconditional, and batched (25 a request, unprocessed items retried): once SES accepted
-      // the message, the record must say so even if the claim was lost, or the alert would be
-      // sent again.
-      await batchWrite(
-        ctx,
+  // Unconditional, and batched (25 a request, unprocessed items retried): once SES accepted the
+  // message, the record must say so even if the claim was lost, or the alert would be sent again.
+  const markSentMany: DeliveryRepo['markSentMany'] = async (sends, sentAt) => {
+    await batchWrite(
+      ctx,
+      sends.flatMap(({ email, alertIds, messageId, claimedAt }) =>
         alertIds.map((alertId) =>
           putRequest({
             email,
             alertId,
-            claimedAt: instantKey(claimedAt ?? sentAt),
+            claimedAt: instantKey(claimedAt),
             messageId,
             sentAt,
             ...deliveryKey(email, alertId),
@@ -94,27 +101,64 @@ export function createDeliveryRepo(ctx: TableContext): DeliveryRepo {
             v: SCHEMA_VERSION,
           }),
         ),
-      );
+      ),
+    );
+  };
+
+  const putClaims = (email: string, seq: number, claims: DeliveryClaim[], readSeq: number) =>
+    conditionalWrite(
+      ctx.client.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: {
+            email,
+            seq,
+            claims,
+            ...deliveryClaimsKey(email),
+            entity: 'delivery-claims',
+            v: SCHEMA_VERSION,
+          },
+          // Nothing claimed or released since the read this write is based on.
+          ...(readSeq === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'seq = :seq', ExpressionAttributeValues: { ':seq': readSeq } }),
+        }),
+      ),
+    );
+
+  return {
+    async delivered(email, alertIds, staleBefore) {
+      return (await deliveryStates([{ email, alertIds }], staleBefore)).get(email)?.done ?? new Set();
     },
 
-    async release(email, alertIds, claimedAt) {
-      await Promise.all(
-        alertIds.map(async (alertId) => {
-          try {
-            await ctx.client.send(
-              new DeleteCommand({
-                TableName: ctx.tableName,
-                Key: deliveryKey(email, alertId),
-                // Only our own unsent claim: a newer claimant or a sent record stays.
-                ConditionExpression: 'attribute_not_exists(messageId) AND claimedAt = :claimedAt',
-                ExpressionAttributeValues: { ':claimedAt': instantKey(claimedAt) },
-              }),
-            );
-          } catch (error) {
-            if (!isConditionalFailure(error)) throw error;
-          }
-        }),
-      );
+    deliveryStates,
+
+    async claim(email, read, claim, staleBefore) {
+      const threshold = instantKey(staleBefore);
+      const kept = read.claims.filter((held) => live(held.claimedAt, threshold));
+      return putClaims(email, read.version + 1, [...kept, claim], read.version);
+    },
+
+    async markSent(email, alertIds, messageId, sentAt, claimedAt) {
+      await markSentMany([{ email, alertIds, messageId, claimedAt: claimedAt ?? sentAt }], sentAt);
+    },
+
+    markSentMany,
+
+    async release(email, claim) {
+      for (let attempt = 1; ; attempt++) {
+        const out = await ctx.client.send(
+          new GetCommand({ TableName: ctx.tableName, Key: deliveryClaimsKey(email), ConsistentRead: true }),
+        );
+        if (!out.Item) return;
+        const record = parseClaims(out.Item);
+        const rest = record.claims.filter((held) => held.token !== claim.token);
+        if (rest.length === record.claims.length) return;
+        if (await putClaims(email, record.seq + 1, rest, record.seq)) return;
+        if (attempt >= RELEASE_ATTEMPTS) {
+          throw new Error(`claims of ${email} kept changing: claim ${claim.token} left to go stale`);
+        }
+      }
     },
 
     async list(email) {

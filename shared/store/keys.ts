@@ -219,6 +219,8 @@ export const deliveryKey = (email: string, alertId: string): Key => ({
 export const DELIVERY_PREFIX = 'DELIVERY#';
 /** How far the subscriber's digests have got, beside its deliveries (delete sweeps both). */
 export const watermarkKey = (email: string): Key => ({ pk: `SUB#${email}`, sk: 'WATERMARK' });
+/** The subscriber's delivery claims (one conditional write per email), beside its deliveries. */
+export const deliveryClaimsKey = (email: string): Key => ({ pk: `SUB#${email}`, sk: 'CLAIMS' });
 
 // ---------------------------------------------------------------- mail queue (outbox)
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type {
   Delivery,
+  DeliveryClaim,
   DigestWatermark,
   FactsheetReview,
   SourceState,
@@ -75,6 +76,12 @@ export const deliverySchema = z.object({
   messageId: nullableString.default(null),
   sentAt: nullableString.default(null),
 }) satisfies z.ZodType<Delivery, unknown>;
+
+/** An address's claims record (store/deliveries.ts): its version and the claims it holds. */
+export const deliveryClaimsSchema = z.object({
+  seq: z.number().int(),
+  claims: z.array(z.object({ token: z.string(), claimedAt: z.string(), alertIds: z.array(z.string()) })),
+}) satisfies z.ZodType<{ seq: number; claims: DeliveryClaim[] }, unknown>;
 
 export const watermarkSchema = z.object({
   through: z.string(),

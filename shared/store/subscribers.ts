@@ -1,7 +1,7 @@
 /**
  * @module Subscribers (SubscriberRepo), keyed by normalised address. Every write is a full put
  * that re-derives the gsi2 status+frequency key, so `listConfirmed` can never see a stale index.
- * Deleting a subscriber also sweeps its delivery records (same partition).
+ * Deleting a subscriber also sweeps its delivery records and claims (same partition).
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SubscriberRepo } from '../domain/ports.ts';
@@ -17,6 +17,7 @@ import {
 import {
   allSubscribersIndex,
   DELIVERY_PREFIX,
+  deliveryClaimsKey,
   GSI1,
   GSI2,
   SCHEMA_VERSION,
@@ -39,7 +40,10 @@ function toItem(subscriber: Subscriber): Record<string, unknown> {
 
 const parse = (item: Record<string, unknown>) => parseStored(subscriberSchema, item, 'subscriber');
 
-/** Deletes every delivery record of an address (also orphans left by an interrupted delete). */
+/**
+ * Deletes every delivery record of an address, its claims and its watermark (also orphans left
+ * by an interrupted delete).
+ */
 async function sweepDeliveries(ctx: TableContext, email: string): Promise<void> {
   const items = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -49,6 +53,7 @@ async function sweepDeliveries(ctx: TableContext, email: string): Promise<void> 
   await batchWrite(ctx, [
     ...items.map((item) => deleteRequest({ pk: String(item.pk), sk: String(item.sk) })),
     deleteRequest(watermarkKey(email)),
+    deleteRequest(deliveryClaimsKey(email)),
   ]);
 }
 

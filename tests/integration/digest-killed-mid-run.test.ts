@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, Subscriber } from '#shared/domain/types.ts';
 import { createSesMailer } from '#shared/mail/ses-mailer.ts';
 import { runDigest, STALE_CLAIM_MS } from '#shared/services/digest.ts';
 import { fixedClock } from '#shared/system/clock.ts';
 import { makeConfig } from '../support/builders.ts';
+import { carriedAndRecorded, numberedAlert, numberedSubscriber } from '../support/digest-runs.ts';
 import { useDynalite, useTestSes } from '../support/hooks.ts';
 import { mailDeps } from '../support/mail-harness.ts';
 
@@ -43,31 +43,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const alert = (i: number): Alert => ({
-  id: `kill-alert-${i}`,
-  kind: 'new',
-  topics: ['localism-act'],
-  matched: [{ topic: 'localism-act', terms: ['localism act'] }],
-  source: { id: 'leg', title: 'New legislation' },
-  title: `Killed run alert number ${i}`,
-  url: `https://www.legislation.gov.uk/uksi/2026/${i}`,
-  summary: '',
-  whatChanged: 'New legislation',
-  publishedAt: null,
-  changedAt: '2026-11-26T07:50:00.000Z',
-  detectedAt: '2026-11-26T07:50:00.000Z',
-});
-
-const subscriber = (i: number): Subscriber => ({
-  email: `reader${String(i).padStart(3, '0')}@example.org`,
-  topics: ['localism-act'],
-  frequency: 'immediate',
-  status: 'confirmed',
-  createdAt: '2026-11-26T07:00:00.000Z',
-  confirmedAt: '2026-11-26T07:00:00.000Z',
-  version: i + 1,
-  updatedAt: '2026-11-26T07:00:00.000Z',
-});
+const alert = (i: number) => numberedAlert('kill', 'Killed run alert number', i);
+const subscriber = (i: number) => numberedSubscriber('reader', i);
 
 function runChild(tableName: string): ChildProcess {
   return spawn(
@@ -138,28 +115,18 @@ describe('digest killed mid-run', () => {
     expect(last.failed).toEqual([]);
     expect(await runDigest(deps, { frequency: 'immediate' })).toMatchObject({ sent: [] });
 
-    const received = await ses.emails();
-    for (let i = 0; i < SUBSCRIBERS; i++) {
-      const { email } = subscriber(i);
-      const mine = received.filter((message) => message.destination.to.some((to) => to.includes(email)));
-      const recorded = new Map((await store.deliveries.list(email)).map((d) => [d.alertId, d.messageId]));
-      for (let a = 0; a < ALERTS; a++) {
-        const carrying = mine.filter((message) =>
-          (message.body.text ?? '').includes(`Killed run alert number ${a}\n`),
-        );
-        expect(carrying.length, `${email} alert ${a}`).toBeGreaterThanOrEqual(1);
-        // Every message but the one recorded was accepted by SES and then never marked.
-        const id = recorded.get(`kill-alert-${a}`);
-        expect(
-          carrying.some((message) => message.messageId === id),
-          `${email} alert ${a} recorded`,
-        ).toBe(true);
-        if (carrying.length > 1) {
-          for (const extra of carrying.filter((message) => message.messageId !== id)) {
-            expect([...recorded.values()]).not.toContain(extra.messageId);
-          }
-        }
-      }
+    const everyone = Array.from({ length: SUBSCRIBERS }, (_, i) => subscriber(i));
+    const list = Array.from({ length: ALERTS }, (_, a) => alert(a));
+    for (const { email, alert: sent, carrying, recorded, recordedAll } of await carriedAndRecorded(
+      ses,
+      store,
+      everyone,
+      list,
+    )) {
+      expect(carrying.length, `${email} ${sent.id}`).toBeGreaterThanOrEqual(1);
+      // Every message but the one recorded was accepted by SES and then never marked.
+      expect(carrying, `${email} ${sent.id} recorded`).toContain(recorded);
+      for (const extra of carrying.filter((id) => id !== recorded)) expect(recordedAll).not.toContain(extra);
     }
   }, 180_000);
 });

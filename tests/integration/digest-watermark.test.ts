@@ -7,7 +7,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer, RawEmail, Store } from '#shared/domain/ports.ts';
 import type { Alert, DigestWatermark, Subscriber } from '#shared/domain/types.ts';
-import { digestFrom, runDigest, WATERMARK_OVERLAP_MS } from '#shared/services/digest.ts';
+import { runDigest } from '#shared/services/digest.ts';
+import { digestFrom, WATERMARK_OVERLAP_MS } from '#shared/services/digest-plan.ts';
 import type { ServiceDeps } from '#shared/services/service-deps.ts';
 import { fixedClock } from '#shared/system/clock.ts';
 import { makeLegislationAlert, makeSubscriber } from '../support/builders.ts';

@@ -193,7 +193,12 @@ describe('digests', () => {
     await addSubscriber('cal@example.org', ['localism-act'], 'daily');
     tick();
     const alert = await addAlert(['localism-act']);
-    await deps.store.deliveries.claim('cal@example.org', alert.id, clock.now().toISOString(), START);
+    // A run that claimed the email's alerts and crashed before marking them.
+    const read = await deps.store.deliveries.deliveryStates([{ email: 'cal@example.org', alertIds: [] }]);
+    const crashed = { token: 'crashed-run', claimedAt: clock.now().toISOString(), alertIds: [alert.id] };
+    expect(
+      await deps.store.deliveries.claim('cal@example.org', read.get('cal@example.org')!, crashed, START),
+    ).toBe(true);
     tick(10);
     expect(await runDigest(deps, { frequency: 'daily' })).toMatchObject({ sent: [], skipped: 1 });
     tick(6);

@@ -155,7 +155,12 @@ describe('two processes', () => {
 });
 
 const alert = (id: string) =>
-  makeAlert({ id, topics: ['t'], matched: [{ topic: 't', terms: ['data'] }], source: { id: 's', title: 'S' } });
+  makeAlert({
+    id,
+    topics: ['t'],
+    matched: [{ topic: 't', terms: ['data'] }],
+    source: { id: 's', title: 'S' },
+  });
 
 /*
  * The embedded store counts the writes it answers, whichever process sent them: under `start` or

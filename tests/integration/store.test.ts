@@ -14,6 +14,24 @@ beforeAll(async () => {
 
 const NOW = '2026-03-01T12:00:00.000Z';
 
+/** What a digest run does before sending: read the address's state, claim `ids` against it. */
+async function claimAgainstRead(
+  s: Store,
+  email: string,
+  ids: string[],
+  claimedAt: string,
+  staleBefore: string,
+): Promise<boolean> {
+  const read = (await s.deliveries.deliveryStates([{ email, alertIds: ids }], staleBefore)).get(email);
+  if (!read || ids.some((id) => read.done.has(id))) return false;
+  return s.deliveries.claim(
+    email,
+    read,
+    { token: `${email} ${claimedAt}`, claimedAt, alertIds: ids },
+    staleBefore,
+  );
+}
+
 describe('table', () => {
   test('ensureTable is idempotent and ping passes on an ACTIVE table', async () => {
     const { tableName } = await db.newStore();
@@ -164,13 +182,16 @@ describe('subscribers', () => {
     await store.subscribers.create(subscriber('a@example.org'));
     await store.subscribers.create(subscriber('keep@example.org'));
     const ids = Array.from({ length: 60 }, (_, i) => `alert-${i}`);
-    for (const id of ids) await store.deliveries.claim('a@example.org', id, NOW, NOW);
+    await claimAgainstRead(store, 'a@example.org', ids, NOW, NOW);
     await store.deliveries.markSent('a@example.org', ids.slice(0, 30), 'msg-1', NOW);
-    await store.deliveries.claim('keep@example.org', 'alert-0', NOW, NOW);
+    await claimAgainstRead(store, 'keep@example.org', ['alert-0'], NOW, NOW);
+    await store.deliveries.markSent('keep@example.org', ['alert-0'], 'msg-2', NOW);
     expect(await store.subscribers.delete('a@example.org')).toBe(true);
     expect(await store.subscribers.get('a@example.org')).toBeNull();
     expect(await store.deliveries.list('a@example.org')).toEqual([]);
+    expect(await store.deliveries.delivered('a@example.org', ids)).toEqual(new Set());
     expect(await store.deliveries.list('keep@example.org')).toHaveLength(1);
+    expect(await store.deliveries.delivered('keep@example.org', ['alert-0'])).toEqual(new Set(['alert-0']));
     expect(await store.subscribers.delete('a@example.org')).toBe(false);
   });
 });
@@ -179,42 +200,64 @@ describe('deliveries', () => {
   const email = 'd@example.org';
   const t = (minutes: number) => new Date(Date.parse(NOW) + minutes * 60_000).toISOString();
 
-  test('claim once; a second claim fails while live', async () => {
+  const claimOf = (token: string, claimedAt: string, alertIds: string[]) => ({ token, claimedAt, alertIds });
+  const stateOf = async (s: Store, ids: string[], staleBefore?: string) =>
+    (await s.deliveries.deliveryStates([{ email, alertIds: ids }], staleBefore)).get(email);
+
+  test('a claim holds only against the version it was read at', async () => {
     const { store } = await db.newStore();
-    expect(await store.deliveries.claim(email, 'a1', t(0), t(-15))).toBe(true);
-    expect(await store.deliveries.claim(email, 'a1', t(1), t(-14))).toBe(false);
-    expect(await store.deliveries.delivered(email, ['a1', 'a2'], t(-14))).toEqual(new Set(['a1']));
+    const read = await stateOf(store, ['a1', 'a2'], t(-15));
+    expect(read).toEqual({ done: new Set(), held: new Set(), version: 0, claims: [] });
+    const first = claimOf('c1', t(0), ['a1']);
+    expect(await store.deliveries.claim(email, read!, first, t(-15))).toBe(true);
+    // A second run that read before the first claimed loses, whatever it asks for.
+    expect(await store.deliveries.claim(email, read!, claimOf('c2', t(0), ['a2']), t(-15))).toBe(false);
+    const now = await stateOf(store, ['a1', 'a2'], t(-14));
+    expect(now).toEqual({ done: new Set(['a1']), held: new Set(['a1']), version: 1, claims: [first] });
+    // Read again, it claims the rest, keeping the live claim beside its own.
+    const second = claimOf('c2', t(1), ['a2']);
+    expect(await store.deliveries.claim(email, now!, second, t(-14))).toBe(true);
+    expect((await stateOf(store, ['a1', 'a2'], t(-14)))?.claims).toEqual([first, second]);
+    expect(await store.deliveries.delivered(email, ['a1', 'a2', 'a3'], t(-14))).toEqual(
+      new Set(['a1', 'a2']),
+    );
   });
 
-  test('a stale unsent claim can be claimed again; a sent one never', async () => {
+  test('a stale unsent claim no longer holds its alerts; a sent one always does', async () => {
     const { store } = await db.newStore();
-    await store.deliveries.claim(email, 'stale', t(0), t(-15));
-    await store.deliveries.claim(email, 'sent', t(0), t(-15));
+    const ids = ['stale', 'sent'];
+    await claimAgainstRead(store, email, ids, t(0), t(-15));
     await store.deliveries.markSent(email, ['sent'], 'msg-1', t(1), t(0));
-    // 16 minutes later the unsent claim is stale.
-    expect(await store.deliveries.delivered(email, ['stale', 'sent'], t(1))).toEqual(new Set(['sent']));
-    expect(await store.deliveries.delivered(email, ['stale', 'sent'])).toEqual(new Set(['stale', 'sent']));
-    expect(await store.deliveries.claim(email, 'sent', t(16), t(1))).toBe(false);
-    expect(await store.deliveries.claim(email, 'stale', t(16), t(1))).toBe(true);
-    expect(await store.deliveries.claim(email, 'stale', t(17), t(2))).toBe(false);
-    const list = await store.deliveries.list(email);
-    expect(list).toEqual([
+    // 16 minutes later the claim is stale: only the marked alert stays delivered.
+    expect(await stateOf(store, ids, t(1))).toMatchObject({
+      done: new Set(['sent']),
+      held: new Set(),
+      claims: [],
+    });
+    expect(await store.deliveries.delivered(email, ids)).toEqual(new Set(ids));
+    expect(await claimAgainstRead(store, email, ['stale'], t(16), t(1))).toBe(true);
+    expect(await store.deliveries.delivered(email, ids, t(2))).toEqual(new Set(ids));
+    // The stale claim was dropped when the new one was written.
+    expect((await stateOf(store, ids))?.claims.map((claim) => claim.claimedAt)).toEqual([t(16)]);
+    expect(await store.deliveries.list(email)).toEqual([
       { email, alertId: 'sent', claimedAt: t(0), messageId: 'msg-1', sentAt: t(1) },
-      { email, alertId: 'stale', claimedAt: t(16), messageId: null, sentAt: null },
     ]);
   });
 
-  test('release deletes only our own unsent claim', async () => {
+  test('release removes only its own claim, even after another claim changed the record', async () => {
     const { store } = await db.newStore();
-    await store.deliveries.claim(email, 'a1', t(0), t(-15));
-    await store.deliveries.claim(email, 'a2', t(0), t(-15));
-    await store.deliveries.claim(email, 'a3', t(0), t(-15));
-    await store.deliveries.markSent(email, ['a3'], 'msg', t(0));
-    // Someone else re-claimed a2 after it went stale: our release must not drop their claim.
-    await store.deliveries.claim(email, 'a2', t(20), t(5));
-    await store.deliveries.release(email, ['a1', 'a2', 'a3', 'never-claimed'], t(0));
-    expect(await store.deliveries.delivered(email, ['a1', 'a2', 'a3'], t(5))).toEqual(new Set(['a2', 'a3']));
-    expect(await store.deliveries.claim(email, 'a1', t(21), t(6))).toBe(true);
+    const ours = claimOf('ours', t(0), ['a1', 'a2']);
+    expect(await store.deliveries.claim(email, (await stateOf(store, []))!, ours, t(-15))).toBe(true);
+    const theirs = claimOf('theirs', t(0), ['a3']);
+    expect(await store.deliveries.claim(email, (await stateOf(store, []))!, theirs, t(-15))).toBe(true);
+    await store.deliveries.release(email, ours);
+    await store.deliveries.release(email, claimOf('never-made', t(0), ['a3']));
+    expect(await stateOf(store, ['a1', 'a2', 'a3'], t(-15))).toEqual({
+      done: new Set(['a3']),
+      held: new Set(['a3']),
+      version: 3,
+      claims: [theirs],
+    });
   });
 
   test('markSent without a claim still records the send; delivered batches past 100 ids', async () => {
