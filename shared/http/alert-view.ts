@@ -5,9 +5,9 @@
  * `legislation` / `diff` / `judged` only when they apply.
  */
 import type { Alert, LegislationEffect, LegislationRef } from '../domain/types.ts';
+import { isHttpUrl } from '../domain/urls.ts';
 import { judgedOf } from '../services/feedback.ts';
 import type { ServiceDeps } from '../services/service-deps.ts';
-import { isHttpUrl } from './atom.ts';
 
 function refView(ref: LegislationRef | null): LegislationRef | null {
   return ref ? { id: ref.id, title: ref.title } : null;

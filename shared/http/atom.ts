@@ -3,6 +3,7 @@
  * document is XML-escaped and stripped of characters XML 1.0 cannot carry.
  */
 import type { Alert } from '../domain/types.ts';
+import { isHttpUrl } from '../domain/urls.ts';
 
 // XML 1.0 forbids most C0 controls even as character references, and lone surrogates.
 const INVALID_XML =
@@ -17,15 +18,6 @@ export function xmlEscape(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
-}
-
-export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 export interface AtomFeed {

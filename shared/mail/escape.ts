@@ -4,6 +4,7 @@
  * plain-text body). HTML escaping is hono/jsx's (html-layout.tsx): nothing here builds markup.
  */
 import { collapse } from '../domain/text.ts';
+import { parseHttpUrl } from '../domain/urls.ts';
 
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidi overrides that
 // can make a line read differently from what it contains.
@@ -17,15 +18,8 @@ export function oneLine(text: string): string {
 
 /** The URL when it is absolute http(s) (normalised), else null: never `javascript:` or `data:`. */
 export function safeHttpUrl(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password) return null;
-  return url.href;
+  const url = parseHttpUrl(value.trim());
+  return url && !url.username && !url.password ? url.href : null;
 }
 
 /** Shortens to at most `max` characters, ending with `…` when cut (never splitting a surrogate pair). */

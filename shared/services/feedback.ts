@@ -18,6 +18,7 @@ import {
   topicQuality,
 } from '../domain/feedback.ts';
 import type { Alert } from '../domain/types.ts';
+import { isHttpUrl } from '../domain/urls.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface FeedbackError {
@@ -103,15 +104,6 @@ export function checkMissed(deps: ServiceDeps, input: MissedInput): FeedbackErro
       details.push({ path: `topics[${index}]`, message: `unknown topic "${topic}"` });
   }
   return details;
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }
 
 /** Records a publication the service should have caught. */

@@ -65,10 +65,7 @@ export async function batchGet(
   const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
   const found: RawItem[] = [];
   for (const chunk of chunks(unique, BATCH_GET_MAX)) {
-    let pending: Key[] = chunk;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
-      if (attempt > 0) await backoff(attempt);
+    await untilProcessed('BatchGet left $n keys unprocessed', chunk, async (pending) => {
       const out = await ctx.client.send(
         new BatchGetCommand({
           RequestItems: {
@@ -77,8 +74,8 @@ export async function batchGet(
         }),
       );
       found.push(...(out.Responses?.[ctx.tableName] ?? []));
-      pending = (out.UnprocessedKeys?.[ctx.tableName]?.Keys ?? []) as Key[];
-    }
+      return (out.UnprocessedKeys?.[ctx.tableName]?.Keys ?? []) as Key[];
+    });
   }
   return found;
 }
@@ -88,15 +85,25 @@ type WriteRequest = { PutRequest: { Item: RawItem } } | { DeleteRequest: { Key: 
 /** Writes in chunks of 25, retrying unprocessed items. Not atomic: each item stands alone. */
 export async function batchWrite(ctx: TableContext, requests: readonly WriteRequest[]): Promise<void> {
   for (const chunk of chunks(requests, BATCH_WRITE_MAX)) {
-    let pending: WriteRequest[] = chunk;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWrite left ${pending.length} items unprocessed`);
-      if (attempt > 0) await backoff(attempt);
+    await untilProcessed('BatchWrite left $n items unprocessed', chunk, async (pending) => {
       const out = await ctx.client.send(
         new BatchWriteCommand({ RequestItems: { [ctx.tableName]: pending } }),
       );
-      pending = (out.UnprocessedItems?.[ctx.tableName] ?? []) as WriteRequest[];
-    }
+      return (out.UnprocessedItems?.[ctx.tableName] ?? []) as WriteRequest[];
+    });
+  }
+}
+
+/**
+ * Sends `chunk`, then what the table left unprocessed (throttling), with backoff, until nothing
+ * is left; after MAX_ATTEMPTS rounds it fails with `failure` ($n: how many were left).
+ */
+async function untilProcessed<T>(failure: string, chunk: T[], send: (pending: T[]) => Promise<T[]>) {
+  let pending = chunk;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= MAX_ATTEMPTS) throw new Error(failure.replace('$n', String(pending.length)));
+    if (attempt > 0) await backoff(attempt);
+    pending = await send(pending);
   }
 }
 

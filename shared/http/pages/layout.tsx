@@ -3,7 +3,7 @@
  * stylesheet. hono/jsx escapes every text node, so fetched titles are safe as children.
  */
 import type { Child } from 'hono/jsx';
-import { isHttpUrl } from '../atom.ts';
+import { isHttpUrl } from '../../domain/urls.ts';
 
 export interface LayoutProps {
   title: string;

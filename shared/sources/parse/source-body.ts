@@ -7,6 +7,7 @@
  */
 import type { SourceConfig } from '../../config/schema.ts';
 import type { ParsedItem, SourceKind } from '../../domain/types.ts';
+import { isHttpUrl } from '../../domain/urls.ts';
 import { ParseError } from '../errors.ts';
 import { type DocumentKind, decodeBody } from './decode.ts';
 
@@ -116,17 +117,7 @@ export function withoutInvalidCharRefs(text: string): string {
  * `vbscript:`, `data:`, `mailto:`…) points at the document it was found in instead.
  */
 function withWebAddress(item: ParsedItem, documentUrl: string): ParsedItem {
-  return isWebUrl(item.url) ? item : { ...item, url: documentUrl };
-}
-
-/** An absolute http(s) URL. */
-export function isWebUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return isHttpUrl(item.url) ? item : { ...item, url: documentUrl };
 }
 
 /** An HTML document rather than XML: a doctype html or an `<html>` root after the prolog. */
