@@ -1,5 +1,5 @@
 /**
- * `GET /api/alerts?until=` over 2,000 alerts (one in ten backfilled, months late): the old
+ * `GET /api/alerts?until=` over 2,000 alerts (500 with --quick) (one in ten backfilled, months late): the old
  * read-and-filter path (no late index yet) vs. the key-bounded one, first page of 20, median of
  * 15 runs each, plus an unfiltered first page for scale.
  */
@@ -7,9 +7,8 @@
 import type { AlertQuery, Store } from '../shared/domain/ports.ts';
 import type { Alert } from '../shared/domain/types.ts';
 import { createTestStore } from '../tests/support/dynalite.ts';
-import type { BenchRow } from './run.ts';
+import type { BenchOptions, BenchRow } from './run.ts';
 
-const ALERTS = 2000;
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
@@ -42,7 +41,8 @@ async function median(store: Store, query: AlertQuery): Promise<number> {
   return times.sort((a, b) => a - b)[7] ?? 0;
 }
 
-export async function benchAlertsUntil(): Promise<BenchRow[]> {
+export async function benchAlertsUntil(options: BenchOptions): Promise<BenchRow[]> {
+  const ALERTS = options.quick ? 500 : 2000;
   const test = await createTestStore();
   try {
     for (let i = 0; i < ALERTS; i += 20) {
