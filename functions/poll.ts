@@ -15,8 +15,8 @@ function lazySqsQueue(queueUrl: string): PollQueue {
   let ready: Promise<PollQueue> | null = null;
   return {
     async enqueue(sourceIds) {
-      ready ??= Promise.all([import('@aws-sdk/client-sqs'), import('../shared/queue/sqs-poll-queue.ts')])
-        .then(([{ SQSClient }, { SqsPollQueue }]) => new SqsPollQueue(new SQSClient({}), queueUrl))
+      ready ??= import('./sqs-transport.ts')
+        .then(({ sqsPollQueue }) => sqsPollQueue(queueUrl))
         .catch((error: unknown) => {
           ready = null;
           throw error;

@@ -16,6 +16,7 @@ import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/
 import { clockStartingAt, systemClock } from '../shared/system/clock.ts';
 import { createLogger } from '../shared/system/logger.ts';
 import type { Env } from './env.ts';
+import type { SesTransportOptions } from './ses-transport.ts';
 
 export const VERSION: string = packageJson.version;
 
@@ -118,23 +119,8 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
  * The SES `Mailer`, its client loaded and built on the first message: most runs of a command (a
  * poll with nothing to escalate) and most Lambda invocations send nothing, so none pays for it.
  */
-export function lazySesMailer(options: { region: string; maxSendRate: number; endpoint?: string }): Mailer {
-  return lazyMailer(async () => {
-    const [{ SESClient }, { createSesMailer }] = await Promise.all([
-      import('@aws-sdk/client-ses'),
-      import('../shared/mail/ses-mailer.ts'),
-    ]);
-    const client = new SESClient({
-      region: options.region,
-      // The mailer only ever sends SendRawEmail: resolving its middleware once, not per email, is
-      // about a quarter of each send's client-side CPU (bench/digest.bench.ts).
-      cacheMiddleware: true,
-      ...(options.endpoint
-        ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-        : {}),
-    });
-    return createSesMailer({ client, maxSendRate: options.maxSendRate });
-  });
+export function lazySesMailer(options: SesTransportOptions): Mailer {
+  return lazyMailer(async () => (await import('./ses-transport.ts')).sesMailer(options));
 }
 
 /** A mailer whose transport is set up on the first message (once, shared by concurrent sends). */
