@@ -151,11 +151,22 @@ async function writeConfig(dir: string, name: string, sources: object[]): Promis
   return file;
 }
 
-/** The command as a user runs it: compiled output when built, else through tsx. */
+/**
+ * The command as a user runs it: compiled output when built, else through tsx.
+ * `BENCH_CPU_PROF=DIR` profiles each run (`node --cpu-prof`, one .cpuprofile per round in DIR).
+ */
 function pollProcess(config: string, dataDir: string): Promise<ProcessFigures> {
+  const profile = process.env.BENCH_CPU_PROF;
   return measureProcess(
     process.execPath,
-    [join(ROOT, 'bin/policy-watch.js'), 'poll', '--json', '--config', config],
+    [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      join(ROOT, 'bin/policy-watch.js'),
+      'poll',
+      '--json',
+      '--config',
+      config,
+    ],
     {
       env: { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '' },
       cwd: ROOT,
