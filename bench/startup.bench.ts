@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE } from '../scripts/lambda-bundle.ts';
 import type { BenchOptions, BenchRow } from './run.ts';
 import { measureProcess } from './support/measure.ts';
 
@@ -54,17 +55,7 @@ export async function benchStartup(options: BenchOptions): Promise<BenchRow[]> {
       absWorkingDir: ROOT,
       entryPoints: Object.fromEntries(HANDLERS.map((name) => [name, `functions/${name}.ts`])),
       outdir: dir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      splitting: true, // as infra/functions.ts deploys them
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      logLevel: 'error',
-      banner: {
-        js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
-      },
+      ...LAMBDA_BUNDLE,
     });
     for (const name of HANDLERS) {
       const file = pathToFileURL(join(dir, `${name}.mjs`)).href;

@@ -16,7 +16,7 @@ export const functionDefaults = {
   // Lazily imported modules (parsers, the PDF reader, the SES and SQS clients, the digest) in
   // chunks of their own, loaded on first use: the poll handler initialises in ~0.2 s instead of
   // ~0.3 s, since its one-file bundle held 4.7 MB, a third of it the PDF reader (npm run bench -- startup).
-  nodejs: { splitting: true },
+  nodejs: { splitting: true }, // scripts/lambda-bundle.ts mirrors this for the bench and tests
   copyFiles: [{ from: CONFIG_PATH, to: BUNDLED_CONFIG_PATH }],
   environment: { POLICY_WATCH_CONFIG: BUNDLED_CONFIG_PATH },
 };

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { expect, test } from 'vitest';
+import { LAMBDA_BUNDLE } from '../../scripts/lambda-bundle.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -31,16 +32,7 @@ await mailer.sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: 'x' }).c
       absWorkingDir: ROOT,
       entryPoints: { entry },
       outdir: join(dir, 'out'),
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      logLevel: 'error',
-      banner: {
-        js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
-      },
+      ...LAMBDA_BUNDLE,
     });
     const out = execFileSync(process.execPath, [join(dir, 'out/entry.mjs')], {
       encoding: 'utf8',
