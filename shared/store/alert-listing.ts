@@ -79,7 +79,8 @@ class PartitionReader {
         ExclusiveStartKey: this.startKey,
       }),
     );
-    this.buffer.push(...(out.Items ?? []));
+    // A takeover's marked record is not listed (alerts.ts); topic and late copies never carry the marker.
+    this.buffer.push(...(out.Items ?? []).filter((item) => item.unlisted === undefined));
     this.startKey = out.LastEvaluatedKey;
     this.done = this.startKey === undefined;
     // Filtered listings may read far; grow the pages instead of paying a round trip per few items.

@@ -11,6 +11,16 @@
  * A re-run that finds a listed record changes nothing. One that finds a claim a crashed run left
  * moves it to its own `detectedAt` (deleting the copies at the old position), so nothing is
  * listed twice and the alert is not placed behind a digest watermark that passed meanwhile.
+ *
+ * The move first purges the old position's index entries. dynalite (the embedded store) writes a
+ * put's index entries before the item, as separate LevelDB writes, and deletes only the entries
+ * the stored item's keys point at: a run killed inside step 3 can leave gsi1/gsi2 entries at the
+ * old position while the record still has no listing keys, and moving the record would leave
+ * them behind (the alert listed twice). So the takeover puts the old record WITH its listing keys
+ * and the `unlisted` marker (the stale entries are overwritten by marked ones, which every read
+ * skips: `isListedAlert`), then the new claim without keys, which makes dynalite delete them. A
+ * marked record is a crashed claim like any other. On DynamoDB an item and its GSI entries change
+ * together, so there the extra put is harmless.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRepo } from '../domain/ports.ts';
@@ -32,6 +42,7 @@ import {
   allAlertsIndex,
   GSI2,
   instantKey,
+  isListedAlert,
   SCHEMA_VERSION,
   sourceAlertsIndex,
   topicAlertKey,
@@ -64,6 +75,12 @@ const claimRecord = (alert: Alert) => ({
   v: SCHEMA_VERSION,
 });
 
+/** The listing keys of step 3. */
+const listingKeys = (alert: Alert) => ({
+  ...allAlertsIndex(alert.detectedAt, alert.id),
+  ...sourceAlertsIndex(alert.source.id, alert.detectedAt, alert.id),
+});
+
 /** Every copy of the alert: one per topic, plus its late copies (late-alerts.ts). */
 const copies = (alert: Alert) => [
   ...[...new Set(alert.topics)].map((topic) => ({
@@ -85,9 +102,13 @@ async function claim(ctx: TableContext, alert: Alert): Promise<boolean> {
   if (await putIfAbsent(ctx, claimRecord(alert))) return true;
   const stored = await readRecord(ctx, alert.id);
   if (stored === undefined) throw new Error(`alert ${alert.id} vanished while being created`);
-  if (stored.gsi1pk !== undefined) return false;
+  if (isListedAlert(stored)) return false;
   const earlier = parse(stored);
   if (instantKey(earlier.detectedAt) !== instantKey(alert.detectedAt)) {
+    // Index entries a killed step 3 may have left at the old position: replaced by marked ones
+    // here, deleted by the claim put below (see the module comment).
+    const marked = { ...claimRecord(earlier), ...listingKeys(earlier), unlisted: true };
+    await ctx.client.send(new PutCommand({ TableName: ctx.tableName, Item: marked }));
     await batchWrite(
       ctx,
       copies(earlier).map(({ key }) => deleteRequest(key)),
@@ -106,10 +127,7 @@ const copyItems = (alert: Alert) =>
 
 /** Step 3: the listing keys on the record; from here on every listing and `get` shows it. */
 async function list(ctx: TableContext, alert: Alert): Promise<void> {
-  const listed = {
-    ...allAlertsIndex(alert.detectedAt, alert.id),
-    ...sourceAlertsIndex(alert.source.id, alert.detectedAt, alert.id),
-  };
+  const listed = listingKeys(alert);
   await ctx.client.send(
     new UpdateCommand({
       TableName: ctx.tableName,
@@ -153,7 +171,7 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
             alerts.map((alert) => alertKey(alert.id)),
           )
         )
-          .filter((item) => item.gsi1pk !== undefined)
+          .filter(isListedAlert)
           .map((item) => String(item.id)),
       );
       // The same three steps as `create`, each step for the whole batch before the next.
@@ -176,7 +194,7 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
     async get(id) {
       const out = await ctx.client.send(new GetCommand({ TableName: ctx.tableName, Key: alertKey(id) }));
       // A claim not yet listed (or left by a crash) is not an alert yet.
-      return out.Item?.gsi1pk !== undefined ? parse(out.Item) : null;
+      return out.Item !== undefined && isListedAlert(out.Item) ? parse(out.Item) : null;
     },
 
     list(query) {
@@ -228,6 +246,7 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       );
       return perSource
         .flat()
+        .filter(isListedAlert)
         .map((item) => ({ position: String(item.gsi2sk), alert: parse(item) }))
         .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
         .map(({ alert }) => alert);

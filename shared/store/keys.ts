@@ -99,6 +99,12 @@ export const allAlertsIndex = (detectedAt: string, id: string) => ({
   gsi1pk: 'ALERTS',
   gsi1sk: alertPosition(detectedAt, id),
 });
+/**
+ * Whether an alert record (or its gsi1/gsi2 entry) is listed: it has listing keys and not the
+ * `unlisted` marker a takeover puts while it purges index entries (alerts.ts).
+ */
+export const isListedAlert = (item: Record<string, unknown>): boolean =>
+  item.gsi1pk !== undefined && item.unlisted === undefined;
 /** A source's alerts by detection time (gsi2). */
 export const sourceAlertsIndex = (sourceId: string, detectedAt: string, id: string) => ({
   gsi2pk: `SOURCE#${sourceId}`,

@@ -11,6 +11,7 @@ import type { Alert } from '../domain/types.ts';
 import { batchWrite, putRequest, type RawItem, type TableContext } from './batch.ts';
 import {
   allAlertsIndex,
+  isListedAlert,
   type Key,
   LATE_LAG_MS,
   lateAlertKey,
@@ -68,7 +69,7 @@ export async function indexLateAlerts(ctx: TableContext): Promise<void> {
         ExclusiveStartKey: start,
       }),
     );
-    const writes = (out.Items ?? []).flatMap((item) => lateCopies(item));
+    const writes = (out.Items ?? []).filter(isListedAlert).flatMap((item) => lateCopies(item));
     await batchWrite(ctx, writes.map(putRequest));
     start = out.LastEvaluatedKey;
   } while (start);

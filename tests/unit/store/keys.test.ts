@@ -6,6 +6,7 @@ import {
   allAlertsIndex,
   deliveryKey,
   instantKey,
+  isListedAlert,
   itemKey,
   rateLimitKey,
   reviewKey,
@@ -89,6 +90,17 @@ describe('key builders', () => {
     expect(TABLE_DEFINITION.KeySchema.map((k) => k.AttributeName)).toEqual(['pk', 'sk']);
     expect(TABLE_DEFINITION.GlobalSecondaryIndexes.map((g) => g.IndexName)).toEqual(['gsi1', 'gsi2']);
     expect(TABLE_DEFINITION.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+});
+
+describe('isListedAlert', () => {
+  const listed = { ...alertKey('a1'), ...allAlertsIndex('2026-03-01T00:00:00.000Z', 'a1') };
+  test.each([
+    ['a claim (no listing keys)', { ...alertKey('a1') }, false],
+    ['a listed record or index entry', listed, true],
+    ['a takeover-marked record or index entry', { ...listed, unlisted: true }, false],
+  ])('%s', (_name, item, expected) => {
+    expect(isListedAlert(item)).toBe(expected);
   });
 });
 
