@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { LogLevel } from '../shared/domain/ports.ts';
 import type { ServiceDeps } from '../shared/services/service-deps.ts';
 import { createLogger } from '../shared/system/logger.ts';
+import { onceUntilFailure } from '../shared/system/once.ts';
 import { loadConfigFile, resolveConfigPath } from './config-file.ts';
 import { loadEnv } from './env.ts';
 import { buildDeps } from './wiring.ts';
@@ -34,19 +35,11 @@ export interface LambdaDeps {
   pollQueueUrl: string | null;
 }
 
-let runtime: Promise<LambdaDeps> | undefined;
-
 /**
  * Built on the first invocation and kept for the container's life. `requestUrl` is the API's
  * own origin, used for links in emails when neither `PUBLIC_URL` nor the `Api` link gives one.
  */
-export function lambdaDeps(requestUrl?: string): Promise<LambdaDeps> {
-  runtime ??= build(requestUrl).catch((error: unknown) => {
-    runtime = undefined;
-    throw error;
-  });
-  return runtime;
-}
+export const lambdaDeps: (requestUrl?: string) => Promise<LambdaDeps> = onceUntilFailure(build);
 
 async function build(requestUrl: string | undefined): Promise<LambdaDeps> {
   const env = loadEnv(process.env);

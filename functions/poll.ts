@@ -5,6 +5,7 @@
  */
 import type { PollQueue } from '../shared/domain/ports.ts';
 import { runScheduledPoll } from '../shared/services/scheduled-poll.ts';
+import { onceUntilFailure } from '../shared/system/once.ts';
 import { checkEvent, rejectEvent, ScheduleEvent } from './events.ts';
 import { lambdaDeps } from './lambda-wiring.ts';
 
@@ -12,18 +13,8 @@ let queue: PollQueue | undefined;
 
 /** The SQS poll queue, its client loaded on the first fan-out (few due sources never need it). */
 function lazySqsQueue(queueUrl: string): PollQueue {
-  let ready: Promise<PollQueue> | null = null;
-  return {
-    async enqueue(sourceIds) {
-      ready ??= import('./sqs-transport.ts')
-        .then(({ sqsPollQueue }) => sqsPollQueue(queueUrl))
-        .catch((error: unknown) => {
-          ready = null;
-          throw error;
-        });
-      return (await ready).enqueue(sourceIds);
-    },
-  };
+  const ready = onceUntilFailure(async () => (await import('./sqs-transport.ts')).sqsPollQueue(queueUrl));
+  return { enqueue: async (sourceIds) => (await ready()).enqueue(sourceIds) };
 }
 
 export async function handler(event: unknown) {

@@ -15,6 +15,7 @@ import { createHttpFetcher, userAgent } from '../shared/sources/fetch/fetcher.ts
 import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/store/index.ts';
 import { clockStartingAt, systemClock } from '../shared/system/clock.ts';
 import { createLogger } from '../shared/system/logger.ts';
+import { onceUntilFailure } from '../shared/system/once.ts';
 import type { Env } from './env.ts';
 import type { SesTransportOptions } from './ses-transport.ts';
 
@@ -125,14 +126,6 @@ export function lazySesMailer(options: SesTransportOptions): Mailer {
 
 /** A mailer whose transport is set up on the first message (once, shared by concurrent sends). */
 export function lazyMailer(start: () => Promise<Mailer>): Mailer {
-  let ready: Promise<Mailer> | null = null;
-  return {
-    async sendRaw(email) {
-      ready ??= start().catch((error: unknown) => {
-        ready = null;
-        throw error;
-      });
-      return (await ready).sendRaw(email);
-    },
-  };
+  const ready = onceUntilFailure(start);
+  return { sendRaw: async (email) => (await ready()).sendRaw(email) };
 }
