@@ -106,7 +106,16 @@ export interface SourceStateRepo {
 export interface ItemRepo {
   /** Stored items of a source by key (missing keys absent from the map). */
   getMany(sourceId: string, keys: readonly string[]): Promise<Map<string, StoredItem>>;
+  /** Stored items of several sources at once, in batches (missing ones absent). */
+  getAcross(refs: readonly ItemRef[]): Promise<StoredItem[]>;
+  /** Puts items of any sources, in batches (each stands alone; not atomic). */
   putMany(items: readonly StoredItem[]): Promise<void>;
+}
+
+/** One stored item's address: its source and its key within the source. */
+export interface ItemRef {
+  sourceId: string;
+  key: string;
 }
 
 export interface AlertPage {

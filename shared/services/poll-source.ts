@@ -11,6 +11,7 @@ import type { Alert, LineDiff, ParsedItem, PollStatus, SourceState, StoredItem }
 import { itemVersion } from '../domain/version.ts';
 import { legislationIdFromUri } from '../sources/parse/legislation.ts';
 import { enrichmentBudget, fetchGovukContent } from './govuk-content.ts';
+import type { ItemVersions } from './item-batches.ts';
 import { type Fetched, fetchAll } from './poll-fetch.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { errorMessage, failedState, httpStatusOf, okState } from './source-state.ts';
@@ -45,6 +46,8 @@ export interface PollContext {
   states?: ReadonlyMap<string, SourceState>;
   /** Records a source's new state (a cycle batches them); unset: one put per source. */
   saveState?: (state: SourceState) => Promise<void>;
+  /** Stored versions in batches shared by a cycle's sources; unset: the store's own requests. */
+  items?: ItemVersions;
 }
 
 export function createPollContext(
@@ -154,7 +157,8 @@ async function detectChanges(
   context: PollContext,
 ): Promise<{ newItems: number; updatedItems: number; alertIds: string[] }> {
   const items = uniqueByKey(parsed);
-  const stored = await deps.store.items.getMany(
+  const versions = context.items ?? deps.store.items;
+  const stored = await versions.getMany(
     source.id,
     items.map((item) => item.key),
   );
@@ -229,7 +233,7 @@ async function detectChanges(
   // the deterministic alert id makes the retry a no-op.
   const created = await deps.store.alerts.createMany(alerts);
   const alertIds = alerts.filter((_, index) => created[index]).map((alert) => alert.id);
-  await deps.store.items.putMany(toStore);
+  await versions.putMany(toStore);
   const titles = actTitles(items.filter((item) => toStore.some((stored) => stored.key === item.key)));
   if (titles.length > 0) {
     await deps.store.legislation.putTitles(titles).catch((error: unknown) => {

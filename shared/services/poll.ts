@@ -7,6 +7,7 @@ import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
 import { forEachLimited } from '../system/pool.ts';
 import { allSources, type CitedSources, citedWindows, storedPageCitations } from './cited-sources.ts';
+import { sharedItemBatches } from './item-batches.ts';
 import {
   type CitedContext,
   createPollContext,
@@ -62,6 +63,7 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
     ...newContext(deps, await citedContext(deps, cited)),
     states: new Map(states.map((state) => [state.sourceId, state])),
     saveState: writer.save,
+    items: sharedItemBatches(deps.store.items),
   };
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];

@@ -238,6 +238,7 @@ describe('poll cycle over recorded feeds', () => {
       ...store,
       items: {
         getMany: store.items.getMany.bind(store.items),
+        getAcross: store.items.getAcross.bind(store.items),
         putMany: async (items: Parameters<typeof store.items.putMany>[0]) => {
           if (crash) {
             crash = false;

@@ -89,6 +89,20 @@ describe('items', () => {
     expect(await store.items.getMany('other-source', [items[0]?.key ?? ''])).toEqual(new Map());
   });
 
+  test('getAcross reads several sources’ items at once, each with its source', async () => {
+    const other = { ...item('https://example.org/shared'), sourceId: 'other-source', version: 'v9' };
+    await store.items.putMany([item('https://example.org/shared'), other]);
+    const found = await store.items.getAcross([
+      { sourceId: 'feed', key: 'https://example.org/shared' },
+      { sourceId: 'other-source', key: 'https://example.org/shared' },
+      { sourceId: 'nobody', key: 'https://example.org/shared' },
+    ]);
+    expect(found.map((stored) => [stored.sourceId, stored.version]).sort()).toEqual([
+      ['feed', 'v1'],
+      ['other-source', 'v9'],
+    ]);
+  });
+
   test('putMany with the same key twice keeps the last', async () => {
     await store.items.putMany([item('dup', 'v1'), item('dup', 'v2')]);
     expect((await store.items.getMany('feed', ['dup'])).get('dup')?.version).toBe('v2');
