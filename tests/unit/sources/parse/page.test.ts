@@ -103,6 +103,29 @@ describe('parsePage with items', () => {
   });
 });
 
+describe('the tree selectors see is the one a browser builds (HTML parsing rules)', () => {
+  // A lighter parser (htmlparser2) reads these differently: no implied <body> or <tbody>,
+  // misnested tags kept as written. Selectors are written against a browser's tree.
+  it.each([
+    [
+      'a page without <body> tags, default select',
+      '<!doctype html><title>t</title><p>Hello<p>World',
+      {},
+      'Hello\nWorld',
+    ],
+    ['a table without <tbody>', '<table><tr><td>a<td>b</table>', { select: 'tbody tr' }, 'a b'],
+    ['misnested formatting tags', '<main><p>a<b>b<p>c</b>d</main>', { select: 'main' }, 'ab\ncd'],
+    [
+      'text inside a table before its rows',
+      '<main><table>x<tr><td>y</table></main>',
+      { select: 'main' },
+      'x\ny',
+    ],
+  ])('%s', (_name, html, select, content) => {
+    expect(parsePage(html, page(select), 'https://example.net/')[0]?.content).toBe(content);
+  });
+});
+
 describe('selectors that match nothing fail the source', () => {
   it.each([
     [{ select: '#gone' }, 'selector matched nothing: #gone'],
