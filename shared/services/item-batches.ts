@@ -23,7 +23,8 @@ interface Read {
 
 const refKey = (sourceId: string, key: string) => `${sourceId}\u0000${key}`;
 
-export function sharedItemBatches(repo: ItemRepo): ItemVersions {
+/** `concurrency`: the cycle's bound on sources polled at once, which also bounds shared calls. */
+export function sharedItemBatches(repo: ItemRepo, concurrency: number): ItemVersions {
   const read = coalesce(
     async (reads: Read[]) => {
       const found = await repo.getAcross(
@@ -39,14 +40,14 @@ export function sharedItemBatches(repo: ItemRepo): ItemVersions {
         return mine;
       });
     },
-    { maxBatch: READ_BATCH, weight: (entry) => entry.keys.length },
+    { maxBatch: READ_BATCH, maxInFlight: concurrency, weight: (entry) => entry.keys.length },
   );
   const write = coalesce(
     async (writes: (readonly StoredItem[])[]) => {
       await repo.putMany(writes.flat());
       return writes.map(() => undefined);
     },
-    { maxBatch: WRITE_BATCH, weight: (items) => items.length },
+    { maxBatch: WRITE_BATCH, maxInFlight: concurrency, weight: (items) => items.length },
   );
   return {
     getMany: (sourceId, keys) => (keys.length === 0 ? Promise.resolve(new Map()) : read({ sourceId, keys })),

@@ -63,7 +63,7 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
     ...newContext(deps, await citedContext(deps, cited)),
     states: new Map(states.map((state) => [state.sourceId, state])),
     saveState: writer.save,
-    items: sharedItemBatches(deps.store.items),
+    items: sharedItemBatches(deps.store.items, deps.config.polling.concurrency),
   };
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];

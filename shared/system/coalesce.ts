@@ -2,15 +2,16 @@
  * @module Requests made at about the same time, sent together: `coalesce(send)` gives an `add`
  * whose requests are gathered into shared calls of `send`. When no call is in flight, one starts
  * right after the code that asked (a microtask); while one is, requests wait and go together in
- * the next, so batches grow just as far as the other side is slow. A full batch starts at once (up to
- * `maxInFlight` calls). When a shared call fails, each of its requests is sent again alone, so a
- * request the other side refuses fails its own caller only.
+ * the next, so batches grow just as far as the other side is slow. A full batch starts at once (up
+ * to `maxInFlight` shared calls), and a request as large as a batch goes alone, straight away.
+ * When a shared call fails, each of its requests is sent again alone, so a request the other side
+ * refuses fails its own caller only.
  */
 
 export interface CoalesceOptions<Q> {
   /** Largest batch, in `weight` units (a batch holds at least one request). */
   maxBatch: number;
-  /** Calls in flight at most (default 4). */
+  /** Shared calls in flight at most (default 4). */
   maxInFlight?: number;
   /** A request's share of a batch (default 1). */
   weight?: (request: Q) => number;
@@ -84,9 +85,11 @@ export function coalesce<Q, R>(
     }
   }
 
-  return (request) =>
-    new Promise<R>((resolve, reject) => {
-      const weight = weigh(request);
+  return (request) => {
+    const weight = weigh(request);
+    // A request that fills a batch on its own gains nothing from waiting for others.
+    if (weight >= options.maxBatch) return send([request]).then((results) => results[0] as R);
+    return new Promise<R>((resolve, reject) => {
       pending.push({ request, weight, resolve, reject });
       pendingWeight += weight;
       if (inFlight > 0) {
@@ -100,4 +103,5 @@ export function coalesce<Q, R>(
         });
       }
     });
+  };
 }

@@ -38,7 +38,7 @@ function memoryRepo(initial: StoredItem[], refuse?: string) {
 describe('sharedItemBatches', () => {
   it('answers each source with its own stored items, from one request for all', async () => {
     const store = memoryRepo([stored('a', 'k1'), stored('a', 'k2'), stored('b', 'k1', 'v9')]);
-    const versions = sharedItemBatches(store.repo);
+    const versions = sharedItemBatches(store.repo, 8);
     const [a, b, c, none] = await Promise.all([
       versions.getMany('a', ['k1', 'missing']),
       versions.getMany('b', ['k1']),
@@ -54,7 +54,7 @@ describe('sharedItemBatches', () => {
 
   it('writes the sources’ versions together and resolves each source once written', async () => {
     const store = memoryRepo([]);
-    const versions = sharedItemBatches(store.repo);
+    const versions = sharedItemBatches(store.repo, 8);
     await Promise.all([
       versions.putMany([stored('a', 'k1')]),
       versions.putMany([stored('b', 'k1'), stored('b', 'k2')]),
@@ -66,7 +66,7 @@ describe('sharedItemBatches', () => {
 
   it('fails only the source whose write the store refuses', async () => {
     const store = memoryRepo([], 'huge');
-    const versions = sharedItemBatches(store.repo);
+    const versions = sharedItemBatches(store.repo, 8);
     const results = await Promise.allSettled([
       versions.putMany([stored('a', 'k1')]),
       versions.putMany([stored('b', 'huge')]),

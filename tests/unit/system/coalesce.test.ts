@@ -73,7 +73,7 @@ describe('coalesce', () => {
     await Promise.all(all);
   });
 
-  it('weighs requests: a batch holds at most maxBatch units, and at least one request', async () => {
+  it('weighs requests: a batch holds at most maxBatch units; one that fills a batch goes alone at once', async () => {
     const calls: string[][] = [];
     const add = coalesce(
       async (requests: string[]) => {
@@ -83,7 +83,7 @@ describe('coalesce', () => {
       { maxBatch: 4, weight: (request) => request.length },
     );
     expect(await Promise.all(['ab', 'cd', 'e', 'fghij', 'k'].map(add))).toEqual([2, 2, 1, 5, 1]);
-    expect(calls).toEqual([['ab', 'cd'], ['e'], ['fghij'], ['k']]);
+    expect(calls).toEqual([['fghij'], ['ab', 'cd'], ['e', 'k']]);
   });
 
   it('when a shared call fails, sends each request alone: only the refused one fails', async () => {
@@ -103,6 +103,17 @@ describe('coalesce', () => {
       { status: 'fulfilled', value: 4 },
     ]);
     expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it('sends a request as large as a batch while a shared call is in flight', async () => {
+    const gate = gatedSend();
+    const add = coalesce(gate.send, { maxBatch: 3, maxInFlight: 1, weight: (request) => request });
+    const small = add(1);
+    await settle();
+    const large = add(3);
+    expect(gate.calls).toEqual([[1], [3]]);
+    await gate.releaseAll();
+    expect(await Promise.all([small, large])).toEqual([10, 30]);
   });
 
   it('keeps working after a failed call', async () => {
