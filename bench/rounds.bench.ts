@@ -75,12 +75,18 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
       goal: number,
     ) => {
       process.stderr.write(`  round: ${name}\n`);
+      await hosts.ready();
       const figures = await run();
       if (figures.code !== 0)
         throw new Error(
           `policy-watch poll failed in "${name}": ${figures.stderr.slice(0, 800)} ${figures.stdout.slice(0, 800)}`,
         );
       const peerFigures = peer ? await peer.run() : null;
+      const peerErrors = peerFigures?.stderr.split('\n').filter((line) => / \[(ERROR|WARNING)\] /.test(line));
+      if (peerErrors?.length)
+        process.stderr.write(
+          `  ${peerName}: ${peerErrors.length} errors, e.g. ${peerErrors[0]?.slice(0, 300)}\n`,
+        );
       if (peerFigures && peerFigures.code !== 0)
         process.stderr.write(
           `  ${peerName} exited ${peerFigures.code}: ${peerFigures.stderr.slice(0, 300)}\n`,

@@ -21,7 +21,12 @@ function word(seed: number): string {
   return FILLER[seed % FILLER.length] ?? 'update';
 }
 
-/** One entry: about one in ten mentions a tracked topic word. */
+/**
+ * One entry: about one in ten mentions a tracked topic word. Links point at a reserved example
+ * host, not www.gov.uk: a www.gov.uk link makes an alert ask the real GOV.UK Content API for
+ * details (services/govuk-content.ts), and the bench must never reach the internet (offline it
+ * only added failed DNS lookups; online it would time the network).
+ */
 function entry(feed: number, index: number, generation: number): string {
   const slug = `feed-${feed}-item-${index}-g${generation}`;
   const day = String(1 + ((index + feed) % 28)).padStart(2, '0');
@@ -29,7 +34,7 @@ function entry(feed: number, index: number, generation: number): string {
   return `  <entry>
     <id>tag:www.gov.uk,2005:/government/news/${slug}</id>
     <updated>2026-11-${day}T09:30:00+00:00</updated>
-    <link rel="alternate" type="text/html" href="https://www.gov.uk/government/news/${slug}"/>
+    <link rel="alternate" type="text/html" href="https://www.example.org/government/news/${slug}"/>
     <title>${word(index)} ${word(feed + index)}${topic}: ${word(index * 3)} update ${index} (${feed})</title>
     <summary type="html">&lt;p&gt;The department published ${word(index + 1)} on ${word(index + 2)}${topic} and ${word(feed)} for regional ${word(index + 5)}, with next steps for ${word(index + 4)} organisations.&lt;/p&gt;</summary>
   </entry>

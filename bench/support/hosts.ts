@@ -2,11 +2,15 @@
  * @module The bench's fixture server: one route table served on several loopback addresses
  * (127.0.0.2, 127.0.0.3, ...: all of 127/8 answers on Linux), as real sources are spread over
  * publishers. Strong ETags and 304s; one "huge" route streams filler without buffering it.
+ * It runs in a worker thread (hosts-worker.ts), so serving the fixtures never shares an event
+ * loop with what is measured: the in-process round runs a poll cycle in the bench's own thread,
+ * and the peers, like the `poll` child process, never pay for the server's work either.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 
 export interface BenchRoute {
   body: string;
@@ -29,7 +33,8 @@ interface Stored {
   contentType: string;
 }
 
-export async function startBenchHosts(addresses: number): Promise<BenchHosts> {
+/** The server itself, as the worker runs it. */
+export async function serveBenchHosts(addresses: number): Promise<BenchHosts> {
   const routes = new Map<string, Stored>();
   const huge = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -106,4 +111,40 @@ function streamFiller(res: http.ServerResponse, bytes: number): void {
   }
   // A client that stops reading early (the body cap) just ends the pipeline.
   pipeline(Readable.from(pieces(), { objectMode: false }), res, () => {});
+}
+
+type HostsReply = { type: 'started'; origins: string[] } | { type: 'ready'; id: number };
+
+/** Starts the fixture server in a worker thread; `ready()` resolves once every `set` is applied. */
+export async function startBenchHosts(addresses: number): Promise<BenchHosts & { ready(): Promise<void> }> {
+  // The bench runs under tsx, whose loader a worker thread does not inherit: it registers it first.
+  const script = new URL('./hosts-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: { addresses } });
+  const waiting = new Map<number, () => void>();
+  let nextId = 0;
+  const origins = await new Promise<string[]>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (message: HostsReply) => {
+      if (message.type === 'started') resolve(message.origins);
+      else waiting.get(message.id)?.();
+    });
+  });
+  return {
+    hosts: origins.map((origin) => new URL(origin).hostname),
+    url: (index, path) => `${origins[index % origins.length]}${path}`,
+    set: (path, route) => worker.postMessage({ type: 'set', path, route }),
+    setHuge: (path, bytes) => worker.postMessage({ type: 'huge', path, bytes }),
+    ready() {
+      const id = nextId++;
+      return new Promise<void>((resolve) => {
+        waiting.set(id, resolve);
+        worker.postMessage({ type: 'ready', id });
+      });
+    },
+    async close() {
+      worker.postMessage({ type: 'close' });
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
 }

@@ -4,7 +4,6 @@
  * check, per-host politeness and bounded retries with full-jitter backoff (docs/contract.md §2).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, request as undiciRequest } from 'undici';
 import { asciiDomainEmail, toReadableAscii } from '../../domain/ascii.ts';
 import type { Fetcher, FetchRequest, FetchResult } from '../../domain/ports.ts';
 import { FetchError, reasonPhrase } from '../errors.ts';
@@ -12,6 +11,7 @@ import { checkTarget, discard, header, readCapped, tooLarge } from './body.ts';
 import { HostGate } from './host-gate.ts';
 import { describeTypes, parseContentType, parseRetryAfter, seconds, toFetchError } from './http-util.ts';
 import { guardedLookup, type HostResolver, systemResolver } from './private-network.ts';
+import { Agent, request as undiciRequest } from './undici-core.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -166,11 +166,10 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
       };
       if (request.etag) headers['if-none-match'] = request.etag;
       if (request.lastModified) headers['if-modified-since'] = request.lastModified;
-      const response = await undiciRequest(url, {
+      const response = await undiciRequest(request.allowPrivateNetwork ? agents.open : agents.strict, url, {
         method: 'GET',
         headers,
         signal,
-        dispatcher: request.allowPrivateNetwork ? agents.open : agents.strict,
         headersTimeout: Math.max(1, budget.remainingMs),
         bodyTimeout: Math.max(1, budget.remainingMs),
       });

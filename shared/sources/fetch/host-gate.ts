@@ -1,7 +1,14 @@
 /**
- * @module Per-host politeness: at most N requests in flight per host, requests spaced by a rate
- * limit (GCRA, i.e. a token bucket of one), and a pause when a server sends `Retry-After`.
- * legislation.gov.uk blocks clients that exceed its fair-use limit, so this is not optional.
+ * @module Per-host politeness: at most N requests in flight per host, at most R request starts
+ * per second per host, and a pause when a server sends `Retry-After`. legislation.gov.uk blocks
+ * clients that exceed its fair-use limit, so this is not optional.
+ *
+ * The rate is a sliding window, the way publishers state and enforce theirs ("10 requests per
+ * second per client"): with R ≥ 1, at most ⌊R⌋ starts in any window of ⌊R⌋/R seconds (for a
+ * whole R, at most R in any one second); below 1, one start per 1/R seconds. Spacing every
+ * request 1/R apart, as this gate did before, kept to the same limit but made a host with 25
+ * sources at 100/s wait a quarter of a second for requests its publisher would have allowed at
+ * once (docs/contract.md §2).
  */
 
 export interface HostGateOptions {
@@ -14,9 +21,16 @@ export interface HostGateOptions {
 interface HostState {
   active: number;
   waiting: Array<() => void>;
-  /** Theoretical arrival time of the next request (GCRA). */
-  nextAt: number;
+  /** The last `burst` start times (a ring; `next` is the oldest once full). */
+  starts: number[];
+  next: number;
   pausedUntil: number;
+}
+
+/** The window of the rate limit: `burst` starts per `windowMs`. */
+export function rateWindow(ratePerSecond: number): { burst: number; windowMs: number } {
+  const burst = Math.max(1, Math.floor(ratePerSecond));
+  return { burst, windowMs: (burst * 1000) / ratePerSecond };
 }
 
 export class HostGate {
@@ -24,7 +38,12 @@ export class HostGate {
   /** Highest number of requests seen in flight at once per host (for tests and metrics). */
   readonly peak = new Map<string, number>();
 
-  constructor(private readonly options: HostGateOptions) {}
+  private readonly burst: number;
+  private readonly windowMs: number;
+
+  constructor(private readonly options: HostGateOptions) {
+    ({ burst: this.burst, windowMs: this.windowMs } = rateWindow(options.ratePerSecond));
+  }
 
   /** Waits for a slot and the rate limit; the returned function releases the slot. */
   async acquire(host: string, signal?: AbortSignal): Promise<() => void> {
@@ -46,8 +65,11 @@ export class HostGate {
     };
     try {
       const now = this.options.now();
-      const start = Math.max(state.nextAt, state.pausedUntil, now);
-      state.nextAt = start + 1000 / this.options.ratePerSecond;
+      // The start is reserved before any sleep, so requests that wait together queue in order.
+      const oldest = state.starts.length < this.burst ? -Infinity : (state.starts[state.next] ?? 0);
+      const start = Math.max(oldest + this.windowMs, state.pausedUntil, now);
+      state.starts[state.next] = start;
+      state.next = (state.next + 1) % this.burst;
       if (start > now) await this.options.sleep(start - now, signal);
     } catch (error) {
       release();
@@ -65,7 +87,7 @@ export class HostGate {
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { active: 0, waiting: [], nextAt: 0, pausedUntil: 0 };
+      state = { active: 0, waiting: [], starts: [], next: 0, pausedUntil: 0 };
       this.hosts.set(host, state);
     }
     return state;

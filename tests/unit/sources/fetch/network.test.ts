@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userAgent } from '#shared/sources/fetch/fetcher.ts';
-import { HostGate } from '#shared/sources/fetch/host-gate.ts';
+import { HostGate, rateWindow } from '#shared/sources/fetch/host-gate.ts';
 import {
   describeTypes,
   formatBytes,
@@ -143,14 +143,46 @@ describe('HostGate', () => {
     expect(gate.peak.get('h')).toBe(2);
   });
 
-  it('spaces starts by the rate and honours a pause', async () => {
+  it('lets a burst of the rate through, then waits for the window, and honours a pause', async () => {
     const { gate, clock } = make(10, 2);
-    for (let i = 0; i < 3; i++) (await gate.acquire('h'))();
-    expect(clock.sleeps).toEqual([500, 1000]);
+    for (let i = 0; i < 5; i++) (await gate.acquire('h'))();
+    // Two at once, then two when the first second is over, then the fifth a second later.
+    expect(clock.sleeps).toEqual([1000, 1000, 2000]);
     gate.pause('other', 7000);
     (await gate.acquire('other'))();
     expect(clock.sleeps.at(-1)).toBe(7000);
   });
+
+  it.each([
+    [100, 100, 1000],
+    [5, 5, 1000],
+    [2.5, 2, 800],
+    [1, 1, 1000],
+    [0.5, 1, 2000],
+    [0.1, 1, 10_000],
+  ])('rate %d/s: bursts of %d per %d ms', (rate, burst, windowMs) => {
+    expect(rateWindow(rate)).toEqual({ burst, windowMs });
+  });
+
+  it.each([100, 7, 2.5, 1, 0.3])(
+    'rate %d/s: never more starts in a window than the burst, and the long-run rate holds',
+    async (rate) => {
+      const { gate, clock } = make(1000, rate);
+      const { burst, windowMs } = rateWindow(rate);
+      const starts: number[] = [];
+      // Arrivals at uneven times, many at once: the worst case for a window limit.
+      for (let i = 0; i < 60; i++) {
+        clock.now = Math.floor(i / 7) * 130;
+        const before = clock.sleeps.length;
+        (await gate.acquire('h'))();
+        starts.push(clock.sleeps.length > before ? clock.now + (clock.sleeps.at(-1) ?? 0) : clock.now);
+      }
+      for (let i = burst; i < starts.length; i++)
+        expect((starts[i] ?? 0) - (starts[i - burst] ?? 0)).toBeGreaterThanOrEqual(windowMs - 1e-9);
+      const span = (starts.at(-1) ?? 0) - (starts[0] ?? 0);
+      expect(span).toBeGreaterThanOrEqual(((starts.length - burst) / rate) * 1000 - 1e-6);
+    },
+  );
 });
 
 describe('alwaysRefusedRange (even with allowPrivateNetwork)', () => {
