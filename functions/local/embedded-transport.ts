@@ -98,7 +98,7 @@ function refused(endpoint: string): Error {
   });
 }
 
-/** Watches `signal` until `settled`; calls `onAbort` if it fires first. */
+/** Calls `abort` when `signal` fires; returns what stops watching it. */
 function onAbort(signal: AbortSignalLike | undefined, abort: () => void): () => void {
   if (!signal) return () => {};
   if (typeof signal.addEventListener === 'function') {
