@@ -168,7 +168,12 @@ async function fullRunRate(
     startEmbeddedStore({ dataDir: null }),
     startEmbeddedMail({ port: 0 }),
   ]);
-  const client = createDocumentClient({ endpoint: db.endpoint, region: 'eu-west-2' });
+  // In-process, as `policy-watch digest` reaches the embedded store it hosts.
+  const client = createDocumentClient({
+    endpoint: db.endpoint,
+    region: 'eu-west-2',
+    transport: db.transport,
+  });
   const ses = sesClient(mail.endpoint);
   let sent = 0;
   try {

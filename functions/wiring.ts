@@ -12,7 +12,12 @@ import type { Clock, Fetcher, Logger, Mailer } from '../shared/domain/ports.ts';
 import { parseInstant } from '../shared/domain/time.ts';
 import type { ServiceDeps } from '../shared/services/service-deps.ts';
 import { createHttpFetcher, userAgent } from '../shared/sources/fetch/fetcher.ts';
-import { createDocumentClient, createDynamoStore, ensureTable } from '../shared/store/index.ts';
+import {
+  createDocumentClient,
+  createDynamoStore,
+  ensureTable,
+  type StoreTransport,
+} from '../shared/store/index.ts';
 import { clockStartingAt, systemClock } from '../shared/system/clock.ts';
 import { createLogger } from '../shared/system/logger.ts';
 import { onceUntilFailure } from '../shared/system/once.ts';
@@ -53,6 +58,8 @@ export interface BuildDepsOptions {
   secrets: Secrets;
   /** Unset: the AWS endpoint of `AWS_REGION` (Lambda). */
   storeEndpoint?: string;
+  /** How the store client reaches `storeEndpoint`; unset: HTTP (the embedded store's host passes its in-process transport). */
+  storeTransport?: StoreTransport;
   /** Unset: the AWS endpoint of `AWS_REGION` (Lambda). */
   sesEndpoint?: string;
   /** Table name from an SST link; default `TABLE_NAME`. */
@@ -77,6 +84,7 @@ export async function buildDeps(options: BuildDepsOptions): Promise<ServiceDeps>
   const client = createDocumentClient({
     region: env.AWS_REGION,
     ...(options.storeEndpoint ? { endpoint: options.storeEndpoint } : {}),
+    ...(options.storeTransport ? { transport: options.storeTransport } : {}),
   });
   const tableName = options.tableName ?? env.TABLE_NAME;
   if (options.ensureTable) {

@@ -13,9 +13,12 @@
  * leak back silently. Here the fix travels with the code that starts dynalite, works for every
  * install, and fails loudly (at start) if dynalite's internals change shape on an upgrade.
  * The soak test (tests/integration/store-soak.test.ts) proves the bound.
+ *
+ * The same hook on `db.create` applies the table-definition cache (dynalite-table-cache.ts).
  */
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { cacheTableDefinitions, type StoreWithTables } from './dynalite-table-cache.ts';
 
 interface LevelIterator<T> {
   next(): Promise<T | undefined>;
@@ -30,7 +33,7 @@ interface LevelDb {
   createValueStream?: (options?: object) => Readable;
 }
 
-interface DynaliteStore {
+interface DynaliteStore extends StoreWithTables {
   db: LevelDb;
   recreate?: (this: DynaliteStore) => void;
 }
@@ -76,6 +79,12 @@ export function iteratorStream<T>(iterator: LevelIterator<T>): Readable {
   });
 }
 
+/** Every runtime fix, on a store just created or recreated. */
+function fixStore(store: DynaliteStore): void {
+  fixStreams(store);
+  cacheTableDefinitions(store);
+}
+
 function fixStreams(store: DynaliteStore): void {
   const db = store.db;
   if (typeof db?.keys !== 'function' || typeof db.values !== 'function') {
@@ -88,10 +97,11 @@ function fixStreams(store: DynaliteStore): void {
 }
 
 /**
- * Makes every dynalite started after this call close its iterators. Idempotent; throws when
- * dynalite's internals no longer look like the version this fix was written for.
+ * Makes every dynalite started after this call close its iterators and cache its table
+ * definitions. Idempotent; throws when dynalite's internals no longer look like the version these
+ * fixes were written for.
  */
-export function fixDynaliteIterators(): void {
+export function fixDynalite(): void {
   const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
   // The same module instance dynalite's own index.js required, so its `db.create` call sees this.
   const dbModule = requireFromDynalite('./db/index.js') as DynaliteDbModule;
@@ -102,14 +112,14 @@ export function fixDynaliteIterators(): void {
   }
   dbModule.create = (options) => {
     const store = create(options);
-    fixStreams(store);
+    fixStore(store);
     created = store.db;
     const recreate = store.recreate;
     if (typeof recreate === 'function') {
       // Re-listening after close builds a new LevelDB behind the same store object.
       store.recreate = function (this: DynaliteStore) {
         recreate.call(this);
-        fixStreams(this);
+        fixStore(this);
       };
     }
     return store;

@@ -12,10 +12,16 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import type { ListingGeneration } from '../../shared/domain/ports.ts';
-import { fixDynaliteIterators, takeCreatedDb } from './dynalite-iterators.ts';
+import { fixDynalite, takeCreatedDb } from './dynalite-iterators.ts';
+import { type InProcessTransport, inProcessTransport } from './embedded-transport.ts';
 
 export interface EmbeddedStore {
   endpoint: string;
+  /**
+   * The SDK transport for this process's own clients: the same dynalite without a socket
+   * (embedded-transport.ts). Other processes use `endpoint`.
+   */
+  transport: InProcessTransport;
   /**
    * Changes after every write this store answered, from any process (commands beside a running
    * `start` write through its endpoint): the listing generation without a store read.
@@ -170,7 +176,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     await mkdir(path, { recursive: true });
     ownerFile = await claimFolder(path);
   }
-  fixDynaliteIterators();
+  fixDynalite();
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const writes = watchWrites(server);
   const db = takeCreatedDb();
@@ -185,8 +191,10 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     throw error;
   }
   let closing: Promise<void> | null = null;
+  const endpoint = `http://127.0.0.1:${port}`;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    transport: inProcessTransport(server, endpoint, () => closing !== null),
     writes,
     close() {
       closing ??= (async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ListingGeneration } from '../../shared/domain/ports.ts';
 import { isProcessAlive, startEmbeddedStore } from './embedded-store.ts';
+import type { InProcessTransport } from './embedded-transport.ts';
 
 export { StoreLockedError } from './embedded-store.ts';
 
@@ -68,6 +69,8 @@ export interface LocalStore {
   embedded: boolean;
   /** When embedded: its write count (embedded-store.ts), standing for the listing generation. */
   writes?: () => ListingGeneration;
+  /** When embedded: the SDK transport that reaches it without a socket (embedded-transport.ts). */
+  transport?: InProcessTransport;
   close(): Promise<void>;
 }
 
@@ -84,5 +87,11 @@ export async function openLocalStore(options: OpenLocalStoreOptions): Promise<Lo
   const shared = options.endpoint ?? (await readLiveServer(options.dataDir))?.storeEndpoint;
   if (shared) return { endpoint: shared, embedded: false, close: async () => {} };
   const store = await startEmbeddedStore({ dataDir: options.dataDir, port: options.port ?? 0 });
-  return { endpoint: store.endpoint, embedded: true, writes: store.writes, close: () => store.close() };
+  return {
+    endpoint: store.endpoint,
+    embedded: true,
+    writes: store.writes,
+    transport: store.transport,
+    close: () => store.close(),
+  };
 }

@@ -84,6 +84,8 @@ export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<Loca
       config,
       secrets,
       storeEndpoint: store.endpoint,
+      // This process hosts the store: its own requests skip the socket.
+      ...(store.transport ? { storeTransport: store.transport } : {}),
       ...(startOnDemand ? {} : { sesEndpoint: mailEndpoint }),
       ensureTable: true,
       logger,

@@ -6,6 +6,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  type DynamoDBClientConfig,
   ResourceInUseException,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
@@ -20,7 +21,15 @@ export interface DocumentClientOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Attempts per request, first included (default STORE_MAX_ATTEMPTS). */
   maxAttempts?: number;
+  /** How requests reach `endpoint`; unset: signed HTTP(S). */
+  transport?: StoreTransport;
 }
+
+/**
+ * The SDK's request handler and signer. The process hosting the embedded store passes one that
+ * answers from its dynalite in-process (functions/local/embedded-transport.ts).
+ */
+export type StoreTransport = Pick<DynamoDBClientConfig, 'requestHandler' | 'signer'>;
 
 /**
  * The SDK's standard retry mode retries throttling (ThrottlingException,
@@ -37,6 +46,7 @@ export function createDocumentClient(options: DocumentClientOptions): DynamoDBDo
     retryMode: 'standard',
     maxAttempts: options.maxAttempts ?? STORE_MAX_ATTEMPTS,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...options.transport,
     // Local emulators accept any signature; without this the SDK would go hunting for a profile.
     ...(options.credentials
       ? { credentials: options.credentials }

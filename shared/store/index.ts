@@ -16,7 +16,7 @@ import { createRateLimitRepo } from './rate-limits.ts';
 import { createSourceStateRepo } from './sources.ts';
 import { createSubscriberRepo } from './subscribers.ts';
 
-export { createDocumentClient, ensureTable } from './client.ts';
+export { createDocumentClient, ensureTable, type StoreTransport } from './client.ts';
 export { InvalidCursorError } from './cursor.ts';
 
 export interface DynamoStoreOptions {

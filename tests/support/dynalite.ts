@@ -4,24 +4,37 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '#shared/domain/ports.ts';
+import type { ListingGeneration, Store } from '#shared/domain/ports.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
 
 export interface TestDynalite {
   endpoint: string;
+  /** A client over HTTP, as another process reaches the store. */
   client: DynamoDBDocumentClient;
+  /** A client over the in-process transport, as the process hosting the store reaches it. */
+  inProcessClient: DynamoDBDocumentClient;
+  /** The store's write count (embedded-store.ts). */
+  writes(): ListingGeneration;
   close(): Promise<void>;
 }
 
 export async function startDynalite(): Promise<TestDynalite> {
   const server = await startEmbeddedStore({ dataDir: null });
   const client = createDocumentClient({ endpoint: server.endpoint, region: 'eu-west-2' });
+  const inProcessClient = createDocumentClient({
+    endpoint: server.endpoint,
+    region: 'eu-west-2',
+    transport: server.transport,
+  });
   return {
     endpoint: server.endpoint,
     client,
+    inProcessClient,
+    writes: server.writes,
     async close() {
       client.destroy();
+      inProcessClient.destroy();
       await server.close();
     },
   };

@@ -44,7 +44,8 @@ function useStarted<T extends { close(): Promise<void> }>(start: () => Promise<T
   };
 }
 
-export interface DynaliteHook extends Pick<TestDynalite, 'endpoint' | 'client'> {
+export interface DynaliteHook
+  extends Pick<TestDynalite, 'endpoint' | 'client' | 'inProcessClient' | 'writes'> {
   /** A fresh, uniquely named table on the file's dynalite, with a store. */
   newStore(): Promise<TestStore>;
 }
@@ -59,6 +60,10 @@ export function useDynalite(): DynaliteHook {
     get client() {
       return dynalite().client;
     },
+    get inProcessClient() {
+      return dynalite().inProcessClient;
+    },
+    writes: () => dynalite().writes(),
     newStore: () => createTestStore(dynalite()),
   };
 }
@@ -88,6 +93,10 @@ export function useTestStore(): TestStoreHook {
     get client() {
       return db.client;
     },
+    get inProcessClient() {
+      return db.inProcessClient;
+    },
+    writes: db.writes,
     newStore: db.newStore,
     get table() {
       return current();
