@@ -7,7 +7,7 @@
  * 1. claim the id: the record without its listing keys, only if absent (the claim fixes the
  *    `detectedAt`, hence the position, of every copy);
  * 2. put the topic (and late) copies at that position (deterministic keys: a rewrite overwrites);
- * 3. add the listing keys to the record: from here on the alert exists (`get`, every listing).
+ * 3. put the record again with its listing keys: from here on the alert exists (`get`, every listing).
  * A re-run that finds a listed record changes nothing. One that finds a claim a crashed run left
  * moves it to its own `detectedAt` (deleting the copies at the old position), so nothing is
  * listed twice and the alert is not placed behind a digest watermark that passed meanwhile.
@@ -22,7 +22,7 @@
  * marked record is a crashed claim like any other. On DynamoDB an item and its GSI entries change
  * together, so there the extra put is harmless.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRepo } from '../domain/ports.ts';
 import type { Alert } from '../domain/types.ts';
 import { forEachLimited } from '../system/pool.ts';
@@ -118,36 +118,25 @@ async function claim(ctx: TableContext, alert: Alert): Promise<boolean> {
   return true;
 }
 
-/** Claims, then listings, a few at a time: a cycle runs many sources at once, each with its own batch. */
+/** Claims a few at a time: a cycle runs many sources at once, each with its own batch. */
 const WRITERS = 4;
 
 /** Step 2: the topic and late copies, at keys fixed by the claimed `detectedAt`. */
 const copyItems = (alert: Alert) =>
   copies(alert).map(({ key, entity }) => ({ ...alert, ...key, entity, v: SCHEMA_VERSION }));
 
-/** Step 3: the listing keys on the record; from here on every listing and `get` shows it. */
-async function list(ctx: TableContext, alert: Alert): Promise<void> {
-  const listed = listingKeys(alert);
-  await ctx.client.send(
-    new UpdateCommand({
-      TableName: ctx.tableName,
-      Key: alertKey(alert.id),
-      UpdateExpression: 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk',
-      ExpressionAttributeValues: {
-        ':g1pk': listed.gsi1pk,
-        ':g1sk': listed.gsi1sk,
-        ':g2pk': listed.gsi2pk,
-        ':g2sk': listed.gsi2sk,
-      },
-    }),
-  );
-}
+/**
+ * Step 3: the record again, now with its listing keys; from here on every listing and `get` shows
+ * it. A whole put, not an update: the claim holder knows the record exactly (it is the claim plus
+ * these keys), so `createMany` lists its whole batch in BatchWrites instead of one request each.
+ */
+const listedRecord = (alert: Alert) => ({ ...claimRecord(alert), ...listingKeys(alert) });
 
 /** The three steps of a create (see the module comment). True when this call listed it. */
 async function createOne(ctx: TableContext, alert: Alert): Promise<boolean> {
   if (!(await claim(ctx, alert))) return false;
   await batchWrite(ctx, copyItems(alert).map(putRequest));
-  await list(ctx, alert);
+  await ctx.client.send(new PutCommand({ TableName: ctx.tableName, Item: listedRecord(alert) }));
   return true;
 }
 
@@ -184,7 +173,7 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
         },
       );
       await batchWrite(ctx, claimed.flatMap(copyItems).map(putRequest));
-      await forEachLimited(claimed, WRITERS, (alert) => list(ctx, alert));
+      await batchWrite(ctx, claimed.map(listedRecord).map(putRequest));
       // Listing generation: as in `create`, once for the batch.
       await bumpListingGeneration(ctx);
       const created = new Set(claimed.map((alert) => alert.id));
