@@ -31,6 +31,32 @@ describe('tooDeep', () => {
   });
 });
 
+describe('htmlToText (feed summaries, htmlparser2): one line of text, as a browser shows it', () => {
+  it.each([
+    ['<p>One<p>Two</p>', 'One Two'],
+    ['<b>bold <i>both</b> italic</i> tail', 'bold both italic tail'],
+    ['<table><tr><td>a</td><td>b</td></tr></table>', 'a b'],
+    [
+      'A &amp B &amp; C &copy 2026 &notin; &lt;tag&gt; &#39;q&#39; &#x2019;',
+      "A & B & C © 2026 ∉ <tag> 'q' ’",
+    ],
+    ['line<br>break<br/>again', 'line break again'],
+    ['<script>alert(1)</script>after', 'after'],
+    ['<style>p{}</style>text', 'text'],
+    ['x<!-- comment -->y', 'xy'],
+    ['<ul><li>one<li>two</ul>', 'one two'],
+    ['<div title="a>b">text</div>', 'text'],
+    ['<P>upper</P>', 'upper'],
+    ['&nbsp;spaced&nbsp;', 'spaced'],
+    ['AT&T and plain & simple', 'AT&T and plain & simple'],
+    ['<a href="x">link</a> and <img alt="pic" src="y">', 'link and'],
+    ['<p><div>inner</div></p>', 'inner'],
+    ['<dl><dt>t<dd>d</dl>', 't d'],
+  ])('%j → %j', (html, text) => {
+    expect(htmlToText(html)).toBe(text);
+  });
+});
+
 describe('deep documents', () => {
   const source = PageSourceSchema.parse({ id: 'p', kind: 'page', url: 'https://example.org/' });
 
