@@ -135,9 +135,10 @@ describe('the table-definition cache in dynalite', () => {
     await active('recreated');
     await client.send(new PutCommand({ TableName: 'recreated', Item: { first: 'a' } }));
     await client.send(new DeleteTableCommand({ TableName: 'recreated' }));
-    // dynalite drops the definition on a timer; missing until then gone for item requests too.
+    // dynalite marks the table DELETING (item requests already get ResourceNotFound) and drops
+    // the definition on a timer: only then does DescribeTable miss it and CreateTable succeed.
     for (;;) {
-      const gone = await client.send(new GetCommand({ TableName: 'recreated', Key: { first: 'a' } })).then(
+      const gone = await client.send(new DescribeTableCommand({ TableName: 'recreated' })).then(
         () => false,
         (error: Error) => error.name === 'ResourceNotFoundException',
       );
