@@ -86,13 +86,15 @@ describe('store throttling and outages mid-cycle', () => {
   it('absorbs intermittent throttling and 5xx with retries: nothing fails', async () => {
     const { store, direct } = await throughProxy();
     // Only first attempts fail, so every request's retries get through (the SDK retries them).
+    // How many requests a cycle makes depends on how its sources' item batches coalesce, so
+    // the pattern hits both faults within the first dozen requests, whatever the total.
     proxy.reset(({ n, attempt }) =>
-      attempt > 0 ? 'pass' : n % 5 === 1 ? 'throttle' : n % 11 === 2 ? 'fail' : 'pass',
+      attempt > 0 ? 'pass' : n % 5 === 1 ? 'throttle' : n % 7 === 3 ? 'fail' : 'pass',
     );
     const report = await poll(store, '2026-10-01T12:00:00.000Z');
     expect(report.sources.map((source) => source.status)).toEqual(['changed', 'changed']);
-    expect(proxy.counts.throttle).toBeGreaterThan(5);
-    expect(proxy.counts.fail).toBeGreaterThan(2);
+    expect(proxy.counts.throttle).toBeGreaterThanOrEqual(3);
+    expect(proxy.counts.fail).toBeGreaterThanOrEqual(2);
     proxy.reset(() => 'pass');
     await expectEveryAlertOnce(direct);
   });
