@@ -1,10 +1,10 @@
 /**
- * @module HTML to plain text with cheerio: visible text only (scripts, styles, templates dropped),
- * block elements on lines of their own, whitespace collapsed. Used for feed summaries and for the
- * lines of a watched page region.
+ * @module HTML to plain text over parsed nodes (domhandler's, from cheerio or htmlparser2): visible
+ * text only (scripts, styles, templates dropped), block elements on lines of their own,
+ * whitespace collapsed. Used for feed summaries and for the lines of a watched page region.
  */
-import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
 import { collapse } from '../../domain/text.ts';
 
 const HIDDEN = new Set([
@@ -109,19 +109,20 @@ export function htmlToText(html: string): string {
   // `[^<>]`, not `[^>]`: each attempt stops at the next `<`, so a run of `<` without `>` costs
   // linear time instead of quadratic (a hostile summary could block the process for hours).
   if (tooDeep(html)) return collapse(html.replace(/<[^<>]*>/g, ' '));
-  const $ = cheerio.load(html, SUMMARY_PARSER, false);
-  return nodeLines($.root().toArray()).join(' ');
+  return nodeLines([parseDocument(html, SUMMARY_PARSER)]).join(' ');
 }
 
 /**
- * Summaries are parsed with htmlparser2 (in HTML mode), not parse5: about 2.5x faster on the
- * recorded feeds' markup, a measurable share of a poll with many new entries, and the text is
+ * Summaries are parsed with htmlparser2 (in HTML mode, the parser cheerio itself uses for its
+ * `xml` option), not parse5 through cheerio: about 2.5x faster on the recorded feeds' markup, a
+ * measurable share of a poll with many new entries, and a feed poll then loads neither cheerio
+ * nor parse5 (only pages do: page.ts, legislation-contents.ts). The text is
  * the same: what differs between the two is the tree a browser would build around misnested
  * markup (implied `<tbody>`, a stray `</p>` becoming an empty paragraph), which matters to CSS
  * selectors on pages (page.ts stays on parse5) but not to one line of text. The cases where the
  * text could differ are pinned in tests/unit/sources/parse/html-text.test.ts.
  */
-const SUMMARY_PARSER = { xml: { xmlMode: false, decodeEntities: true } } as const;
+const SUMMARY_PARSER = { xmlMode: false, decodeEntities: true } as const;
 
 /** Browsers stop nesting at 512 (Chromium's parser limit); no real page goes deeper. */
 export const MAX_HTML_DEPTH = 512;
