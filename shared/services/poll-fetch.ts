@@ -9,6 +9,7 @@ import type { ParsedItem, SourceState } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
 import { ParseError } from '../sources/errors.ts';
 import { ACCEPT_HEADER, ACCEPT_TYPES, parseSourceBody } from '../sources/parse/source-body.ts';
+import type { ItemVersions } from './item-batches.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface Fetched {
@@ -20,11 +21,15 @@ export interface Fetched {
   unchangedBody: boolean;
 }
 
-export /** Fetches the first page conditionally, then follows `rel="next"` while pages bring news. */
-async function fetchAll(
+/**
+ * Fetches the first page conditionally, then follows `rel="next"` while pages bring news, judged
+ * against `versions` (the cycle's shared item reads when polling a whole cycle).
+ */
+export async function fetchAll(
   deps: ServiceDeps,
   source: SourceConfig,
   state: SourceState | null,
+  versions: ItemVersions = deps.store.items,
 ): Promise<Fetched | 'not-modified'> {
   const request = {
     accept: ACCEPT_HEADER[source.kind],
@@ -72,7 +77,7 @@ async function fetchAll(
     const nextUrl = sameScheme(page.nextUrl, first.url);
     // Paging stays on the source's host (legislation.gov.uk mixes http and https in its links).
     if (seenUrls.has(nextUrl) || new URL(nextUrl).hostname !== new URL(first.url).hostname) break;
-    if (!(await hasNews(deps, source.id, page.items))) break;
+    if (!(await hasNews(versions, source.id, page.items))) break;
     seenUrls.add(nextUrl);
     try {
       const next = await deps.fetcher.fetch({ ...request, url: nextUrl });
@@ -98,9 +103,13 @@ async function fetchAll(
 }
 
 /** Whether any item on a page is unseen or has a new version (paging stops at a page without). */
-async function hasNews(deps: ServiceDeps, sourceId: string, items: readonly ParsedItem[]): Promise<boolean> {
+async function hasNews(
+  versions: ItemVersions,
+  sourceId: string,
+  items: readonly ParsedItem[],
+): Promise<boolean> {
   if (items.length === 0) return false;
-  const stored = await deps.store.items.getMany(
+  const stored = await versions.getMany(
     sourceId,
     items.map((item) => item.key),
   );

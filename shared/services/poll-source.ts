@@ -97,7 +97,7 @@ export async function pollOne(
   const base = { id: source.id, items: 0, newItems: 0, updatedItems: 0, alerts: 0 };
   let fetched: Fetched | 'not-modified';
   try {
-    fetched = await fetchAll(deps, source, state);
+    fetched = await fetchAll(deps, source, state, context.items);
   } catch (error) {
     const message = errorMessage(error);
     const httpStatus = httpStatusOf(error);
