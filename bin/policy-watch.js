@@ -16,31 +16,33 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 //   tier-up of that module took ~25 MB of compiler memory for a parser that handles a few MB;
 // - `--heap-growing-percent=20`: after a full collection the old generation may grow 20% over
 //   what survived rather than up to 4x;
-// - the young generation stops growing at 16 MB (two 8 MB semi-spaces) instead of 32 MB: once a
+// - the young generation stops growing at 8 MB (two 4 MB semi-spaces) instead of 32 MB: once a
 //   collection shows it that large, `--semi-space-growth-factor=1`. Freezing it at its initial
-//   1 MB instead cost ~20% more CPU time in the changed rounds; at 8 MB the all-new round took
-//   5-8% longer than at 16 MB (7.5-7.8 s against 6.9-7.2 s, 3 interleaved pairs) for 8-10 MB
-//   less peak RSS.
-// All new 264 -> ~130 MB, unchanged 145 -> ~97 MB, 10% changed 155 -> ~110 MB. None is a limit: a
+//   1 MB cost ~20% more CPU time in the changed rounds. With the store in its own worker thread
+//   (two heaps), 16 MB took the all-new round to 152-157 MB; 8 MB keeps it at 141-146 MB for
+//   ~8% more time.
+// V8's flags belong to the process, and starting a worker thread (the embedded store's) sets them
+// back to the command line's, so they are applied again after every collection, which is cheap.
+// All new 264 -> ~145 MB, unchanged 145 -> ~110 MB, 10% changed 155 -> ~120 MB. None is a limit: a
 // large document still gets the memory it needs. Long-running commands keep V8's defaults, as
 // does anyone who sets one of these flags in NODE_OPTIONS.
 const LONG_RUNNING = ['start', 'serve', 'demo'];
-const YOUNG_GENERATION_CAP = 16 * 1024 * 1024;
+const YOUNG_GENERATION_CAP = 8 * 1024 * 1024;
 const given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.replaceAll('_', '-');
 if (!process.argv.slice(2).some((arg) => LONG_RUNNING.includes(arg))) {
-  for (const flag of ['--liftoff-only', '--heap-growing-percent=20']) {
-    if (!given.includes(flag.split('=')[0])) v8.setFlagsFromString(flag);
-  }
-  if (!given.includes('semi-space')) {
-    const young = new PerformanceObserver(() => {
-      const space = v8.getHeapSpaceStatistics().find((entry) => entry.space_name === 'new_space');
-      if (space && space.space_size >= YOUNG_GENERATION_CAP) {
-        v8.setFlagsFromString('--semi-space-growth-factor=1');
-        young.disconnect();
-      }
-    });
-    young.observe({ entryTypes: ['gc'] });
-  }
+  const flags = ['--liftoff-only', '--heap-growing-percent=20'].filter(
+    (flag) => !given.includes(flag.split('=')[0]),
+  );
+  const capYoung = !given.includes('semi-space');
+  const apply = () => {
+    for (const flag of flags) v8.setFlagsFromString(flag);
+    if (!capYoung) return;
+    const space = v8.getHeapSpaceStatistics().find((entry) => entry.space_name === 'new_space');
+    if (space && space.space_size >= YOUNG_GENERATION_CAP)
+      v8.setFlagsFromString('--semi-space-growth-factor=1');
+  };
+  apply();
+  new PerformanceObserver(apply).observe({ entryTypes: ['gc'] });
 }
 
 const root = new URL('../', import.meta.url);

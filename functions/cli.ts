@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isFrequency } from '../shared/domain/vocabulary.ts';
+import type { CommandContext } from './cli/commands.ts';
 import { COMMANDS, type CommandName, FREQUENCY_CHOICES, HELP } from './cli/help.ts';
 import { CliError, type Output, processOutput } from './cli/output.ts';
 
@@ -20,10 +21,12 @@ const OPTIONS = {
   labels: { type: 'string' },
 } as const;
 
+type Parsed = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; args: string[] }>
+>;
+
 export async function main(argv: readonly string[], out: Output): Promise<number> {
-  let parsed: ReturnType<
-    typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; args: string[] }>
-  >;
+  let parsed: Parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
@@ -54,46 +57,63 @@ export async function main(argv: readonly string[], out: Output): Promise<number
   const misplaced = misplacedOption(command, values);
   if (misplaced) return usage(out, misplaced, command, values.json);
 
-  const common = { configArg: values.config, json: values.json, env: process.env, out };
+  // poll and digest open the embedded store: begun now, its worker loads dynalite and opens
+  // LevelDB on another core while this thread loads the command and reads the config.
+  const store =
+    command === 'poll' || command === 'digest'
+      ? (await import('./local/store-lease.ts')).leaseLocalStore(process.env)
+      : null;
+  const common = { configArg: values.config, json: values.json, env: process.env, out, store };
   try {
-    // Loaded per command, so `--help` and usage errors never load the SDK or the store.
-    const { runCheck, runDigestCommand, runPollCommand } = await import('./cli/commands.ts');
-    switch (command) {
-      case 'check':
-        return await runCheck(common);
-      case 'poll':
-        return await runPollCommand({ ...common, sources: values.source ?? [] });
-      case 'digest': {
-        const frequency = values.frequency;
-        if (!isFrequency(frequency)) {
-          return usage(out, `--frequency must be ${FREQUENCY_CHOICES}`, command, values.json);
-        }
-        return await runDigestCommand({ ...common, frequency, dryRun: values['dry-run'] });
-      }
-      case 'evaluate': {
-        const fromFeedback = values['from-feedback'];
-        const labels = values.labels;
-        if (fromFeedback && labels !== undefined) {
-          return usage(out, '--labels and --from-feedback do not go together', command, values.json);
-        }
-        if (!fromFeedback && (labels === undefined || labels === '')) {
-          return usage(out, '--labels FILE or --from-feedback is required', command, values.json);
-        }
-        const { runEvaluateCommand } = await import('./cli/evaluate.ts');
-        return await runEvaluateCommand({
-          ...common,
-          source: fromFeedback ? { kind: 'feedback' } : { kind: 'file', path: labels ?? '' },
-        });
-      }
-      case 'start':
-      case 'serve':
-      case 'demo': {
-        const { runServerCommand } = await import('./cli/server.ts');
-        return await runServerCommand(command, common);
-      }
-    }
+    return await runCommand(command, values, common);
   } catch (error) {
     return fail(out, values.json, error);
+  } finally {
+    await store?.release();
+  }
+}
+
+async function runCommand(
+  command: CommandName,
+  values: Parsed['values'],
+  common: CommandContext,
+): Promise<number> {
+  const { out } = common;
+  // Loaded per command, so `--help` and usage errors never load the SDK or the store.
+  const { runCheck, runDigestCommand, runPollCommand } = await import('./cli/commands.ts');
+  switch (command) {
+    case 'check':
+      return await runCheck(common);
+    case 'poll':
+      return await runPollCommand({ ...common, sources: values.source ?? [] });
+    case 'digest': {
+      const frequency = values.frequency;
+      if (!isFrequency(frequency)) {
+        return usage(out, `--frequency must be ${FREQUENCY_CHOICES}`, command, values.json);
+      }
+      return await runDigestCommand({ ...common, frequency, dryRun: values['dry-run'] });
+    }
+    case 'evaluate': {
+      const fromFeedback = values['from-feedback'];
+      const labels = values.labels;
+      if (fromFeedback && labels !== undefined) {
+        return usage(out, '--labels and --from-feedback do not go together', command, values.json);
+      }
+      if (!fromFeedback && (labels === undefined || labels === '')) {
+        return usage(out, '--labels FILE or --from-feedback is required', command, values.json);
+      }
+      const { runEvaluateCommand } = await import('./cli/evaluate.ts');
+      return await runEvaluateCommand({
+        ...common,
+        source: fromFeedback ? { kind: 'feedback' } : { kind: 'file', path: labels ?? '' },
+      });
+    }
+    case 'start':
+    case 'serve':
+    case 'demo': {
+      const { runServerCommand } = await import('./cli/server.ts');
+      return await runServerCommand(command, common);
+    }
   }
 }
 

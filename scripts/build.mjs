@@ -30,6 +30,19 @@ const localRuntime = {
         throw new Error('build: the LOCAL_RUNTIME import in functions/cli/command-deps.ts moved');
       return { contents: rewritten, loader: 'ts' };
     });
+    // The store's worker is an entry of its own (dist/store-worker.js); the code that starts it
+    // lands in dist/chunks/, one folder below.
+    pluginBuild.onLoad({ filter: /functions[\\/]local[\\/]embedded-store\.ts$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const rewritten = source.replace(
+        "new URL('./store-worker-tsx.mjs', import.meta.url)",
+        "new URL('../store-worker.js', import.meta.url)",
+      );
+      if (rewritten === source)
+        throw new Error('build: the store worker URL in functions/local/embedded-store.ts moved');
+      return { contents: rewritten, loader: 'ts' };
+    });
   },
 };
 
@@ -59,7 +72,7 @@ const cheerioLoadOnly = {
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'functions/cli.ts' },
+  entryPoints: { cli: 'functions/cli.ts', 'store-worker': 'functions/local/store-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -8,6 +8,7 @@ import type { Config } from '../../shared/config/schema.ts';
 import type { ServiceDeps } from '../../shared/services/service-deps.ts';
 import { createLogger } from '../../shared/system/logger.ts';
 import { type EnvInput, loadEnv } from '../env.ts';
+import type { StoreLease } from '../local/store-lease.ts';
 
 export interface CommandDeps {
   deps: ServiceDeps;
@@ -25,6 +26,8 @@ export async function openServiceDeps(options: {
   quiet?: boolean;
   /** Start the embedded mail sink only if a message is sent (poll). */
   mailOnDemand?: boolean;
+  /** The embedded store, already opening (local/store-lease.ts). */
+  store?: StoreLease | null;
 }): Promise<CommandDeps> {
   const local: typeof import('../local/local-deps.ts') = await import(LOCAL_RUNTIME);
   const env = loadEnv(options.env);
@@ -38,6 +41,7 @@ export async function openServiceDeps(options: {
     logger,
     role: 'command',
     mailOnDemand: options.mailOnDemand === true,
+    ...(options.store ? { store: options.store } : {}),
   });
   return { deps: runtime.deps, close: runtime.close };
 }

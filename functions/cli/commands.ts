@@ -9,6 +9,7 @@ import type { Frequency } from '../../shared/domain/types.ts';
 import { citedSources } from '../../shared/services/cited-sources.ts';
 import { runPollCycle, type SourcePollResult, UnknownSourceError } from '../../shared/services/poll.ts';
 import { loadConfigFile, resolveConfigPath } from '../config-file.ts';
+import type { StoreLease } from '../local/store-lease.ts';
 import { openServiceDeps } from './command-deps.ts';
 import { CliError, type Output } from './output.ts';
 import { digestReportText, pollReportText } from './report.ts';
@@ -18,6 +19,8 @@ export interface CommandContext {
   json: boolean;
   env: NodeJS.ProcessEnv;
   out: Output;
+  /** The embedded store, already opening (poll, digest: local/store-lease.ts). */
+  store?: StoreLease | null;
 }
 
 export async function runCheck(context: CommandContext): Promise<number> {
@@ -73,6 +76,7 @@ export async function runPollCommand(context: CommandContext & { sources: string
     config,
     quiet: context.json || !context.out.isTTY,
     mailOnDemand: true,
+    store: context.store ?? null,
   });
   try {
     const progress = context.json
@@ -104,6 +108,7 @@ export async function runDigestCommand(
     env: context.env,
     config,
     quiet: context.json || !context.out.isTTY,
+    store: context.store ?? null,
   });
   try {
     // Loaded here, not at the top: `poll` and `check` never pay for the digest and mail modules.

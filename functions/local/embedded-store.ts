@@ -1,212 +1,153 @@
 /**
- * @module The embedded DynamoDB: dynalite on 127.0.0.1, persisted in `DATA_DIR/dynamodb` (or in
- * memory for tests). LevelDB allows one opener per folder, and a second dynalite on a held folder
- * crashes on its first request, so the folder is claimed first (an owner file created
- * exclusively), dynalite's own LevelDB is opened before the store listens, and a held store is a
- * clear `StoreLockedError`.
+ * @module The embedded DynamoDB, as the process that hosts it sees it: dynalite runs in a worker
+ * thread of this process (store-worker.ts, store-host.ts), persisted in `DATA_DIR/dynamodb` (or in
+ * memory for tests) and listening on 127.0.0.1 for other processes. This thread reaches it with
+ * an SDK transport of messages (embedded-transport.ts) and reads its write count from memory the
+ * two threads share. Starting it does not load dynalite here, so the worker loads dynalite and
+ * opens LevelDB on another core while this thread loads the rest.
  */
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import dynalite from 'dynalite';
-import type { ListingGeneration } from '../../shared/domain/ports.ts';
-import { fixDynalite, takeCreatedDb } from './dynalite-iterators.ts';
-import { type InProcessTransport, inProcessTransport } from './embedded-transport.ts';
+import { Worker } from 'node:worker_threads';
+import { type SdkResponse, transportOver } from './embedded-transport.ts';
+import { StoreLockedError } from './store-claim.ts';
+import type { EmbeddedStore, StoreHostOptions } from './store-host.ts';
+import type { FromStore, StoreWorkerData, ToStore, WorkerError } from './store-worker.ts';
 
-export interface EmbeddedStore {
-  endpoint: string;
-  /**
-   * The SDK transport for this process's own clients: the same dynalite without a socket
-   * (embedded-transport.ts). Other processes use `endpoint`.
-   */
-  transport: InProcessTransport;
-  /**
-   * Changes after every write this store answered, from any process (commands beside a running
-   * `start` write through its endpoint): the listing generation without a store read.
-   */
-  writes(): ListingGeneration;
-  close(): Promise<void>;
+export { StoreLockedError } from './store-claim.ts';
+export type { EmbeddedStore } from './store-host.ts';
+
+export type EmbeddedStoreOptions = StoreHostOptions;
+
+// From the sources, the worker starts through tsx; the build (scripts/build.mjs) points this at
+// the bundled worker beside the command line.
+const WORKER = new URL('./store-worker-tsx.mjs', import.meta.url);
+
+/** The worker's error as this thread's: a held store stays a StoreLockedError. */
+function fromWorker(error: WorkerError): Error {
+  const rebuilt =
+    error.name === 'StoreLockedError' && error.dir !== undefined
+      ? new StoreLockedError(error.dir, error.pid ?? null)
+      : Object.assign(new Error(error.message), {
+          name: error.name,
+          ...(error.code ? { code: error.code } : {}),
+        });
+  if (error.stack) rebuilt.stack = error.stack;
+  return rebuilt;
 }
 
-/** DynamoDB operations that change nothing; every other one counts as a write. */
-const READS = new Set([
-  'GetItem',
-  'BatchGetItem',
-  'Query',
-  'Scan',
-  'DescribeTable',
-  'ListTables',
-  'DescribeTimeToLive',
-]);
+/** A store worker started before it is told which store to open. */
+export interface StoreWorker {
+  /** Opens the store (once); resolves once dynalite listens, or rejects with why it could not. */
+  open(options: EmbeddedStoreOptions): Promise<EmbeddedStore>;
+  /** Stops a worker that was never opened (an opened store is closed with its own `close`). */
+  discard(): Promise<void>;
+}
+
+/** Starts the embedded store: its worker, then the store in it. */
+export function startEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+  return startStoreWorker().open(options);
+}
 
 /**
- * Counts the requests that may write, as dynalite answers each: it answers once the write is
- * applied, indexes included, so nothing is left to settle (`changedAt` stays 0). Counted when it
- * calls `end`, which it does even for a client that has gone away meanwhile.
+ * Starts a store worker, which loads dynalite and waits to be told which store to open: begun
+ * before the caller knows the data folder is valid, it costs that thread nothing.
  */
-function watchWrites(server: Server): () => ListingGeneration {
-  let count = 0;
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    if (READS.has(target.slice(target.indexOf('.') + 1))) return;
-    const end = response.end.bind(response);
-    response.end = ((...args: Parameters<typeof end>) => {
-      count += 1;
-      return end(...args);
-    }) as typeof response.end;
-  });
-  return () => ({ token: `embedded:${count}`, changedAt: 0 });
-}
+export function startStoreWorker(): StoreWorker {
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const data: StoreWorkerData = { counter: counter.buffer as SharedArrayBuffer };
+  // No options inherited from this process's command line (`--input-type`, `-e`, a profiler's):
+  // the worker needs none, and some are refused in a worker.
+  const worker = new Worker(WORKER, { workerData: data, execArgv: [] });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const pending = new Map<number, { resolve(response: SdkResponse): void; reject(error: Error): void }>();
+  let nextId = 0;
+  /** Why requests can no longer be answered: the worker failed, stopped, or closed the store. */
+  let stopped: Error | null = null;
+  /** What the worker said last about itself: ready (listening), failed, or closed. */
+  const said = { ready: null as string | null, failure: null as Error | null };
+  let wake: (() => void) | null = null;
+  const stop = (error: Error) => {
+    stopped ??= error;
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+    wake?.();
+  };
 
-export interface EmbeddedStoreOptions {
-  /** Holds `dynamodb/`; null: in memory, nothing persisted. */
-  dataDir: string | null;
-  /** 0 (default): a free port. */
-  port?: number;
-}
-
-export class StoreLockedError extends Error {
-  override name = 'StoreLockedError';
-  constructor(
-    readonly dir: string,
-    readonly pid: number | null,
-  ) {
-    super(
-      `the store in ${dir} is held by another policy-watch process${pid === null ? '' : ` (pid ${pid})`}; ` +
-        'stop it, or run this command while its `start` is running so it shares that store',
-    );
-  }
-}
-
-interface LevelDb {
-  open(): Promise<void>;
-  close(): Promise<void>;
-}
-type LevelModule = { Level: new (location: string) => LevelDb };
-
-// `level` is dynalite's own dependency; resolving it from dynalite keeps the probe on the
-// exact LevelDB build dynalite will open.
-const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-
-// A fresh owner file with a live pid may belong to a process still starting dynalite.
-const OWNER_GRACE_MS = 10_000;
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Opens a LevelDB folder: false when another process holds it. */
-async function openUnlessLocked(db: { open(): Promise<void> }, dir: string): Promise<boolean> {
-  try {
-    await db.open();
-    return true;
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'LEVEL_LOCKED') return false;
-    throw new Error(`cannot open the store in ${dir}`, { cause: error });
-  }
-}
-
-async function probeUnlocked(dir: string): Promise<boolean> {
-  const { Level } = requireFromDynalite('level') as LevelModule;
-  const db = new Level(dir);
-  if (!(await openUnlessLocked(db, dir))) return false;
-  await db.close();
-  return true;
-}
-
-async function readOwner(file: string): Promise<{ pid: number | null; ageMs: number } | null> {
-  try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    const pid = Number.parseInt(text.trim(), 10);
-    return { pid: Number.isInteger(pid) && pid > 0 ? pid : null, ageMs: Date.now() - info.mtimeMs };
-  } catch {
-    return null;
-  }
-}
-
-/** Claims `<dir>` for this process, or throws StoreLockedError. Returns the owner file. */
-async function claimFolder(dir: string): Promise<string> {
-  const ownerFile = `${dir}.owner`;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(ownerFile, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      // LevelDB's own lock is checked as the store opens (startEmbeddedStore), not by a probe
-      // open here: one open of the folder instead of two.
-      return ownerFile;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  worker.on('message', (message: FromStore) => {
+    switch (message.type) {
+      case 'ready':
+        said.ready = message.endpoint;
+        return wake?.();
+      case 'failed':
+        said.failure = fromWorker(message.error);
+        return stop(said.failure);
+      case 'closed':
+        return stop(new Error('the embedded store is closed'));
+      case 'response':
+      case 'error': {
+        const request = pending.get(message.id);
+        pending.delete(message.id);
+        if (message.type === 'response') request?.resolve(message.response);
+        else request?.reject(fromWorker(message.error));
+        return;
+      }
     }
-    const owner = await readOwner(ownerFile);
-    if (owner?.pid != null && isProcessAlive(owner.pid)) {
-      // A live pid is trusted unless LevelDB says the folder is free and the claim is old
-      // (the pid was reused after a crash).
-      if (owner.ageMs < OWNER_GRACE_MS || !(await probeUnlocked(dir)))
-        throw new StoreLockedError(dir, owner.pid);
-    }
-    await unlink(ownerFile).catch(() => {});
-  }
-  throw new StoreLockedError(dir, null);
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
   });
-}
+  worker.on('error', (error) => {
+    said.failure ??= error;
+    stop(error);
+  });
+  worker.on('exit', (code) => stop(new Error(`the embedded store's worker stopped (exit code ${code})`)));
 
-export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
-  let path: string | undefined;
-  let ownerFile: string | null = null;
-  if (options.dataDir !== null) {
-    path = join(options.dataDir, 'dynamodb');
-    await mkdir(path, { recursive: true });
-    ownerFile = await claimFolder(path);
-  }
-  fixDynalite();
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const writes = watchWrites(server);
-  const db = takeCreatedDb();
-  let port: number;
-  try {
-    // dynalite's own LevelDB, opened now: a folder another process holds fails here, not later.
-    if (path !== undefined && db && !(await openUnlessLocked(db, path)))
-      throw new StoreLockedError(path, null);
-    port = await listen(server, options.port ?? 0);
-  } catch (error) {
-    if (ownerFile) await unlink(ownerFile).catch(() => {});
-    throw error;
-  }
+  let opening: Promise<EmbeddedStore> | null = null;
   let closing: Promise<void> | null = null;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const close = () => {
+    closing ??= (async () => {
+      // A failure the store's users have already seen is not thrown again by closing it.
+      const before = said.failure;
+      if (!stopped) worker.postMessage({ type: 'close' } satisfies ToStore);
+      await exited;
+      if (said.failure && said.failure !== before) throw said.failure;
+    })();
+    return closing;
+  };
+
+  const open = async (options: EmbeddedStoreOptions): Promise<EmbeddedStore> => {
+    if (!stopped) worker.postMessage({ type: 'open', options } satisfies ToStore);
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      if (said.ready !== null || stopped) resolve();
+    });
+    wake = null;
+    if (said.ready === null) {
+      await exited;
+      throw said.failure ?? stopped;
+    }
+    const endpoint = said.ready;
+    return {
+      endpoint,
+      transport: transportOver(
+        (request) =>
+          new Promise<SdkResponse>((resolve, reject) => {
+            if (stopped) return reject(stopped);
+            const id = nextId++;
+            pending.set(id, { resolve, reject });
+            worker.postMessage({ type: 'request', id, request } satisfies ToStore);
+          }),
+        endpoint,
+        () => closing !== null,
+      ),
+      writes: () => ({ token: `embedded:${Atomics.load(counter, 0)}`, changedAt: 0 }),
+      close,
+    };
+  };
+
   return {
-    endpoint,
-    transport: inProcessTransport(server, endpoint, () => closing !== null),
-    writes,
-    close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve, reject) =>
-          server.close((err) => (err ? reject(err) : resolve())),
-        );
-        // Keep-alive sockets from SDK clients would hold close() open until they time out.
-        server.closeAllConnections();
-        await closed;
-        if (ownerFile) await unlink(ownerFile).catch(() => {});
-      })();
-      return closing;
+    open(options) {
+      opening ??= open(options);
+      return opening;
+    },
+    async discard() {
+      if (!opening) await close();
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
  * @module The AWS SDK transport of the process that hosts the embedded store: each DynamoDB
- * request goes to that dynalite's own request listeners (`server.emit('request')`) instead of
- * through a socket, and dynalite's status, headers and body come back as the SDK's response. It
- * is still the DynamoDB JSON protocol through the same SDK adapters, so errors, paging, size
- * limits and the write count (embedded-store.ts) are what HTTP gives; only the loopback HTTP
- * client and server (about 15% of a poll's CPU) are gone, and SigV4's hashing: dynalite checks
- * the Authorization header's shape, never its signature, and nothing signed this way leaves the
- * process. Other processes use the endpoint, over HTTP and signed.
+ * request goes to that dynalite's own request listeners (`server.emit('request')`, `exchange`, run
+ * in the store's worker thread: embedded-store.ts) instead of through a socket, and dynalite's
+ * status, headers and body come back as the SDK's response. It is still the DynamoDB JSON protocol
+ * through the same SDK adapters, so errors, paging, size limits and the write count are what HTTP
+ * gives; only the loopback HTTP client and server (about 15% of a poll's CPU) are gone, and
+ * SigV4's hashing: dynalite checks the Authorization header's shape, never its signature, and
+ * nothing signed this way leaves the process. Other processes use the endpoint, over HTTP and
+ * signed.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -21,7 +22,7 @@ interface SdkRequest {
 }
 
 /** The SDK's HttpResponse: status, lower-case headers (as Node's HTTP client gives them), body. */
-interface SdkResponse {
+export interface SdkResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: Uint8Array;
@@ -37,7 +38,9 @@ interface AbortSignalLike {
 }
 
 /** The request's end of what dynalite's handler (and the write counter) use of a request. */
-function requestFor(request: SdkRequest): EventEmitter & Pick<IncomingMessage, 'method' | 'url' | 'headers'> {
+function requestFor(
+  request: StoreRequest,
+): EventEmitter & Pick<IncomingMessage, 'method' | 'url' | 'headers'> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
   const query = new URLSearchParams();
@@ -146,8 +149,49 @@ export interface InProcessTransport {
   signer: InProcessSigner;
 }
 
+/** One request as it crosses to the store's thread: the SDK request with its body as bytes or text. */
+export interface StoreRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body: string | Uint8Array | null;
+}
+
+/** The parts of an SDK request the store reads, with the body checked (string or bytes only). */
+export function storeRequest(request: SdkRequest): StoreRequest {
+  const body = bodyBytes(request.body);
+  return {
+    method: request.method,
+    path: request.path,
+    ...(request.query ? { query: request.query } : {}),
+    headers: request.headers,
+    body,
+  };
+}
+
 /**
- * The transport to `server` (a dynalite this process listens with at `endpoint`); once `closed()`
+ * Hands `request` to dynalite's own request listeners on `server` (the write counter among them)
+ * and resolves with dynalite's whole answer. Runs in the thread that hosts the store.
+ */
+export function exchange(server: Server, request: StoreRequest): Promise<SdkResponse> {
+  return new Promise((resolve, reject) => {
+    try {
+      const body = bodyBytes(request.body);
+      const incoming = requestFor(request);
+      const outgoing = new CapturedResponse(resolve);
+      // The fakes carry what dynalite's listener and the write counter read of a request.
+      server.emit('request', incoming as IncomingMessage, outgoing as unknown as ServerResponse);
+      if (body !== null && body.length > 0) incoming.emit('data', body);
+      incoming.emit('end');
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+/**
+ * The transport to `server` (a dynalite this thread listens with at `endpoint`); once `closed()`
  * is true requests fail as a connection to a closed port does.
  */
 export function inProcessTransport(
@@ -155,37 +199,48 @@ export function inProcessTransport(
   endpoint: string,
   closed: () => boolean,
 ): InProcessTransport {
-  return { requestHandler: inProcessHandler(server, endpoint, closed), signer: inProcessSigner };
+  return transportOver((request) => exchange(server, request), endpoint, closed);
 }
 
-function inProcessHandler(server: Server, endpoint: string, closed: () => boolean): InProcessStoreHandler {
-  return {
+/**
+ * The SDK transport over `send`, which takes a request to the store (in this thread, or the
+ * store's worker: embedded-store.ts) and resolves with its answer. Aborts and a closed store
+ * fail as Node's HTTP handler fails them.
+ */
+export function transportOver(
+  send: (request: StoreRequest) => Promise<SdkResponse>,
+  endpoint: string,
+  closed: () => boolean,
+): InProcessTransport {
+  const requestHandler: InProcessStoreHandler = {
     handle(request, options = {}) {
       const signal = options.abortSignal;
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(abortError(signal));
         if (closed()) return reject(refused(endpoint));
         const stopWatching = onAbort(signal, () => reject(abortError(signal as AbortSignalLike)));
-        const settle = (response: SdkResponse) => {
-          stopWatching();
-          resolve({ response });
-        };
+        let sent: Promise<SdkResponse>;
         try {
-          const body = bodyBytes(request.body);
-          const incoming = requestFor(request);
-          const outgoing = new CapturedResponse(settle);
-          // The fakes carry what dynalite's listener and the write counter read of a request.
-          server.emit('request', incoming as IncomingMessage, outgoing as unknown as ServerResponse);
-          if (body !== null && body.length > 0) incoming.emit('data', body);
-          incoming.emit('end');
+          sent = send(storeRequest(request));
         } catch (error) {
           stopWatching();
-          reject(error);
+          return reject(error);
         }
+        sent.then(
+          (response) => {
+            stopWatching();
+            resolve({ response });
+          },
+          (error: unknown) => {
+            stopWatching();
+            reject(error);
+          },
+        );
       });
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),
     destroy() {},
   };
+  return { requestHandler, signer: inProcessSigner };
 }

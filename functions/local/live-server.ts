@@ -8,10 +8,11 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ListingGeneration } from '../../shared/domain/ports.ts';
-import { isProcessAlive, startEmbeddedStore } from './embedded-store.ts';
+import { type StoreWorker, startStoreWorker } from './embedded-store.ts';
 import type { InProcessTransport } from './embedded-transport.ts';
+import { isProcessAlive } from './store-claim.ts';
 
-export { StoreLockedError } from './embedded-store.ts';
+export { StoreLockedError } from './store-claim.ts';
 
 const liveServerSchema = z.object({
   pid: z.number().int().positive(),
@@ -80,13 +81,19 @@ export interface OpenLocalStoreOptions {
   endpoint?: string;
   /** Port for a newly started embedded store; 0 (default) picks a free one. */
   port?: number;
+  /** The worker to open an embedded store in, already started (store-lease.ts); else one is started. */
+  worker?: StoreWorker;
 }
 
 /** Throws StoreLockedError when another process holds `DATA_DIR/dynamodb` without a runtime record. */
 export async function openLocalStore(options: OpenLocalStoreOptions): Promise<LocalStore> {
   const shared = options.endpoint ?? (await readLiveServer(options.dataDir))?.storeEndpoint;
-  if (shared) return { endpoint: shared, embedded: false, close: async () => {} };
-  const store = await startEmbeddedStore({ dataDir: options.dataDir, port: options.port ?? 0 });
+  if (shared) {
+    await options.worker?.discard();
+    return { endpoint: shared, embedded: false, close: async () => {} };
+  }
+  const worker = options.worker ?? startStoreWorker();
+  const store = await worker.open({ dataDir: options.dataDir, port: options.port ?? 0 });
   return {
     endpoint: store.endpoint,
     embedded: true,

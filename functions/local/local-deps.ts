@@ -13,6 +13,7 @@ import { buildDeps, lazyMailer, lazySesMailer } from '../wiring.ts';
 import { type EmbeddedMail, startEmbeddedMail, withOutbox } from './embedded-mail.ts';
 import { openLocalStore, readLiveServer } from './live-server.ts';
 import { localSecrets } from './secrets.ts';
+import type { StoreLease } from './store-lease.ts';
 
 export interface LocalDeps {
   deps: ServiceDeps;
@@ -45,16 +46,21 @@ export interface OpenLocalDepsOptions {
    * so it does not load the emulator for nothing.
    */
   mailOnDemand?: boolean;
+  /** The embedded store a command began opening early (store-lease.ts); taken if it is this DATA_DIR's. */
+  store?: StoreLease;
 }
 
 export async function openLocalDeps(options: OpenLocalDepsOptions): Promise<LocalDeps> {
   const { env, config, logger } = options;
   const secrets = await localSecrets(env);
   const live = options.role === 'command' ? await readLiveServer(env.DATA_DIR) : null;
-  const store = await openLocalStore({
-    dataDir: env.DATA_DIR,
-    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-  });
+  const store =
+    options.store && options.store.dataDir === env.DATA_DIR && !env.DYNAMODB_ENDPOINT
+      ? await options.store.take()
+      : await openLocalStore({
+          dataDir: env.DATA_DIR,
+          ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+        });
   let mail: EmbeddedMail | null = null;
   try {
     let mailEndpoint = env.SES_ENDPOINT ?? live?.mailEndpoint ?? null;

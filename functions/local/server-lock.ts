@@ -8,7 +8,7 @@
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isProcessAlive } from './embedded-store.ts';
+import { isProcessAlive } from './store-claim.ts';
 
 export class ServerLockedError extends Error {
   override readonly name = 'ServerLockedError';

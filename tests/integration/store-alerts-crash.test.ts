@@ -43,7 +43,8 @@ afterEach(() => {
   dynaliteDb.updateIndexes = original;
 });
 
-const db = useDynalite();
+// In this thread: the wrapped `updateIndexes` is this thread's dynalite module.
+const db = useDynalite({ inThisThread: true });
 
 const alertAt = (detectedAt: string): Alert =>
   makeAlert({

@@ -7,6 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ListingGeneration, Store } from '#shared/domain/ports.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
 import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
+import { hostStoreHere } from '../../functions/local/store-host.ts';
 
 export interface TestDynalite {
   endpoint: string;
@@ -19,8 +20,14 @@ export interface TestDynalite {
   close(): Promise<void>;
 }
 
-export async function startDynalite(): Promise<TestDynalite> {
-  const server = await startEmbeddedStore({ dataDir: null });
+/**
+ * An in-memory embedded store, in its worker thread as the commands run it; `inThisThread` hosts
+ * it in the test's own thread instead, for tests that change dynalite's functions.
+ */
+export async function startDynalite(options: { inThisThread?: boolean } = {}): Promise<TestDynalite> {
+  const server = options.inThisThread
+    ? await hostStoreHere({ dataDir: null })
+    : await startEmbeddedStore({ dataDir: null });
   const client = createDocumentClient({ endpoint: server.endpoint, region: 'eu-west-2' });
   const inProcessClient = createDocumentClient({
     endpoint: server.endpoint,

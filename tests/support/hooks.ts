@@ -50,9 +50,12 @@ export interface DynaliteHook
   newStore(): Promise<TestStore>;
 }
 
-/** One dynalite for the enclosing file or `describe`; tests take fresh tables with `newStore()`. */
-export function useDynalite(): DynaliteHook {
-  const dynalite = useStarted(startDynalite, 'dynalite');
+/**
+ * One dynalite for the enclosing file or `describe`; tests take fresh tables with `newStore()`.
+ * `inThisThread`: hosted in the test's thread (startDynalite), not in the store's worker.
+ */
+export function useDynalite(options: { inThisThread?: boolean } = {}): DynaliteHook {
+  const dynalite = useStarted(() => startDynalite(options), 'dynalite');
   return {
     get endpoint() {
       return dynalite().endpoint;
