@@ -14,35 +14,39 @@ const dist = join(root, 'dist');
 const outdir = join(root, `dist.building-${process.pid}`);
 const started = Date.now();
 
-// cli/command-deps.ts hides the embedded runtime's specifier in a variable so the Lambda bundles leave
-// dynalite out; in the command line's own bundle it becomes a real (lazily loaded) chunk.
+/** Replaces `from` with `to` in the sources `filter` matches; fails the build if `from` moved. */
+function rewrite(pluginBuild, filter, from, to, what) {
+  pluginBuild.onLoad({ filter }, async (args) => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(args.path, 'utf8');
+    const rewritten = source.replace(from, to);
+    if (rewritten === source) throw new Error(`build: ${what} moved`);
+    return { contents: rewritten, loader: 'ts' };
+  });
+}
+
 const localRuntime = {
   name: 'local-runtime',
   setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /functions[\\/]cli[\\/]command-deps\.ts$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const source = await readFile(args.path, 'utf8');
-      const rewritten = source.replace(
-        'await import(LOCAL_RUNTIME)',
-        "await import('../local/local-deps.ts')",
-      );
-      if (rewritten === source)
-        throw new Error('build: the LOCAL_RUNTIME import in functions/cli/command-deps.ts moved');
-      return { contents: rewritten, loader: 'ts' };
-    });
+    // cli/command-deps.ts hides the embedded runtime's specifier in a variable so the Lambda
+    // bundles leave dynalite out; in the command line's own bundle it becomes a real (lazily
+    // loaded) chunk.
+    rewrite(
+      pluginBuild,
+      /functions[\\/]cli[\\/]command-deps\.ts$/,
+      'await import(LOCAL_RUNTIME)',
+      "await import('../local/local-deps.ts')",
+      'the LOCAL_RUNTIME import in functions/cli/command-deps.ts',
+    );
     // The store's worker is an entry of its own (dist/store-worker.js); the code that starts it
     // lands in dist/chunks/, one folder below.
-    pluginBuild.onLoad({ filter: /functions[\\/]local[\\/]embedded-store\.ts$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const source = await readFile(args.path, 'utf8');
-      const rewritten = source.replace(
-        "new URL('./store-worker-tsx.mjs', import.meta.url)",
-        "new URL('../store-worker.js', import.meta.url)",
-      );
-      if (rewritten === source)
-        throw new Error('build: the store worker URL in functions/local/embedded-store.ts moved');
-      return { contents: rewritten, loader: 'ts' };
-    });
+    rewrite(
+      pluginBuild,
+      /functions[\\/]local[\\/]embedded-store\.ts$/,
+      "new URL('./store-worker-tsx.mjs', import.meta.url)",
+      "new URL('../store-worker.js', import.meta.url)",
+      'the store worker URL in functions/local/embedded-store.ts',
+    );
   },
 };
 
