@@ -82,6 +82,10 @@ const result = await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // A package's ES module build where it has one (the AWS SDK's dist-es): esbuild can leave out
+  // what is never imported, where the CommonJS build (esbuild's default for Node) is kept whole.
+  // 670 KB less to load; the one-shot commands start with ~45 ms less CPU (8 alternated runs).
+  mainFields: ['module', 'main'],
   target: 'node20',
   // Libraries are bundled too (one file to load instead of hundreds), except those that find
   // files of their own at run time (native LevelDB, the mail emulator's web assets) and tools.
