@@ -147,6 +147,12 @@ function usage(
 /** The errors users can act on get their own code; anything else is `internal`. */
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
+  // The long-running commands are bundled apart (scripts/build.mjs), with their own CliError.
+  if (error instanceof Error && error.name === 'CliError') {
+    const { code, details, exitCode } = error as Partial<CliError>;
+    if (typeof code === 'string' && typeof exitCode === 'number')
+      return new CliError(code, error.message, details, exitCode);
+  }
   // By name: importing deps.ts or the embedded store here would load the SDK or dynalite for
   // every command, `--help` included.
   if (error instanceof Error && error.name === 'EnvError' && 'issues' in error) {

@@ -3,7 +3,7 @@
  * frequency's digests. The frequency comes in the schedule's input (`{"frequency":"daily"}`),
  * or in `detail` for an EventBridge rule's scheduled event.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FREQUENCIES } from '../shared/domain/vocabulary.ts';
 import { runDigest } from '../shared/services/digest.ts';
 import { checkEvent, rejectEvent } from './events.ts';

@@ -2,7 +2,7 @@
  * @module The environment (docs/contract.md, Environment): every variable policy-watch reads, as one
  * zod schema with its defaults, read once by `loadEnv`. Nothing else reads `process.env` for these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseMailbox } from '../shared/domain/mailbox.ts';
 import { parseInstant } from '../shared/domain/time.ts';
 

@@ -4,7 +4,7 @@
  * a Function URL request (api). A handler parses its event first and rejects a malformed one with
  * a logged `MalformedEventError` instead of failing somewhere inside.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../shared/domain/ports.ts';
 
 /** An EventBridge rule's scheduled event; `detail` carries what the rule adds. */

@@ -4,7 +4,7 @@
  * never in `shared/`.
  */
 import { Resource } from 'sst';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LogLevel } from '../shared/domain/ports.ts';
 import type { ServiceDeps } from '../shared/services/service-deps.ts';
 import { createLogger } from '../shared/system/logger.ts';

@@ -1,6 +1,8 @@
 // `npm run build` (and `prepare`, so `npm ci` runs it): bundles the command line into dist/ with
-// esbuild, so `policy-watch` starts without compiling TypeScript. Packages stay in node_modules;
-// the long-running commands and the embedded store are separate chunks loaded only when used.
+// esbuild, so `policy-watch` starts without compiling TypeScript. Two builds: the command line
+// (dist/cli.js, its chunks in dist/chunks/, the store's worker in dist/store-worker.js) and the
+// long-running commands (dist/chunks-server/), which share no chunk with the one-shot commands.
+// The embedded runtime is a chunk loaded only when used.
 // dist/build.json lists the sources read, so bin/policy-watch.js can tell a stale build.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -73,10 +75,31 @@ const cheerioLoadOnly = {
   },
 };
 
+// The long-running commands (start, serve, demo) are a build of their own, which the command
+// line's build imports as an external module: they share no chunk, so the one-shot commands'
+// zod is tree-shaken (the server's @hono/zod-openapi uses zod's whole namespace, which kept all of
+// it, locales included, in a chunk both loaded: 734 KB against ~190 KB).
+const SERVER_ENTRY = './chunks-server/server.js';
+const serverApart = {
+  name: 'server-apart',
+  setup(pluginBuild) {
+    rewrite(
+      pluginBuild,
+      /functions[\\/]cli\.ts$/,
+      "await import('./cli/server.ts')",
+      `await import('${SERVER_ENTRY}')`,
+      'the server import in functions/cli.ts',
+    );
+    pluginBuild.onResolve({ filter: /^\.\/chunks-server\/server\.js$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
-const result = await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { cli: 'functions/cli.ts', 'store-worker': 'functions/local/store-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,
@@ -93,15 +116,30 @@ const result = await build({
   banner: {
     js: "import { createRequire as __pwCreateRequire } from 'node:module'; const require = __pwCreateRequire(import.meta.url);",
   },
-  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [localRuntime, cheerioLoadOnly],
-});
-const inputs = Object.keys(result.metafile.inputs).filter(
-  (file) => !file.startsWith('node_modules/') && !file.startsWith('cheerio-load-only:'),
-);
+};
+const [commands, server] = await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'functions/cli.ts', 'store-worker': 'functions/local/store-worker.ts' },
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: [localRuntime, cheerioLoadOnly, serverApart],
+  }),
+  // Its files at the same depth as chunks/, so paths relative to a module (demo.ts's root, the
+  // store worker's URL) resolve alike in both.
+  build({
+    ...common,
+    entryPoints: { server: 'functions/cli/server.ts' },
+    entryNames: 'chunks-server/[name]',
+    chunkNames: 'chunks-server/[name]-[hash]',
+    plugins: [localRuntime, cheerioLoadOnly],
+  }),
+]);
+const inputs = [
+  ...new Set([...Object.keys(commands.metafile.inputs), ...Object.keys(server.metafile.inputs)]),
+].filter((file) => !file.startsWith('node_modules/') && !file.startsWith('cheerio-load-only:'));
 await mkdir(outdir, { recursive: true });
 await writeFile(join(outdir, 'build.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
 const old = join(root, `dist.old-${process.pid}`);

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigSchema } from '../shared/config/schema.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../config/watch.schema.json', import.meta.url));

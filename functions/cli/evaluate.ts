@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Config, formatPath } from '../../shared/config/schema.ts';
 import {
   type EvaluationReport,

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ListingGeneration } from '../../shared/domain/ports.ts';
 import { type StoreWorker, startStoreWorker } from './embedded-store.ts';
 import type { InProcessTransport } from './embedded-transport.ts';

@@ -2,7 +2,7 @@
  * @module The configuration file (docs/contract.md §2): the zod schema is the single definition; the types,
  * the JSON Schema (`npm run schema`) and every validation message come from it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DISPLAY_NAME_MAX, parseMailbox } from '../domain/mailbox.ts';
 import { parseCitationRef, refText } from '../domain/provisions.ts';
 import { isFiveFieldCron } from './cron.ts';

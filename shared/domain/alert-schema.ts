@@ -3,7 +3,7 @@
  * (shared/domain/types.ts) are inferred from them, the store parses stored alerts with them and
  * the HTTP schemas extend them with OpenAPI descriptions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_KINDS } from './vocabulary.ts';
 
 const nullableString = z.string().nullable();

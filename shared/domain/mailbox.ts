@@ -4,7 +4,7 @@
  * internationalised one). Addresses are kept with an ASCII (punycode) domain, which is what
  * SES and every mail header can carry; display names are encoded by the MIME builder (RFC 2047).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { asciiDomainEmail } from './ascii.ts';
 
 export interface Mailbox {

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RateLimitRepo } from './ports.ts';
 import type { Frequency } from './types.ts';
 import { FREQUENCIES, isFrequency } from './vocabulary.ts';

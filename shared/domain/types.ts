@@ -3,7 +3,7 @@
  * subscribers and per-source poll state. Pure types, no I/O.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   alertSchema,
   inForceSchema,

@@ -3,7 +3,7 @@
  * document type and first-published date (`/api/content/<path>`). Bounded per cycle, rate
  * limited by the fetcher's per-host politeness, and skipped without failing when unreachable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceConfig } from '../config/schema.ts';
 import type { ParsedItem } from '../domain/types.ts';
 import type { ServiceDeps } from './service-deps.ts';

@@ -6,7 +6,7 @@
  * put (the later `at` wins), so the indexes only ever hold the standing one.
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Feedback, MissedItem, StoredJudgement } from '../domain/feedback.ts';
 import type { FeedbackQuery, FeedbackRepo } from '../domain/ports.ts';
 import {

@@ -4,7 +4,7 @@
  * the citations read from each factsheet's own document (`FACTSHEET#<id>` / `PAGE-CITATIONS`).
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseTitle } from '../domain/citation-text.ts';
 import type { LegislationRepo } from '../domain/ports.ts';
 import type { ActContents, PageCitations } from '../domain/types.ts';

@@ -8,7 +8,7 @@
  * and the finished record carries `expiresAt` for DynamoDB TTL (dynalite keeps it: harmless).
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailOutcome, MailQueueRepo, QueuedMail } from '../domain/ports.ts';
 import { conditionalWrite, type TableContext } from './batch.ts';
 import {

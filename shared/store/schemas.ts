@@ -3,7 +3,7 @@
  * DynamoDB item into a trusted domain object, dropping key attributes on the way (zod objects
  * strip unknown keys).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   Delivery,
   DeliveryClaim,

@@ -44,6 +44,16 @@ describe('toCliError', () => {
       { code: 'store_unavailable', exitCode: 1 },
     ],
     ['a CLI error', new CliError('port_in_use', 'busy'), { code: 'port_in_use', exitCode: 1 }],
+    [
+      "a CLI error of the long-running commands' own bundle (another CliError class)",
+      Object.assign(new Error('busy'), { name: 'CliError', code: 'already_running', exitCode: 1 }),
+      { code: 'already_running', exitCode: 1 },
+    ],
+    [
+      'an error merely named CliError, without a code',
+      Object.assign(new Error('odd'), { name: 'CliError' }),
+      { code: 'internal', exitCode: 1 },
+    ],
     ['anything else', new Error('boom'), { code: 'internal', exitCode: 1 }],
   ])('%s', (_name, error, expected) => {
     const cliError = toCliError(error);

@@ -2,7 +2,7 @@
  * @module GOV.UK Search API JSON (`/api/search.json`, docs/sources.md §2.2) to `ParsedItem`s: one per
  * result, keyed by its link resolved against the source's origin, dated by `public_timestamp`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { collapse } from '../../domain/text.ts';
 import type { ItemMeta, ParsedItem } from '../../domain/types.ts';
 import { ParseError } from '../errors.ts';
