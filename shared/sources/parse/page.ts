@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import * as cheerio from 'cheerio';
 import { select as cssSelect } from 'cheerio-select';
-import { type AnyNode, type Document, isTag } from 'domhandler';
+import { compile } from 'css-select';
+import { type AnyNode, type Document, type Element, isTag } from 'domhandler';
 import { parse as parseHtml } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
 import { type PageSourceConfig, sourceTitle } from '../../config/schema.ts';
@@ -117,7 +118,33 @@ const CONTEXT_SELECTOR = /^\s*(?:[+~]|:scope\b)/;
 function regionOf(document: Document, selector: string, cheerioOf: () => cheerio.CheerioAPI): AnyNode[] {
   if (selector.includes('<')) return cheerioOf()(selector).toArray();
   const elems = CONTEXT_SELECTOR.test(selector) ? [document] : document.children.filter(isTag);
+  if (contextFree(selector)) return cssSelect(compiledQuery(selector), elems);
   return cssSelect(selector, elems, { context: [document], root: document });
+}
+
+/**
+ * Whether a selector is compiled the same whatever document it runs on, so it can be compiled
+ * once for every page that uses it: no pseudo-class (`:scope` refers to the document; `:first`,
+ * `:eq()` and the like are cheerio-select's positional filters, applied to one result) and no
+ * part that starts with a combinator (relative to the document). Any `:` counts, even in an
+ * attribute value: such a selector is only compiled per page, as before.
+ */
+function contextFree(selector: string): boolean {
+  return !selector.includes(':') && !/(?:^|,)\s*[>+~]/.test(selector);
+}
+
+// Few selectors come from a config: the cache is only cleared in case something makes many.
+const COMPILED_LIMIT = 1000;
+const compiled = new Map<string, (element: Element) => boolean>();
+
+function compiledQuery(selector: string): (element: Element) => boolean {
+  let query = compiled.get(selector);
+  if (!query) {
+    query = compile<AnyNode, Element>(selector);
+    if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+    compiled.set(selector, query);
+  }
+  return query;
 }
 
 function nothingMatched(selector: string): ParseError {

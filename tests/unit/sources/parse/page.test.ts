@@ -79,6 +79,18 @@ describe('parsePage regions select what cheerio selects', () => {
     '+ html',
     'p:not(.a)',
     'p[title="<b>x</b>"]',
+    'MAIN',
+    'body>main>p',
+    'p + p',
+    'h1 ~ p',
+    'main p, aside',
+    'main, > body',
+    '[id=m] p.a',
+    'nav a[href="/"]',
+    'nav a[href^="https:"], aside',
+    '*',
+    'main >',
+    ' main ',
   ])('%s', (selector) => {
     const expected = nodeLines(cheerio.load(html)(selector).toArray());
     const read = () => parsePage(html, page({ select: selector }), 'https://example.net/');
