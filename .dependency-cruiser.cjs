@@ -10,7 +10,7 @@
 const IO_CORE =
   '^(node:)?(fs|fs/promises|net|http|https|http2|dgram|dns|dns/promises|tls|child_process|cluster|worker_threads|stream|zlib|readline)$';
 const IO_PACKAGES =
-  '^(@aws-sdk/|undici|sst|hono|@hono/|dynalite|aws-ses-v2-local|nodemailer|rss-parser|cheerio|htmlparser2)';
+  '^(@aws-sdk/|undici|sst|hono|@hono/|dynalite|aws-ses-v2-local|nodemailer|rss-parser|cheerio|htmlparser2|parse5)';
 const LOCAL_ONLY = 'node_modules/(dynalite|aws-ses-v2-local)/';
 /** What the pure layers (domain, config) may not import: outer layers, outer folders, I/O. */
 const PURE = {

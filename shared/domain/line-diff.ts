@@ -8,6 +8,8 @@ import type { LineDiff } from './types.ts';
 export const MAX_DIFF_LINES = 200;
 
 export function lineDiff(before: readonly string[], after: readonly string[]): LineDiff {
+  // Nothing before (a first poll): every line is added, without running the LCS.
+  if (before.length === 0) return { added: after.slice(0, MAX_DIFF_LINES), removed: [] };
   const added: string[] = [];
   const removed: string[] = [];
   for (const change of diffArrays([...before], [...after])) {

@@ -11,8 +11,14 @@ const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]*)*/gu;
 const MARKS = /\p{M}+/gu;
 const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u0060\u00b4\u2032]/g;
 
+// Text that collapse would leave as it is: no whitespace but single spaces between words. Most
+// lines of a page already are, and testing costs less than rebuilding them (collapse runs a few
+// times on every line of every page, and on every text a poll reads).
+const UNCOLLAPSED = /^\s|\s$|\s\s|[^\S ]/;
+
 /** Every run of whitespace made one space, ends trimmed. */
 export function collapse(text: string): string {
+  if (!UNCOLLAPSED.test(text)) return text;
   return text.replace(/\s+/g, ' ').trim();
 }
 

@@ -135,6 +135,8 @@ describe('lineDiff', () => {
     { before: ['a', 'b'], after: ['a', 'b'], added: [], removed: [] },
     { before: ['a', 'b', 'c'], after: ['a', 'c', 'd'], added: ['d'], removed: ['b'] },
     { before: ['x'], after: [], added: [], removed: ['x'] },
+    { before: [], after: [], added: [], removed: [] },
+    { before: [], after: ['a', 'a', 'b'], added: ['a', 'a', 'b'], removed: [] },
   ])('$before → $after', ({ before, after, added, removed }) => {
     const diff = lineDiff(before, after);
     expect(diff).toEqual({ added, removed });

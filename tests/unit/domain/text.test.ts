@@ -16,6 +16,15 @@ describe('collapse', () => {
     ['\u00a0non-breaking\u00a0space ', 'non-breaking space'],
     ['\r\n', ''],
     ['', ''],
+    ['already one line', 'already one line'],
+    [' leading', 'leading'],
+    ['trailing ', 'trailing'],
+    ['two  spaces', 'two spaces'],
+    ['a\tb', 'a b'],
+    ['a\nb', 'a b'],
+    ['a\u2003b\u3000c', 'a b c'],
+    ['a\ufeffb', 'a b'],
+    [' ', ''],
   ])('%j', (text, collapsed) => {
     expect(collapse(text)).toBe(collapsed);
   });

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { type PageSourceConfig, PageSourceSchema } from '#shared/config/schema.ts';
 import { ParseError } from '#shared/sources/errors.ts';
+import { nodeLines } from '#shared/sources/parse/html-text.ts';
 import { parsePage } from '#shared/sources/parse/page.ts';
 import { fixture } from '../../../support/fixture-server.ts';
 
@@ -51,6 +53,49 @@ describe('parsePage without items', () => {
     const body = parsePage(html, page({}), 'https://example.net/');
     expect(body[0]?.content.split('\n')[0]).toBe('Home News');
     expect(body[0]?.content).not.toMatch(/analytics|not visible|Enable JavaScript|Template text|Hidden text/);
+  });
+});
+
+describe('parsePage regions select what cheerio selects', () => {
+  const html = `<!DOCTYPE html><html><head><title>T</title></head><body>
+    <nav><a href="/">Home</a></nav>
+    <main id="m"><h1>Heading</h1><p class="a">One</p><p>Two</p><table><tr><td>Cell</td></tr></table></main>
+    <aside>Side</aside><footer><p>Foot</p></footer></body></html>`;
+  // Each selector's lines as `cheerio.load(html)(selector)` gives them (the reading page.ts stands
+  // for), or the failure when it gives nothing; a selector with markup cheerio reads as markup.
+  it.each([
+    'main',
+    'body > main',
+    '#m p',
+    'p:first',
+    'p:eq(1)',
+    'main p:last',
+    'tbody td',
+    ':scope main',
+    ':scope > body > main',
+    'html body main h1, aside',
+    'footer, main h1',
+    '~ aside',
+    '+ html',
+    'p:not(.a)',
+    'p[title="<b>x</b>"]',
+    'MAIN',
+    'body>main>p',
+    'p + p',
+    'h1 ~ p',
+    'main p, aside',
+    'main, > body',
+    '[id=m] p.a',
+    'nav a[href="/"]',
+    'nav a[href^="https:"], aside',
+    '*',
+    'main >',
+    ' main ',
+  ])('%s', (selector) => {
+    const expected = nodeLines(cheerio.load(html)(selector).toArray());
+    const read = () => parsePage(html, page({ select: selector }), 'https://example.net/');
+    if (expected.length === 0) expect(read).toThrow(ParseError);
+    else expect(read()[0]?.content.split('\n')).toEqual(expected);
   });
 });
 
