@@ -7,7 +7,7 @@ import type { ItemRef, ItemRepo } from '../domain/ports.ts';
 import type { StoredItem } from '../domain/types.ts';
 import { batchGet, batchWrite, putRequest, type TableContext } from './batch.ts';
 import { itemKey, SCHEMA_VERSION } from './keys.ts';
-import { parseStored, storedItemSchema } from './schemas.ts';
+import { parseStored, storedItemSchema, storedLines } from './schemas.ts';
 
 export function createItemRepo(ctx: TableContext): ItemRepo {
   const getAcross = async (refs: readonly ItemRef[]): Promise<StoredItem[]> => {
@@ -31,8 +31,14 @@ export function createItemRepo(ctx: TableContext): ItemRepo {
       for (const item of items) byKey.set(`${item.sourceId}\u0000${item.key}`, item);
       await batchWrite(
         ctx,
-        [...byKey.values()].map((item) =>
-          putRequest({ ...item, ...itemKey(item.sourceId, item.key), entity: 'item', v: SCHEMA_VERSION }),
+        [...byKey.values()].map(({ lines, ...item }) =>
+          putRequest({
+            ...item,
+            ...storedLines(lines),
+            ...itemKey(item.sourceId, item.key),
+            entity: 'item',
+            v: SCHEMA_VERSION,
+          }),
         ),
       );
     },

@@ -1,8 +1,10 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Store } from '#shared/domain/ports.ts';
 import type { SourceState, StoredItem, Subscriber } from '#shared/domain/types.ts';
 import { createDynamoStore, ensureTable } from '#shared/store/index.ts';
+import { itemKey } from '#shared/store/keys.ts';
 import { makeSourceState } from '../support/builders.ts';
 import { useDynalite } from '../support/hooks.ts';
 
@@ -101,6 +103,31 @@ describe('items', () => {
       ['feed', 'v1'],
       ['other-source', 'v9'],
     ]);
+  });
+
+  test.each<[string, string[]]>([
+    ['several lines', ['Local Strategic Partnerships', 'Section 1 — “general power”', 'café, naïve, 日本']],
+    ['one line', ['only']],
+    ['no lines (an emptied region)', []],
+  ])("a page's lines are stored as one string and read back as lines: %s", async (_name, lines) => {
+    const { store: own, client, tableName } = await db.newStore();
+    await own.items.putMany([{ ...item('page'), lines }]);
+    const raw = await client.send(new GetCommand({ TableName: tableName, Key: itemKey('feed', 'page') }));
+    expect(raw.Item?.linesText).toBe(lines.join('\n'));
+    expect(raw.Item?.lines).toBeUndefined();
+    expect((await own.items.getMany('feed', ['page'])).get('page')).toEqual({ ...item('page'), lines });
+  });
+
+  test('a record written with a lines list (before linesText) reads the same', async () => {
+    const { store: own, client, tableName } = await db.newStore();
+    await own.items.putMany([item('page')]);
+    const key = itemKey('feed', 'page');
+    const raw = await client.send(new GetCommand({ TableName: tableName, Key: key }));
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...raw.Item, lines: ['a', 'b'] } }));
+    expect((await own.items.getMany('feed', ['page'])).get('page')).toEqual({
+      ...item('page'),
+      lines: ['a', 'b'],
+    });
   });
 
   test('putMany with the same key twice keeps the last', async () => {
