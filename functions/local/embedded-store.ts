@@ -62,7 +62,7 @@ export function startStoreWorker(): StoreWorker {
   let nextId = 0;
   /** Why requests can no longer be answered: the worker failed, stopped, or closed the store. */
   let stopped: Error | null = null;
-  /** What the worker said last about itself: ready (listening), failed, or closed. */
+  /** What the worker said of itself: its endpoint once listening, or why it failed. */
   const said = { ready: null as string | null, failure: null as Error | null };
   let wake: (() => void) | null = null;
   const stop = (error: Error) => {

@@ -77,11 +77,20 @@ class CapturedResponse {
   }
 }
 
-function bodyBytes(body: unknown): Buffer | null {
-  if (body === undefined || body === null) return null;
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+/**
+ * The body as the store's thread receives it: text stays text (a small Buffer is a view of an
+ * 8 KB pool, and a message copies a view's whole memory), bytes are copied to their own length.
+ */
+function storeBody(body: unknown): string | Uint8Array | null {
+  if (body === undefined || body === null || typeof body === 'string') return body ?? null;
+  if (body instanceof Uint8Array) return body.slice();
   throw new TypeError('the in-process store transport takes string or byte bodies only');
+}
+
+function bodyBytes(body: string | Uint8Array | null): Buffer | null {
+  if (body === null) return null;
+  if (typeof body === 'string') return Buffer.from(body);
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** The error Node's HTTP handler of the SDK gives an aborted request. */
@@ -160,7 +169,7 @@ export interface StoreRequest {
 
 /** The parts of an SDK request the store reads, with the body checked (string or bytes only). */
 export function storeRequest(request: SdkRequest): StoreRequest {
-  const body = bodyBytes(request.body);
+  const body = storeBody(request.body);
   return {
     method: request.method,
     path: request.path,
