@@ -1,7 +1,8 @@
 // `npm run build` (and `prepare`, so `npm ci` runs it): bundles the command line into dist/ with
-// esbuild, so `policy-watch` starts without compiling TypeScript. Two builds: the command line
-// (dist/cli.js, its chunks in dist/chunks/, the store's worker in dist/store-worker.js) and the
-// long-running commands (dist/chunks-server/), which share no chunk with the one-shot commands.
+// esbuild, so `policy-watch` starts without compiling TypeScript. Three builds: the command line
+// (dist/cli.js, its chunks in dist/chunks/), the long-running commands (dist/chunks-server/),
+// which share no chunk with the one-shot commands, and the store's worker (dist/store-worker.js,
+// one file with dynalite inside).
 // The embedded runtime is a chunk loaded only when used.
 // dist/build.json lists the sources read, so bin/policy-watch.js can tell a stale build.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -17,13 +18,13 @@ const outdir = join(root, `dist.building-${process.pid}`);
 const started = Date.now();
 
 /** Replaces `from` with `to` in the sources `filter` matches; fails the build if `from` moved. */
-function rewrite(pluginBuild, filter, from, to, what) {
+function rewrite(pluginBuild, filter, from, to, what, loader = 'ts') {
   pluginBuild.onLoad({ filter }, async (args) => {
     const { readFile } = await import('node:fs/promises');
     const source = await readFile(args.path, 'utf8');
     const rewritten = source.replace(from, to);
     if (rewritten === source) throw new Error(`build: ${what} moved`);
-    return { contents: rewritten, loader: 'ts' };
+    return { contents: rewritten, loader };
   });
 }
 
@@ -75,6 +76,22 @@ const cheerioLoadOnly = {
   },
 };
 
+// dynalite requires its actions and validations by name (`require('./actions/' + action)`); with
+// the extension spelled out, esbuild bundles every file of those folders under its name.
+const dynaliteActions = {
+  name: 'dynalite-actions',
+  setup(pluginBuild) {
+    rewrite(
+      pluginBuild,
+      /node_modules[\\/]dynalite[\\/]index\.js$/,
+      /require\('\.\/(actions|validations)\/' \+ action\)/g,
+      "require('./$1/' + action + '.js')",
+      "dynalite's requires of its actions and validations",
+      'js',
+    );
+  },
+};
+
 // The long-running commands (start, serve, demo) are a build of their own, which the command
 // line's build imports as an external module: they share no chunk, so the one-shot commands'
 // zod is tree-shaken (the server's @hono/zod-openapi uses zod's whole namespace, which kept all of
@@ -120,12 +137,23 @@ const common = {
   metafile: true,
   logLevel: 'warning',
 };
-const [commands, server] = await Promise.all([
+const [commands, server, worker] = await Promise.all([
   build({
     ...common,
-    entryPoints: { cli: 'functions/cli.ts', 'store-worker': 'functions/local/store-worker.ts' },
+    entryPoints: { cli: 'functions/cli.ts' },
     chunkNames: 'chunks/[name]-[hash]',
     plugins: [localRuntime, cheerioLoadOnly, serverApart],
+  }),
+  // The store's worker, one file with dynalite and its JavaScript dependencies inside: loading
+  // dynalite as 89 CommonJS files from node_modules took ~50 ms of the worker's start, which
+  // `poll` waited for. LevelDB's native binding (classic-level) finds its build by its own path,
+  // so it stays in node_modules.
+  build({
+    ...common,
+    splitting: false,
+    entryPoints: { 'store-worker': 'functions/local/store-worker.ts' },
+    external: common.external.filter((name) => name !== 'dynalite').concat('classic-level'),
+    plugins: [dynaliteActions],
   }),
   // Its files at the same depth as chunks/, so paths relative to a module (demo.ts's root, the
   // store worker's URL) resolve alike in both.
@@ -138,7 +166,7 @@ const [commands, server] = await Promise.all([
   }),
 ]);
 const inputs = [
-  ...new Set([...Object.keys(commands.metafile.inputs), ...Object.keys(server.metafile.inputs)]),
+  ...new Set([commands, server, worker].flatMap((result) => Object.keys(result.metafile.inputs))),
 ].filter((file) => !file.startsWith('node_modules/') && !file.startsWith('cheerio-load-only:'));
 await mkdir(outdir, { recursive: true });
 await writeFile(join(outdir, 'build.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);

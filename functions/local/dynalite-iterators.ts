@@ -16,8 +16,8 @@
  *
  * The same hook on `db.create` applies the table-definition cache (dynalite-table-cache.ts).
  */
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import dynaliteDb from 'dynalite/db/index.js';
 import { cacheTableDefinitions, type StoreWithTables } from './dynalite-table-cache.ts';
 
 interface LevelIterator<T> {
@@ -102,9 +102,9 @@ function fixStreams(store: DynaliteStore): void {
  * fixes were written for.
  */
 export function fixDynalite(): void {
-  const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  // The same module instance dynalite's own index.js required, so its `db.create` call sees this.
-  const dbModule = requireFromDynalite('./db/index.js') as DynaliteDbModule;
+  // The same module instance dynalite's own index.js requires (by path: also inside a bundle that
+  // includes dynalite, the store worker's), so its `db.create` call sees this.
+  const dbModule = dynaliteDb as unknown as DynaliteDbModule;
   if (dbModule[PATCHED]) return;
   const create = dbModule.create;
   if (typeof create !== 'function') {

@@ -13,3 +13,10 @@ declare module 'dynalite' {
 
   export default function dynalite(options?: DynaliteOptions): Server;
 }
+
+// dynalite's database module, which index.js requires for every store it creates: imported by its
+// path, so a bundle that includes dynalite patches the same module instance (dynalite-iterators.ts).
+declare module 'dynalite/db/index.js' {
+  const db: { create: (options?: object) => unknown };
+  export default db;
+}

@@ -4,7 +4,8 @@
  * embedded store. `openLocalStore` picks the store endpoint in that order: explicit, live
  * runtime, else embedded dynalite on `DATA_DIR`.
  */
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { ListingGeneration } from '../../shared/domain/ports.ts';
@@ -39,7 +40,8 @@ export async function writeRuntime(dataDir: string, info: LiveServerInfo): Promi
 async function readRuntime(dataDir: string): Promise<LiveServerInfo | null> {
   let text: string;
   try {
-    text = await readFile(runtimeFile(dataDir), 'utf8');
+    // Synchronously, as secrets.ts reads its files: one small file, not worth a thread-pool queue.
+    text = readFileSync(runtimeFile(dataDir), 'utf8');
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@
  * (mode 0600) when the environment does not set them. On AWS they come from SST secrets instead.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Env } from '../env.ts';
@@ -33,7 +34,9 @@ export async function localSecrets(env: Env): Promise<LocalSecrets> {
 
 async function readOrCreate(path: string, make: () => string): Promise<string> {
   try {
-    const existing = (await readFile(path, 'utf8')).trim();
+    // Read synchronously: a few bytes, where an asynchronous read queues in libuv's thread pool
+    // behind the store worker's LevelDB work when a command starts (measured 1-16 ms).
+    const existing = readFileSync(path, 'utf8').trim();
     if (existing) return existing;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
