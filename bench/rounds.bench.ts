@@ -4,6 +4,12 @@
  * the same fixtures in the same run. Rounds: 200 GOV.UK-shaped Atom feeds of 50 entries all new,
  * unchanged (304), 10% changed, then the same with one more source sending 50 MiB; 200 pages of
  * ~4 KB first run and unchanged; and the unchanged feed round inside a running process.
+ *
+ * Each round runs `--reps` times (5; 1 with --quick), policy-watch and its peer alternating which
+ * goes first, and reports the median wall time and the highest peak RSS: one run of each on a
+ * shared 2-core machine swung a ratio by ±15%. A round that starts from nothing (all new, pages
+ * first run) starts both tools from nothing again each time; the 10% round changes the same feeds
+ * again before each repetition, so both tools see new entries every time.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,11 +27,39 @@ const HUGE_BYTES = 50 * 1024 * 1024;
 
 interface Round {
   name: string;
-  ours: ProcessFigures;
-  peer: ProcessFigures | null;
+  ours: RoundFigures;
+  peer: RoundFigures | null;
   peerName: string;
   /** Goal for ours/peer time. */
   goal: number;
+}
+
+/** A tool's repetitions of a round: median wall time, highest peak RSS, every wall time. */
+interface RoundFigures {
+  ms: number;
+  peakMiB: number;
+  samples: number[];
+}
+
+function summarise(runs: readonly ProcessFigures[]): RoundFigures {
+  const samples = runs.map((run) => run.ms);
+  return { ms: median(samples), peakMiB: Math.max(...runs.map((run) => run.peakMiB)), samples };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+/** What a round does before each repetition: nothing, or starting both tools from nothing. */
+interface RoundSetup {
+  /** Both tools start from no state (their stores emptied) before each repetition. */
+  fresh?: { ours: string };
+  /** Changes the fixtures before repetition `rep` (0-based). */
+  before?: (rep: number) => void;
 }
 
 export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
@@ -67,38 +101,65 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
     const uw = options.peers ? await urlwatch(pageDir, pages) : null;
     const ours = (config: string, data: string) => () => pollProcess(config, data);
 
+    const reps = options.reps;
     const round = async (
       name: string,
       run: () => Promise<ProcessFigures>,
       peer: Peer | null,
       peerName: string,
       goal: number,
+      setup: RoundSetup = {},
     ) => {
-      process.stderr.write(`  round: ${name}\n`);
-      await hosts.ready();
-      const figures = await run();
-      if (figures.code !== 0)
-        throw new Error(
-          `policy-watch poll failed in "${name}": ${figures.stderr.slice(0, 800)} ${figures.stdout.slice(0, 800)}`,
-        );
-      const peerFigures = peer ? await peer.run() : null;
-      const peerErrors = peerFigures?.stderr.split('\n').filter((line) => / \[(ERROR|WARNING)\] /.test(line));
-      if (peerErrors?.length)
-        process.stderr.write(
-          `  ${peerName}: ${peerErrors.length} errors, e.g. ${peerErrors[0]?.slice(0, 300)}\n`,
-        );
-      if (peerFigures && peerFigures.code !== 0)
-        process.stderr.write(
-          `  ${peerName} exited ${peerFigures.code}: ${peerFigures.stderr.slice(0, 300)}\n`,
-        );
-      rounds.push({ name, ours: figures, peer: peerFigures, peerName, goal });
+      process.stderr.write(`  round: ${name}${reps > 1 ? ` (${reps} times)` : ''}\n`);
+      const oursRuns: ProcessFigures[] = [];
+      const peerRuns: ProcessFigures[] = [];
+      const runOurs = async () => {
+        const figures = await run();
+        if (figures.code !== 0)
+          throw new Error(
+            `policy-watch poll failed in "${name}": ${figures.stderr.slice(0, 800)} ${figures.stdout.slice(0, 800)}`,
+          );
+        oursRuns.push(figures);
+      };
+      const runPeer = async () => {
+        if (!peer) return;
+        const figures = await peer.run();
+        const errors = figures.stderr.split('\n').filter((line) => / \[(ERROR|WARNING)\] /.test(line));
+        if (errors.length)
+          process.stderr.write(`  ${peerName}: ${errors.length} errors, e.g. ${errors[0]?.slice(0, 300)}\n`);
+        if (figures.code !== 0)
+          process.stderr.write(`  ${peerName} exited ${figures.code}: ${figures.stderr.slice(0, 300)}\n`);
+        peerRuns.push(figures);
+      };
+      for (let rep = 0; rep < reps; rep++) {
+        setup.before?.(rep);
+        await hosts.ready();
+        if (setup.fresh) {
+          await rm(setup.fresh.ours, { recursive: true, force: true });
+          await peer?.reset();
+        }
+        // Alternating who goes first: neither always meets a cold fixture server or a warm one.
+        for (const step of rep % 2 === 0 ? [runOurs, runPeer] : [runPeer, runOurs]) await step();
+      }
+      rounds.push({
+        name,
+        ours: summarise(oursRuns),
+        peer: peer ? summarise(peerRuns) : null,
+        peerName,
+        goal,
+      });
     };
     const pollFeeds = ours(feedConfig, join(feedDir, 'data'));
-    await round(`${count} feeds, all new`, pollFeeds, r2e, 'rss2email', 0.5);
+    await round(`${count} feeds, all new`, pollFeeds, r2e, 'rss2email', 0.5, {
+      fresh: { ours: join(feedDir, 'data') },
+    });
     await round(`${count} feeds, unchanged (304)`, pollFeeds, r2e, 'rss2email', 0.8);
-    for (let i = 0; i < count; i += 10)
-      hosts.set(`/feed-${i}`, { body: atomFeed(i, 1), contentType: 'application/atom+xml' });
-    await round(`${count} feeds, 10% changed`, pollFeeds, r2e, 'rss2email', 0.8);
+    await round(`${count} feeds, 10% changed`, pollFeeds, r2e, 'rss2email', 0.8, {
+      before: (rep) => {
+        for (let i = 0; i < count; i += 10)
+          hosts.set(`/feed-${i}`, { body: atomFeed(i, rep + 1), contentType: 'application/atom+xml' });
+      },
+    });
     await round(
       `${count} feeds unchanged + one sending ${Math.round(hugeBytes / 1024 / 1024)} MiB`,
       ours(hugeConfig, join(feedDir, 'data')),
@@ -107,7 +168,9 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
       0.8,
     );
     const pollPages = ours(pageConfig, join(pageDir, 'data'));
-    await round(`${count} pages, first run`, pollPages, uw, 'urlwatch', 0.8);
+    await round(`${count} pages, first run`, pollPages, uw, 'urlwatch', 0.8, {
+      fresh: { ours: join(pageDir, 'data') },
+    });
     await round(`${count} pages, unchanged`, pollPages, uw, 'urlwatch', 0.8);
 
     for (const entry of rounds) rows.push(...roundRows(entry));
@@ -132,6 +195,7 @@ function roundRows(entry: Round): BenchRow[] {
       name: `poll ${entry.name}: wall time`,
       ...against(entry.ours.ms, entry.peer?.ms),
       goal: entry.peer ? entry.goal : null,
+      samples: { measured: entry.ours.samples, baseline: entry.peer?.samples ?? null },
       unit: 'ms',
     },
     {
@@ -184,7 +248,7 @@ function pollProcess(config: string, dataDir: string): Promise<ProcessFigures> {
 async function inProcessUnchanged(
   configPath: string,
   dataDir: string,
-  peer: ProcessFigures | null,
+  peer: RoundFigures | null,
   count: number,
 ): Promise<BenchRow> {
   const { loadConfigFile } = await import('../functions/config-file.ts');

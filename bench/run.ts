@@ -9,6 +9,7 @@
  *   npm run bench                 everything
  *   npm run bench -- --quick      scaled down (under a minute)
  *   npm run bench -- --no-peers   without rss2email and urlwatch
+ *   npm run bench -- --reps N     each whole-process poll round N times, median reported (5; 1 quick)
  *   npm run bench -- rounds api   only the files whose names contain these words
  *   npm run bench -- --out FILE   results elsewhere than bench/results.json
  */
@@ -34,6 +35,8 @@ export interface BenchRow {
   goal?: number | null;
   /** An absolute ceiling for `measured`. */
   limit?: number | null;
+  /** Every repetition behind a median: `measured`'s, and the baseline's when it has one. */
+  samples?: { measured: number[]; baseline: number[] | null } | null;
 }
 
 /** The same test as bin/policy-watch.js: dist/ exists and no source changed since. */
@@ -53,6 +56,8 @@ function freshBuild(): boolean {
 export interface BenchOptions {
   quick: boolean;
   peers: boolean;
+  /** How many times a whole-process poll round runs (each tool); the median is reported. */
+  reps: number;
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -62,10 +67,16 @@ const { values, positionals } = parseArgs({
     quick: { type: 'boolean', default: false },
     'no-peers': { type: 'boolean', default: false },
     out: { type: 'string', default: `${dir}results.json` },
+    reps: { type: 'string' },
   },
   allowPositionals: true,
 });
-const options: BenchOptions = { quick: values.quick, peers: !values['no-peers'] };
+const reps = values.reps === undefined ? (values.quick ? 1 : 5) : Number(values.reps);
+if (!Number.isInteger(reps) || reps < 1) {
+  process.stderr.write(`--reps must be a whole number of at least 1, not "${values.reps}"\n`);
+  process.exit(2);
+}
+const options: BenchOptions = { quick: values.quick, peers: !values['no-peers'], reps };
 // The digest bench sizes itself from this variable: 100 subscribers keep --quick under a minute.
 if (options.quick) process.env.BENCH_DIGEST_SUBSCRIBERS ??= '100';
 const peers = { rss2email: which('r2e'), urlwatch: which('urlwatch') };
@@ -147,6 +158,7 @@ const results = {
     against: row.against ?? null,
     goal: row.goal ?? null,
     limit: row.limit ?? null,
+    samples: row.samples ?? null,
   })),
 };
 await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -3,13 +3,15 @@
  * (`r2e`, delivering to a Maildir) for feeds, urlwatch (jobs file and cache in a temp dir) for
  * pages. Each is a fresh process per round, as a cron job would run it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measureProcess, type ProcessFigures, which } from './measure.ts';
 
 export interface Peer {
   name: string;
   run(): Promise<ProcessFigures>;
+  /** Forgets everything seen, as on its first run (what a round starting from nothing needs). */
+  reset(): Promise<void>;
 }
 
 /** rss2email over `urls` (ids are the section names), state in `dir`. Null when not installed. */
@@ -35,6 +37,12 @@ export async function rss2email(dir: string, feeds: { id: string; url: string }[
   return {
     name: 'rss2email',
     run: () => measureProcess(r2e, ['-c', config, '-d', data, 'run']),
+    async reset() {
+      await rm(data, { force: true });
+      const inbox = join(dir, 'Maildir', 'INBOX', 'new');
+      await rm(inbox, { recursive: true, force: true });
+      await mkdir(inbox, { recursive: true });
+    },
   };
 }
 
@@ -66,5 +74,8 @@ export async function urlwatch(dir: string, pages: { id: string; url: string }[]
       measureProcess(bin, ['--urls', jobs, '--config', config, '--cache', cache], {
         env: { ...process.env, HOME: home },
       }),
+    async reset() {
+      await rm(cache, { force: true });
+    },
   };
 }

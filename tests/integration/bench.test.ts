@@ -30,6 +30,9 @@ const ResultsSchema = z.object({
         against: z.string().nullable(),
         goal: z.number().nullable(),
         limit: z.number().nullable(),
+        samples: z
+          .object({ measured: z.array(z.number()).min(1), baseline: z.array(z.number()).nullable() })
+          .nullable(),
       }),
     )
     .min(1),
@@ -42,7 +45,20 @@ describe('npm run bench -- --quick', () => {
     const out = join(dir, 'results.json');
     try {
       const { code, stdout, stderr } = await runNode(
-        ['--import', 'tsx', 'bench/run.ts', '--quick', '--no-peers', '--out', out, 'rounds', 'match'],
+        // Two repetitions: the rounds that start from nothing start from nothing again.
+        [
+          '--import',
+          'tsx',
+          'bench/run.ts',
+          '--quick',
+          '--reps',
+          '2',
+          '--no-peers',
+          '--out',
+          out,
+          'rounds',
+          'match',
+        ],
         { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
       );
       expect(code, stderr).toBe(0);
@@ -55,6 +71,11 @@ describe('npm run bench -- --quick', () => {
       // Without peers the poll rounds stand alone: no baseline, no ratio.
       const round = results.rows.find((row) => row.name.includes('feeds, all new: wall time'));
       expect(round).toMatchObject({ baseline: null, ratio: null });
+      // The median of both repetitions, each of which is kept.
+      expect(round?.samples?.measured).toHaveLength(2);
+      expect(round?.samples?.baseline).toBeNull();
+      const [a = 0, b = 0] = round?.samples?.measured ?? [];
+      expect(round?.measured).toBeCloseTo((a + b) / 2, 6);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
