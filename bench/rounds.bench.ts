@@ -10,6 +10,11 @@
  * shared 2-core machine swung a ratio by ±15%. A round that starts from nothing (all new, pages
  * first run) starts both tools from nothing again each time; the 10% round changes the same feeds
  * again before each repetition, so both tools see new entries every time.
+ *
+ * Where the necessary work is plain (every source unchanged; pages on their first run) the round
+ * also runs the stack's floor (support/floor-poll.ts: the embedded store, the AWS SDK, undici and
+ * parse5 doing only what any implementation must), in the same alternation: how much of a round
+ * is the stack's own, and how much is policy-watch's.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { runPollCycle } from '../shared/services/poll.ts';
 import type { BenchOptions, BenchRow } from './run.ts';
 import { atomFeed, BENCH_TOPICS, feedSource, htmlPage } from './support/corpus.ts';
+import { buildFloor } from './support/floor.ts';
 import { startBenchHosts } from './support/hosts.ts';
 import { measureProcess, type ProcessFigures } from './support/measure.ts';
 import { type Peer, rss2email, urlwatch } from './support/peers.ts';
@@ -32,6 +38,8 @@ interface Round {
   peerName: string;
   /** Goal for ours/peer time. */
   goal: number;
+  /** The stack's floor of the same work (support/floor-poll.ts), when the round has one. */
+  floor: RoundFigures | null;
 }
 
 /** A tool's repetitions of a round: median wall time, highest peak RSS, every wall time. */
@@ -54,10 +62,18 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
+/** The floor program of a round's sources, and the data folder its store keeps. */
+interface Floor {
+  data: string;
+  run(): Promise<ProcessFigures>;
+}
+
 /** What a round does before each repetition: nothing, or starting both tools from nothing. */
 interface RoundSetup {
   /** Both tools start from no state (their stores emptied) before each repetition. */
   fresh?: { ours: string };
+  /** The stack's floor of this round, run alongside (and started from nothing with `fresh`). */
+  floor?: Floor | null;
   /** Changes the fixtures before repetition `rep` (0-based). */
   before?: (rep: number) => void;
 }
@@ -100,6 +116,22 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
     const r2eHuge = options.peers ? await rss2email(feedDir, [...feeds, huge]) : null;
     const uw = options.peers ? await urlwatch(pageDir, pages) : null;
     const ours = (config: string, data: string) => () => pollProcess(config, data);
+    const floorScript = await buildFloor(ROOT, dir);
+    const floorOf = async (kind: 'feed' | 'page', sources: { id: string; url: string }[]) => {
+      if (!floorScript) return null;
+      const data = join(dir, `floor-${kind}`);
+      const list = join(dir, `floor-${kind}.json`);
+      await writeFile(list, JSON.stringify({ kind, select: 'main', sources }));
+      return {
+        data,
+        run: () =>
+          measureProcess(process.execPath, [floorScript, data, list], {
+            env: { ...process.env, NODE_OPTIONS: '' },
+          }),
+      };
+    };
+    const feedFloor = await floorOf('feed', feeds);
+    const pageFloor = await floorOf('page', pages);
 
     const reps = options.reps;
     const round = async (
@@ -113,6 +145,8 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
       process.stderr.write(`  round: ${name}${reps > 1 ? ` (${reps} times)` : ''}\n`);
       const oursRuns: ProcessFigures[] = [];
       const peerRuns: ProcessFigures[] = [];
+      const floorRuns: ProcessFigures[] = [];
+      const floor = setup.floor ?? null;
       const runOurs = async () => {
         const figures = await run();
         if (figures.code !== 0)
@@ -131,15 +165,24 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
           process.stderr.write(`  ${peerName} exited ${figures.code}: ${figures.stderr.slice(0, 300)}\n`);
         peerRuns.push(figures);
       };
+      const runFloor = async () => {
+        if (!floor) return;
+        const figures = await floor.run();
+        if (figures.code !== 0)
+          throw new Error(`the floor program failed in "${name}": ${figures.stderr.slice(0, 800)}`);
+        floorRuns.push(figures);
+      };
+      const steps = [runOurs, runPeer, runFloor];
       for (let rep = 0; rep < reps; rep++) {
         setup.before?.(rep);
         await hosts.ready();
         if (setup.fresh) {
           await rm(setup.fresh.ours, { recursive: true, force: true });
           await peer?.reset();
+          if (floor) await rm(floor.data, { recursive: true, force: true });
         }
-        // Alternating who goes first: neither always meets a cold fixture server or a warm one.
-        for (const step of rep % 2 === 0 ? [runOurs, runPeer] : [runPeer, runOurs]) await step();
+        // Taking turns to go first: none always meets a cold fixture server or a warm one.
+        for (let step = 0; step < steps.length; step++) await steps[(rep + step) % steps.length]?.();
       }
       rounds.push({
         name,
@@ -147,13 +190,18 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
         peer: peer ? summarise(peerRuns) : null,
         peerName,
         goal,
+        floor: floor ? summarise(floorRuns) : null,
       });
     };
     const pollFeeds = ours(feedConfig, join(feedDir, 'data'));
     await round(`${count} feeds, all new`, pollFeeds, r2e, 'rss2email', 0.5, {
       fresh: { ours: join(feedDir, 'data') },
     });
-    await round(`${count} feeds, unchanged (304)`, pollFeeds, r2e, 'rss2email', 0.8);
+    // The floor's store learns the feeds' validators once, untimed, as policy-watch's did.
+    if (feedFloor) await feedFloor.run();
+    await round(`${count} feeds, unchanged (304)`, pollFeeds, r2e, 'rss2email', 0.8, {
+      floor: feedFloor,
+    });
     await round(`${count} feeds, 10% changed`, pollFeeds, r2e, 'rss2email', 0.8, {
       before: (rep) => {
         for (let i = 0; i < count; i += 10)
@@ -170,8 +218,9 @@ export async function benchRounds(options: BenchOptions): Promise<BenchRow[]> {
     const pollPages = ours(pageConfig, join(pageDir, 'data'));
     await round(`${count} pages, first run`, pollPages, uw, 'urlwatch', 0.8, {
       fresh: { ours: join(pageDir, 'data') },
+      floor: pageFloor,
     });
-    await round(`${count} pages, unchanged`, pollPages, uw, 'urlwatch', 0.8);
+    await round(`${count} pages, unchanged`, pollPages, uw, 'urlwatch', 0.8, { floor: pageFloor });
 
     for (const entry of rounds) rows.push(...roundRows(entry));
     rows.push(await inProcessUnchanged(feedConfig, join(feedDir, 'data'), rounds[1]?.peer ?? null, count));
@@ -198,6 +247,16 @@ function roundRows(entry: Round): BenchRow[] {
       samples: { measured: entry.ours.samples, baseline: entry.peer?.samples ?? null },
       unit: 'ms',
     },
+    ...(entry.floor
+      ? [
+          {
+            name: `poll ${entry.name}: the stack's floor, wall time`,
+            ...against(entry.floor.ms, entry.peer?.ms),
+            samples: { measured: entry.floor.samples, baseline: entry.peer?.samples ?? null },
+            unit: 'ms',
+          },
+        ]
+      : []),
     {
       name: `poll ${entry.name}: peak RSS`,
       ...against(entry.ours.peakMiB, entry.peer?.peakMiB),
