@@ -27,6 +27,7 @@ export async function buildFloor(root: string, dir: string): Promise<string | nu
     banner: {
       js: "import { createRequire as __pwCreateRequire } from 'node:module'; const require = __pwCreateRequire(import.meta.url);",
     },
+    sourcemap: 'linked',
     logLevel: 'warning',
     plugins: [
       {

@@ -118,7 +118,7 @@ export async function pollOne(
 
   let detection: Awaited<ReturnType<typeof detectChanges>>;
   try {
-    detection = await detectChanges(deps, source, state, fetched.items, detectedAt, context);
+    detection = await detectChanges(deps, source, state, fetched.items, detectedAt, context, stored === null);
   } catch (error) {
     // Alerts already written stay (their ids are deterministic); versions not yet recorded
     // are detected again next time, so nothing is lost or doubled.
@@ -155,13 +155,20 @@ async function detectChanges(
   parsed: readonly ParsedItem[],
   detectedAt: string,
   context: PollContext,
+  neverPolled: boolean,
 ): Promise<{ newItems: number; updatedItems: number; alertIds: string[] }> {
   const items = uniqueByKey(parsed);
   const versions = context.items ?? deps.store.items;
-  const stored = await versions.getMany(
-    source.id,
-    items.map((item) => item.key),
-  );
+  // A source with no state at all has no stored versions worth a read, except after a crash
+  // between its first versions and its first state: then its items read as new again, and their
+  // alerts, whose ids are deterministic, are not created twice. 10,000 reads fewer in a first
+  // poll of 200 feeds.
+  const stored = neverPolled
+    ? new Map<string, StoredItem>()
+    : await versions.getMany(
+        source.id,
+        items.map((item) => item.key),
+      );
   const firstPoll = state?.firstPolledAt == null;
   const pageRegion = source.kind === 'page' && !source.items;
   const now = deps.clock.now();

@@ -267,6 +267,67 @@ describe('poll cycle over recorded feeds', () => {
     expect(byId(third)['leg-changes']?.status).toBe('not-modified');
   });
 
+  it('reads no stored versions for a source never polled', async () => {
+    const { store } = await db.newStore();
+    const reads: string[] = [];
+    const counted = {
+      ...store,
+      items: {
+        ...store.items,
+        getMany: (sourceId: string, keys: readonly string[]) => {
+          reads.push(sourceId);
+          return store.items.getMany(sourceId, keys);
+        },
+        getAcross: (refs: Parameters<typeof store.items.getAcross>[0]) => {
+          reads.push(...refs.map((ref) => ref.sourceId));
+          return store.items.getAcross(refs);
+        },
+      },
+    };
+    const { deps } = serviceDeps({ config: configFrom(rawConfig(server.origin)), store: counted, now: NOW });
+    const first = byId(await runPollCycle(deps, { sourceIds: ['leg-changes'] }));
+    expect(first['leg-changes']).toMatchObject({ status: 'changed', newItems: 3, alerts: 3 });
+    expect(reads).toEqual([]);
+    expect(await store.sources.get('leg-changes')).toMatchObject({ itemCount: 3 });
+  });
+
+  it('never duplicates an alert when a first poll crashes after its versions, before its state', async () => {
+    const { store } = await db.newStore();
+    let crash = true;
+    const flaky = {
+      ...store,
+      sources: {
+        ...store.sources,
+        putMany: async (states: Parameters<typeof store.sources.putMany>[0]) => {
+          if (crash) {
+            crash = false;
+            throw new Error('simulated crash before the state was recorded');
+          }
+          return store.sources.putMany(states);
+        },
+      },
+    };
+    const { deps, clock } = serviceDeps({
+      config: configFrom(rawConfig(server.origin)),
+      store: flaky,
+      now: NOW,
+    });
+    const first = byId(await runPollCycle(deps, { sourceIds: ['leg-changes'] }));
+    expect(first['leg-changes']).toMatchObject({ status: 'changed', alerts: 3 });
+    expect(await store.sources.get('leg-changes')).toBeNull();
+    const alerts = (await alertsOf(deps)).map((alert) => alert.id).sort();
+    expect(alerts).toHaveLength(3);
+
+    clock.advance(60_000);
+    // No state, so its stored versions are not read: the items count as new again, and the
+    // alerts they would make are the ones already there.
+    const again = byId(await runPollCycle(deps, { sourceIds: ['leg-changes'] }));
+    expect(again['leg-changes']).toMatchObject({ status: 'changed', newItems: 3, alerts: 0 });
+    expect((await alertsOf(deps)).map((alert) => alert.id).sort()).toEqual(alerts);
+    const third = byId(await runPollCycle(deps, { sourceIds: ['leg-changes'] }));
+    expect(third['leg-changes']?.status).toBe('not-modified');
+  });
+
   it('applies the backfill modes on a first poll', async () => {
     const cases = [
       { backfill: 'none', alerts: 0 },
