@@ -282,7 +282,9 @@ async function writeConfig(dir: string, name: string, sources: object[]): Promis
 
 /**
  * The command as a user runs it: compiled output when built, else through tsx.
- * `BENCH_CPU_PROF=DIR` profiles each run (`node --cpu-prof`, one .cpuprofile per round in DIR).
+ * `BENCH_CPU_PROF=DIR` profiles each run (`node --cpu-prof`, one .cpuprofile per round in DIR);
+ * `BENCH_POLL_BIN=<other checkout>/bin/policy-watch.js` times another (built) checkout instead,
+ * for a before/after with the same rounds.
  */
 function pollProcess(config: string, dataDir: string): Promise<ProcessFigures> {
   const profile = process.env.BENCH_CPU_PROF;
@@ -290,7 +292,7 @@ function pollProcess(config: string, dataDir: string): Promise<ProcessFigures> {
     process.execPath,
     [
       ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
-      join(ROOT, 'bin/policy-watch.js'),
+      process.env.BENCH_POLL_BIN || join(ROOT, 'bin/policy-watch.js'),
       'poll',
       '--json',
       '--config',
