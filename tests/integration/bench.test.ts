@@ -71,6 +71,7 @@ describe('npm run bench -- --quick', () => {
       // The stack's floor runs beside the rounds it is defined for.
       expect(names).toContain("poll 20 pages, first run: the stack's floor, wall time");
       expect(names).toContain("poll 20 feeds, unchanged (304): the stack's floor, wall time");
+      expect(names).toContain("poll 20 feeds, 10% changed: the stack's floor, wall time");
       // Without peers the poll rounds stand alone: no baseline, no ratio.
       const round = results.rows.find((row) => row.name.includes('feeds, all new: wall time'));
       expect(round).toMatchObject({ baseline: null, ratio: null });
