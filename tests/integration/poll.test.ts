@@ -58,6 +58,18 @@ function rawConfig(origin: string, extraSources: Record<string, unknown>[] = [])
   };
 }
 
+/** `write`, except that its first call fails with `message`: a crash at that step. */
+function failingOnce<A extends unknown[], R>(write: (...args: A) => Promise<R>, message: string) {
+  let crashed = false;
+  return async (...args: A): Promise<R> => {
+    if (!crashed) {
+      crashed = true;
+      throw new Error(message);
+    }
+    return write(...args);
+  };
+}
+
 function byId(report: PollReport) {
   return Object.fromEntries(report.sources.map((source) => [source.id, source]));
 }
@@ -233,19 +245,15 @@ describe('poll cycle over recorded feeds', () => {
 
   it('never duplicates an alert when a cycle crashes after alerting and is run again', async () => {
     const { store } = await db.newStore();
-    let crash = true;
     const flaky = {
       ...store,
       items: {
         getMany: store.items.getMany.bind(store.items),
         getAcross: store.items.getAcross.bind(store.items),
-        putMany: async (items: Parameters<typeof store.items.putMany>[0]) => {
-          if (crash) {
-            crash = false;
-            throw new Error('simulated crash before versions were recorded');
-          }
-          return store.items.putMany(items);
-        },
+        putMany: failingOnce(
+          store.items.putMany.bind(store.items),
+          'simulated crash before versions were recorded',
+        ),
       },
     };
     const { deps, clock } = serviceDeps({
@@ -293,18 +301,14 @@ describe('poll cycle over recorded feeds', () => {
 
   it('never duplicates an alert when a first poll crashes after its versions, before its state', async () => {
     const { store } = await db.newStore();
-    let crash = true;
     const flaky = {
       ...store,
       sources: {
         ...store.sources,
-        putMany: async (states: Parameters<typeof store.sources.putMany>[0]) => {
-          if (crash) {
-            crash = false;
-            throw new Error('simulated crash before the state was recorded');
-          }
-          return store.sources.putMany(states);
-        },
+        putMany: failingOnce(
+          store.sources.putMany.bind(store.sources),
+          'simulated crash before the state was recorded',
+        ),
       },
     };
     const { deps, clock } = serviceDeps({
