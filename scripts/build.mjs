@@ -147,7 +147,9 @@ const [commands, server, worker] = await Promise.all([
   // The store's worker, one file with dynalite and its JavaScript dependencies inside: loading
   // dynalite as 89 CommonJS files from node_modules took ~50 ms of the worker's start, which
   // `poll` waited for. LevelDB's native binding (classic-level) finds its build by its own path,
-  // so it stays in node_modules.
+  // so it stays in node_modules, required from dist/: package.json declares it (the version
+  // dynalite's `level` installs), which keeps it at the top of node_modules.
+  // knip.json lets it be a dependency only this build uses.
   build({
     ...common,
     splitting: false,
