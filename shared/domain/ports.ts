@@ -145,8 +145,11 @@ export interface AlertRepo {
   /**
    * `create` for several alerts at once (batched reads and index writes): true per alert created,
    * false where its id existed. Each alert's main record is still written last and conditionally.
+   * `listed`: the ids `listedIds` found listed just before (its read is then not repeated).
    */
-  createMany(alerts: readonly Alert[]): Promise<boolean[]>;
+  createMany(alerts: readonly Alert[], listed?: ReadonlySet<string>): Promise<boolean[]>;
+  /** Which of these ids are listed alerts (one batched read). */
+  listedIds(ids: readonly string[]): Promise<Set<string>>;
   get(id: string): Promise<Alert | null>;
   /** Newest detection first (`detectedAt`, then `id`, both descending), stable cursor pages. */
   list(query: AlertQuery): Promise<AlertPage>;

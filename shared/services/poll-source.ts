@@ -10,6 +10,7 @@ import type { TopicMatcher } from '../domain/match.ts';
 import type { Alert, LineDiff, ParsedItem, PollStatus, SourceState, StoredItem } from '../domain/types.ts';
 import { itemVersion } from '../domain/version.ts';
 import { legislationIdFromUri } from '../sources/parse/legislation.ts';
+import type { AlertWrites } from './alert-batches.ts';
 import { enrichmentBudget, fetchGovukContent } from './govuk-content.ts';
 import type { ItemVersions } from './item-batches.ts';
 import { type Fetched, fetchAll } from './poll-fetch.ts';
@@ -48,6 +49,8 @@ export interface PollContext {
   saveState?: (state: SourceState) => Promise<void>;
   /** Stored versions in batches shared by a cycle's sources; unset: the store's own requests. */
   items?: ItemVersions;
+  /** New alerts created in calls shared by a cycle's sources; unset: the store's own requests. */
+  alerts?: AlertWrites;
 }
 
 export function createPollContext(
@@ -238,7 +241,7 @@ async function detectChanges(
   }
   // Versions are recorded after their alerts: a crash in between re-detects the change and
   // the deterministic alert id makes the retry a no-op.
-  const created = await deps.store.alerts.createMany(alerts);
+  const created = await (context.alerts ?? deps.store.alerts).createMany(alerts);
   const alertIds = alerts.filter((_, index) => created[index]).map((alert) => alert.id);
   await versions.putMany(toStore);
   const titles = actTitles(items.filter((item) => toStore.some((stored) => stored.key === item.key)));

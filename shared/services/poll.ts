@@ -6,6 +6,7 @@ import { durationMs, type SourceConfig } from '../config/schema.ts';
 import { compileTopics } from '../domain/match.ts';
 import type { SourceState } from '../domain/types.ts';
 import { forEachLimited } from '../system/pool.ts';
+import { sharedAlertWrites } from './alert-batches.ts';
 import { allSources, type CitedSources, citedWindows, storedPageCitations } from './cited-sources.ts';
 import { sharedItemBatches } from './item-batches.ts';
 import {
@@ -64,6 +65,7 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
     states: new Map(states.map((state) => [state.sourceId, state])),
     saveState: writer.save,
     items: sharedItemBatches(deps.store.items, deps.config.polling.concurrency),
+    alerts: sharedAlertWrites(deps.store.alerts, deps.config.polling.concurrency),
   };
   const results = new Map<string, SourcePollResult>();
   const alerts: string[] = [];

@@ -140,6 +140,15 @@ async function createOne(ctx: TableContext, alert: Alert): Promise<boolean> {
   return true;
 }
 
+async function listedIds(ctx: TableContext, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const found = await batchGet(
+    ctx,
+    ids.map((id) => alertKey(id)),
+  );
+  return new Set(found.filter(isListedAlert).map((item) => String(item.id)));
+}
+
 export function createAlertRepo(ctx: TableContext): AlertRepo {
   return {
     async create(alert) {
@@ -150,19 +159,11 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       return created;
     },
 
-    async createMany(alerts) {
+    async createMany(alerts, known) {
       if (alerts.length === 0) return [];
       // A listed record is complete: one batched read finds those, which need no write at all.
-      const listed = new Set(
-        (
-          await batchGet(
-            ctx,
-            alerts.map((alert) => alertKey(alert.id)),
-          )
-        )
-          .filter(isListedAlert)
-          .map((item) => String(item.id)),
-      );
+      const ids = alerts.map((alert) => alert.id);
+      const listed = known ?? (await listedIds(ctx, ids));
       // The same three steps as `create`, each step for the whole batch before the next.
       const claimed: Alert[] = [];
       await forEachLimited(
@@ -178,6 +179,10 @@ export function createAlertRepo(ctx: TableContext): AlertRepo {
       await bumpListingGeneration(ctx);
       const created = new Set(claimed.map((alert) => alert.id));
       return alerts.map((alert) => created.has(alert.id));
+    },
+
+    listedIds(ids) {
+      return listedIds(ctx, ids);
     },
 
     async get(id) {
