@@ -86,6 +86,8 @@ export interface StoredItem {
   lastSeenAt: string;
   /** Lines of a page region, kept to diff the next version against. */
   lines?: string[];
+  /** A feed entry's fingerprint for this version: an equal one next time needs no conversion. */
+  fingerprint?: string;
 }
 
 export type TopicMatch = z.infer<typeof topicMatchSchema>;

@@ -55,6 +55,7 @@ export const storedItemSchema = z
     lastSeenAt: z.string(),
     lines: z.array(z.string()).optional(),
     linesText: z.string().optional(),
+    fingerprint: z.string().optional(),
   })
   .transform(({ linesText, ...item }): StoredItem => {
     if (linesText === undefined) return item;

@@ -377,3 +377,90 @@ describe('poll cycle over recorded feeds', () => {
     expect(server.requests('/changes-moved.feed')[0]?.['if-none-match']).toBeUndefined();
   });
 });
+
+describe('feed entry fingerprints', () => {
+  const DATA_PROTECTION = 'http://services.parliament.uk/bills/2017-19/dataprotection.html';
+  const WITHDRAWAL = 'http://services.parliament.uk/bills/2017-19/europeanunionwithdrawal.html';
+  const serve = (body: string) =>
+    server.set('/bills.rss', { body, contentType: 'application/rss+xml', etag: null, lastModified: null });
+
+  /** A store whose item writes are recorded, key by key, per poll. */
+  async function recordingStore() {
+    const { store } = await db.newStore();
+    const written: string[][] = [];
+    const recording = {
+      ...store,
+      items: {
+        ...store.items,
+        putMany: async (items: Parameters<typeof store.items.putMany>[0]) => {
+          written.at(-1)?.push(...items.map((item) => item.key));
+          return store.items.putMany(items);
+        },
+      },
+    };
+    const { deps, clock } = serviceDeps({
+      config: configFrom(rawConfig(server.origin)),
+      store: recording,
+      now: NOW,
+    });
+    const poll = async () => {
+      written.push([]);
+      clock.advance(60 * 60 * 1000);
+      return byId(await runPollCycle(deps, { sourceIds: ['bills'] })).bills;
+    };
+    return { store, poll, written };
+  }
+
+  it('stores each version with its entry’s fingerprint and converts only entries whose fingerprint changed', async () => {
+    serve(BILLS);
+    try {
+      const { store, poll } = await recordingStore();
+      const first = await poll();
+      const stored = await store.items.getMany('bills', [DATA_PROTECTION, WITHDRAWAL]);
+      expect(stored.get(DATA_PROTECTION)?.fingerprint).toMatch(/^c1\.[\w-]{22}$/);
+      expect(stored.get(WITHDRAWAL)?.fingerprint).not.toBe(stored.get(DATA_PROTECTION)?.fingerprint);
+
+      // A stored version that no longer matches its entry: only a conversion would notice.
+      const withdrawal = stored.get(WITHDRAWAL)!;
+      await store.items.putMany([{ ...withdrawal, version: 'not-what-the-entry-converts-to' }]);
+      serve(BILLS.replace('<title>Data Protection</title>', '<title>Data Protection (Amended)</title>'));
+      const second = await poll();
+      // The changed entry is converted and updated; the other, fingerprint unchanged, is not converted.
+      expect(second).toMatchObject({ status: 'changed', newItems: 0, updatedItems: 1, items: first?.items });
+      const after = await store.items.getMany('bills', [DATA_PROTECTION, WITHDRAWAL]);
+      expect(after.get(WITHDRAWAL)?.version).toBe('not-what-the-entry-converts-to');
+      expect(after.get(DATA_PROTECTION)?.fingerprint).not.toBe(stored.get(DATA_PROTECTION)?.fingerprint);
+    } finally {
+      serve(BILLS);
+    }
+  });
+
+  it('gives records from before fingerprints one, once, and never rewrites an entry for markup noise', async () => {
+    serve(BILLS);
+    try {
+      const { store, poll, written } = await recordingStore();
+      const first = await poll();
+      // Records as an earlier release wrote them: no fingerprint.
+      const keys = [DATA_PROTECTION, WITHDRAWAL];
+      const stored = [...(await store.items.getMany('bills', keys)).values()];
+      await store.items.putMany(stored.map(({ fingerprint: _dropped, ...item }) => item));
+
+      serve(BILLS.replace('</channel>', '<!-- rebuilt --></channel>'));
+      const upgraded = await poll();
+      expect(upgraded).toMatchObject({ status: 'unchanged', newItems: 0, updatedItems: 0, alerts: 0 });
+      expect(written.at(-1)?.sort()).toEqual(keys.sort());
+      const again = await store.items.getMany('bills', keys);
+      for (const item of stored) {
+        expect(again.get(item.key)).toMatchObject({ version: item.version, fingerprint: item.fingerprint });
+      }
+
+      // Whitespace inside a title changes the entry, not its version: converted, not rewritten.
+      serve(BILLS.replace('<title>Data Protection</title>', '<title>  Data Protection </title>'));
+      const noisy = await poll();
+      expect(noisy).toMatchObject({ status: 'unchanged', updatedItems: 0, alerts: 0, items: first?.items });
+      expect(written.at(-1)).toEqual([]);
+    } finally {
+      serve(BILLS);
+    }
+  });
+});

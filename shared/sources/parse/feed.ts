@@ -10,12 +10,28 @@ import type { ItemMeta, ParsedItem } from '../../domain/types.ts';
 import { ParseError } from '../errors.ts';
 import { toInstant } from './dates.ts';
 import { attrs, deepText, extractEffect, text } from './feed-effect.ts';
+import { entryFingerprint } from './fingerprint.ts';
 import { htmlToText } from './html-text.ts';
 import { assertSafeXml } from './xml-safety.ts';
 
 export interface ParsedFeed {
   items: ParsedItem[];
   /** The resolved `rel="next"` link (RFC 5005 paging), or null on the last page. */
+  nextUrl: string | null;
+  title: string | null;
+}
+
+/** A feed entry read but not yet converted: its key, its fingerprint, and the conversion. */
+export interface FeedEntry {
+  key: string;
+  /** Equal fingerprints convert to equal items (`fingerprint.ts`). */
+  fingerprint: string;
+  convert(): ParsedItem;
+}
+
+/** A feed read to its entries (`readFeed`), each converted only on demand. */
+export interface FeedDocument {
+  entries: FeedEntry[];
   nextUrl: string | null;
   title: string | null;
 }
@@ -106,6 +122,24 @@ export async function parseFeed(
   baseUrl: string,
   options: FeedOptions = {},
 ): Promise<ParsedFeed> {
+  const document = await readFeed(xml, baseUrl, options);
+  return {
+    items: document.entries.map((entry) => entry.convert()),
+    nextUrl: document.nextUrl,
+    title: document.title,
+  };
+}
+
+/**
+ * Reads a feed document to its entries, keyed and fingerprinted but not converted: converting
+ * (HTML summaries to text, effects, dates) is most of a feed's reading, and in a feed polled
+ * again most entries are the ones stored last time. The first entry of each key is kept.
+ */
+export async function readFeed(
+  xml: string,
+  baseUrl: string,
+  options: FeedOptions = {},
+): Promise<FeedDocument> {
   assertSafeXml(xml);
   let feed: RawFeed;
   try {
@@ -115,19 +149,22 @@ export async function parseFeed(
   }
   const timezone = options.timezone ?? 'Europe/London';
   const seen = new Set<string>();
-  const items: ParsedItem[] = [];
+  const entries: FeedEntry[] = [];
   for (const raw of feed.items) {
-    const item = toItem(raw, baseUrl, timezone);
-    if (item && !seen.has(item.key)) {
-      seen.add(item.key);
-      items.push(item);
-    }
+    const ref = entryRef(raw, baseUrl);
+    if (ref.key === '' || seen.has(ref.key)) continue;
+    seen.add(ref.key);
+    entries.push({
+      key: ref.key,
+      fingerprint: entryFingerprint(raw, baseUrl, timezone),
+      convert: () => toItem(raw, ref, baseUrl, timezone),
+    });
   }
   const next = [...linkObjects(feed.feedLinks), ...linkObjects(feed.atomLinks)].find(
     (link) => link.rel === 'next',
   );
   return {
-    items,
+    entries,
     nextUrl: next ? resolve(next.href, baseUrl) : null,
     title: typeof feed.title === 'string' ? collapse(feed.title) || null : null,
   };
@@ -157,7 +194,14 @@ function linkObjects(raw: unknown[] | undefined): LinkObject[] {
   });
 }
 
-function toItem(raw: RawItem, baseUrl: string, timezone: string): ParsedItem | null {
+interface EntryRef {
+  key: string;
+  link: string;
+  atomLinks: LinkObject[];
+}
+
+/** An entry's identity: Atom `id`, RSS `guid`, its link, `rdf:about`, else a hash of its title. */
+function entryRef(raw: RawItem, baseUrl: string): EntryRef {
   const atomLinks = [...linkObjects(raw.links), ...linkObjects(raw.atomLinks)];
   const rssLink = (raw.links ?? []).map((link) => collapse(text(link))).find((link) => link !== '');
   const alternate =
@@ -165,15 +209,23 @@ function toItem(raw: RawItem, baseUrl: string, timezone: string): ParsedItem | n
     atomLinks.find((link) => link.rel === null) ??
     atomLinks.find((link) => link.rel === 'alternate');
   const link = resolve(alternate?.href ?? rssLink ?? raw['rdf:about'] ?? '', baseUrl);
-  const title = raw.rawTitle?.[0] === undefined ? collapse(String(raw.title ?? '')) : textOf(raw.rawTitle[0]);
-  const effect = extractEffect(raw.rawContent?.[0]);
   const key =
     collapse(raw.id ?? '') ||
     collapse(raw.guid ?? '') ||
     link ||
     collapse(raw['rdf:about'] ?? '') ||
-    hashKey(title);
-  if (key === '') return null;
+    hashKey(titleOf(raw));
+  return { key, link, atomLinks };
+}
+
+function titleOf(raw: RawItem): string {
+  return raw.rawTitle?.[0] === undefined ? collapse(String(raw.title ?? '')) : textOf(raw.rawTitle[0]);
+}
+
+function toItem(raw: RawItem, ref: EntryRef, baseUrl: string, timezone: string): ParsedItem {
+  const { key, link, atomLinks } = ref;
+  const title = titleOf(raw);
+  const effect = extractEffect(raw.rawContent?.[0]);
 
   // rss-parser copies an Atom entry's `updated` into pubDate; only a real <pubDate> counts.
   const published = raw.published ?? raw.rawPubDate ?? raw['dc:date'];

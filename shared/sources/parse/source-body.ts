@@ -52,25 +52,56 @@ export interface ParsedBody {
   encoding: string;
 }
 
+/** One item of a read body, converted on demand (`convertEntry`). */
+export interface BodyEntry {
+  key: string;
+  /** Feeds: the entry's fingerprint (see `FeedEntry`); null for kinds read whole. */
+  fingerprint: string | null;
+  convert(): ParsedItem;
+}
+
+/** A body read to its entries (`readSourceBody`); `ParsedBody` with conversion left to the caller. */
+export interface SourceDocument extends Omit<ParsedBody, 'items'> {
+  entries: BodyEntry[];
+}
+
 const KIND_DOCUMENT: Record<SourceKind, DocumentKind> = { feed: 'xml', 'govuk-search': 'json', page: 'html' };
 
-/** Decodes and parses a fetched body. Throws only `ParseError`. */
+/** Decodes and parses a fetched body, converting every item. Throws only `ParseError`. */
 export async function parseSourceBody(
   source: SourceConfig,
   body: Buffer,
   meta: BodyMeta,
   options: { timezone?: string } = {},
 ): Promise<ParsedBody> {
+  const { entries, ...document } = await readSourceBody(source, body, meta, options);
+  return { ...document, items: entries.map((entry) => convertEntry(source, entry)) };
+}
+
+/**
+ * Decodes and parses a fetched body to its entries. A feed's entries are converted only when
+ * asked (`convertEntry`), so a poll converts just the entries whose fingerprints changed; other
+ * kinds are read whole. Throws only `ParseError`.
+ */
+export async function readSourceBody(
+  source: SourceConfig,
+  body: Buffer,
+  meta: BodyMeta,
+  options: { timezone?: string } = {},
+): Promise<SourceDocument> {
   const decoded = decodeBody(body, KIND_DOCUMENT[source.kind], meta.charset);
   const text = decoded.text;
   // A 200 with nothing in it is a server hiccup, not a source whose items were all removed.
   if (text.replace(/^\uFEFF/, '').trim() === '') {
     throw new ParseError('empty', `empty response from ${meta.url}: the server sent no content`);
   }
-  const result = (items: ParsedItem[], nextUrl: string | null = null, title: string | null = null) => ({
-    items: items.map((item) => withWebAddress(item, meta.url)),
-    nextUrl,
-    title,
+  const whole = (items: ParsedItem[]): SourceDocument => ({
+    entries: items.map((item) => {
+      const converted = withWebAddress(item, meta.url);
+      return { key: item.key, fingerprint: null, convert: () => converted };
+    }),
+    nextUrl: null,
+    title: null,
     encoding: decoded.encoding,
   });
   try {
@@ -79,29 +110,51 @@ export async function parseSourceBody(
         if (looksLikeHtml(text))
           throw new ParseError('html-instead-of-feed', 'expected a feed but got an HTML page');
         if (/^\s*[[{]/.test(text)) throw new ParseError('not-a-feed', 'not a feed: the document is JSON');
-        const { parseFeed } = await import('./feed.ts');
-        const feed = await parseFeed(withoutInvalidCharRefs(text), meta.url, options);
-        return result(feed.items, feed.nextUrl, feed.title);
+        const { readFeed } = await import('./feed.ts');
+        const feed = await readFeed(withoutInvalidCharRefs(text), meta.url, options);
+        return {
+          entries: feed.entries.map((entry) => ({
+            key: entry.key,
+            fingerprint: entry.fingerprint,
+            convert: () => withWebAddress(entry.convert(), meta.url),
+          })),
+          nextUrl: feed.nextUrl,
+          title: feed.title,
+          encoding: decoded.encoding,
+        };
       }
       case 'govuk-search': {
         if (looksLikeHtml(text)) {
           throw new ParseError('bad-shape', 'expected GOV.UK search JSON but got an HTML page');
         }
         const { parseGovukSearch } = await import('./govuk-search.ts');
-        return result(parseGovukSearch(text, source.url, options));
+        return whole(parseGovukSearch(text, source.url, options));
       }
       case 'page': {
         const { parsePage } = await import('./page.ts');
-        return result(parsePage(text, source, meta.url));
+        return whole(parsePage(text, source, meta.url));
       }
     }
   } catch (error) {
-    if (error instanceof ParseError) throw error;
-    // A parser bug or an unforeseen input must still surface as this source failing, with context.
-    throw new ParseError('malformed', `could not read ${source.kind} document: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw asParseError(source, error);
   }
+}
+
+/** An entry's item; a conversion that throws fails the source as an unreadable document would. */
+export function convertEntry(source: SourceConfig, entry: BodyEntry): ParsedItem {
+  try {
+    return entry.convert();
+  } catch (error) {
+    throw asParseError(source, error);
+  }
+}
+
+function asParseError(source: SourceConfig, error: unknown): ParseError {
+  if (error instanceof ParseError) return error;
+  // A parser bug or an unforeseen input must still surface as this source failing, with context.
+  return new ParseError('malformed', `could not read ${source.kind} document: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 // References to characters XML 1.0 forbids (&#x0B; from a word processor, &#7;): the parser

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '#shared/sources/errors.ts';
-import { parseFeed } from '#shared/sources/parse/feed.ts';
+import { parseFeed, readFeed } from '#shared/sources/parse/feed.ts';
+import { isCurrentFingerprint } from '#shared/sources/parse/fingerprint.ts';
 import { legislationIdFromUri } from '#shared/sources/parse/legislation.ts';
 import { fixture } from '../../../support/fixture-server.ts';
 
@@ -349,5 +350,55 @@ describe('hostile and broken documents fail with a ParseError', () => {
       'https://example.org/',
     );
     expect(feed.title).toBe('ok');
+  });
+});
+
+describe('readFeed: entries keyed and fingerprinted, converted on demand', async () => {
+  const xml = read('legislation-new-data-feed-2015.xml');
+  const url = 'https://www.legislation.gov.uk/new/data.feed';
+  const firstEntry = (text: string, base = url, timezone?: string) =>
+    readFeed(text, base, timezone ? { timezone } : {}).then((feed) => feed.entries[0]!);
+
+  it('converts each entry to exactly the item parseFeed gives, under the same key', async () => {
+    const [lazy, parsed] = await Promise.all([readFeed(xml, url), parseFeed(xml, url)]);
+    expect(lazy.entries.map((entry) => entry.convert())).toEqual(parsed.items);
+    expect(lazy.entries.map((entry) => entry.key)).toEqual(parsed.items.map((item) => item.key));
+    expect([lazy.nextUrl, lazy.title]).toEqual([parsed.nextUrl, parsed.title]);
+    expect(new Set(lazy.entries.map((entry) => entry.fingerprint)).size).toBe(20);
+    expect(lazy.entries.every((entry) => isCurrentFingerprint(entry.fingerprint))).toBe(true);
+  });
+
+  const same = await firstEntry(xml);
+  it.each<[string, () => Promise<{ fingerprint: string }>, boolean]>([
+    ['the same document again', () => firstEntry(xml), true],
+    [
+      'another entry changed',
+      () => firstEntry(xml.replace('The Gloucester (Electoral', 'The Tewkesbury (Electoral')),
+      true,
+    ],
+    [
+      'the entry’s title changed',
+      () => firstEntry(xml.replace('Elections (Designation', 'Elections (Redesignation')),
+      false,
+    ],
+    [
+      'only whitespace in the entry changed',
+      () => firstEntry(xml.replace('Elections (Designation', 'Elections  (Designation')),
+      false,
+    ],
+    [
+      'fetched from another address',
+      () => firstEntry(xml, 'https://www.legislation.gov.uk/new/data.feed?page=1'),
+      false,
+    ],
+    ['read in another time zone', () => firstEntry(xml, url, 'UTC'), false],
+  ])('fingerprint of the first entry, %s: equal %s', async (_case, entry, equal) => {
+    expect((await entry()).fingerprint === same.fingerprint).toBe(equal);
+  });
+
+  it('does not count a stored fingerprint from another conversion, or none, as current', () => {
+    expect(isCurrentFingerprint(undefined)).toBe(false);
+    expect(isCurrentFingerprint('c0.AAAAAAAAAAAAAAAAAAAAAA')).toBe(false);
+    expect(isCurrentFingerprint(same.fingerprint)).toBe(true);
   });
 });
