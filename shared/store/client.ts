@@ -83,6 +83,7 @@ export async function ensureTable(
 ): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let status = await tableStatus(client, tableName);
+  if (status === 'ACTIVE') return;
   if (status === null) {
     try {
       await client.send(new CreateTableCommand({ TableName: tableName, ...TABLE_DEFINITION }));
