@@ -2,9 +2,9 @@
  * @module A poll cycle's new alerts, created in calls shared by the sources being polled at the
  * same time. `AlertRepo.createMany` costs a few requests whatever its size (one BatchGet of the
  * ids, a conditional put per claim, BatchWrites of the copies and the listed records, one bump of
- * the listing generation), so the bench's 10% round (20 changed feeds, one alert each) makes about
- * 40 alert requests instead of 100. Each source still awaits its own alerts before it records its versions, so a crash
- * anywhere leaves nothing lost or doubled (alerts.ts).
+ * the listing generation), so the bench's 10% round (20 changed feeds, one alert each) makes
+ * about 40 alert requests instead of 100. Each source still awaits its own alerts before it
+ * records its versions, so a crash anywhere leaves nothing lost or doubled (alerts.ts).
  *
  * When a shared call fails, each source's alerts are created again on their own, so a source
  * whose alert the store refuses fails alone. The failed call may already have listed some of the
