@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvInput } from '../env.ts';
 import { startStoreWorker } from './embedded-store.ts';
-import { type LocalStore, openLocalStore } from './live-server.ts';
+import type { LocalStore } from './live-server.ts';
 
 export interface StoreLease {
   /** The `DATA_DIR` it is for (as `loadEnv` reads it). */
@@ -33,7 +33,8 @@ export function leaseLocalStore(env: EnvInput): StoreLease | null {
   const worker = startStoreWorker();
   let opening: Promise<LocalStore> | null = null;
   const open = () => {
-    opening ??= openLocalStore({ dataDir, worker });
+    // live-server.ts (and zod, which it validates runtime.json with) loads while the worker boots.
+    opening ??= import('./live-server.ts').then(({ openLocalStore }) => openLocalStore({ dataDir, worker }));
     // Seen by the taker, or dropped on release: never an unhandled rejection.
     opening.catch(() => {});
     return opening;
