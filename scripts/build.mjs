@@ -17,15 +17,26 @@ const dist = join(root, 'dist');
 const outdir = join(root, `dist.building-${process.pid}`);
 const started = Date.now();
 
-/** Replaces `from` with `to` in the sources `filter` matches; fails the build if `from` moved. */
-function rewrite(pluginBuild, filter, from, to, what, loader = 'ts') {
+/**
+ * Applies each `[from, to]` of `replacements` to the sources `filter` matches; fails the build if a
+ * `from` moved (its `what` says which).
+ */
+function rewriteAll(pluginBuild, filter, replacements, loader = 'ts') {
   pluginBuild.onLoad({ filter }, async (args) => {
     const { readFile } = await import('node:fs/promises');
-    const source = await readFile(args.path, 'utf8');
-    const rewritten = source.replace(from, to);
-    if (rewritten === source) throw new Error(`build: ${what} moved`);
-    return { contents: rewritten, loader };
+    let source = await readFile(args.path, 'utf8');
+    for (const [from, to, what] of replacements) {
+      const rewritten = source.replace(from, to);
+      if (rewritten === source) throw new Error(`build: ${what} moved`);
+      source = rewritten;
+    }
+    return { contents: source, loader };
   });
+}
+
+/** Replaces `from` with `to` in the sources `filter` matches; fails the build if `from` moved. */
+function rewrite(pluginBuild, filter, from, to, what, loader = 'ts') {
+  rewriteAll(pluginBuild, filter, [[from, to, what]], loader);
 }
 
 const localRuntime = {
@@ -77,16 +88,46 @@ const cheerioLoadOnly = {
 };
 
 // dynalite requires its actions and validations by name (`require('./actions/' + action)`); with
-// the extension spelled out, esbuild bundles every file of those folders under its name.
+// the extension spelled out, esbuild bundles every file of those folders under its name. Its
+// `https` (for `ssl`, which the store never uses) is required when first used: loading node:https
+// and node:tls took ~7 ms of the worker's start.
 const dynaliteActions = {
   name: 'dynalite-actions',
   setup(pluginBuild) {
-    rewrite(
+    rewriteAll(
       pluginBuild,
       /node_modules[\\/]dynalite[\\/]index\.js$/,
-      /require\('\.\/(actions|validations)\/' \+ action\)/g,
-      "require('./$1/' + action + '.js')",
-      "dynalite's requires of its actions and validations",
+      [
+        [
+          /require\('\.\/(actions|validations)\/' \+ action\)/g,
+          "require('./$1/' + action + '.js')",
+          "dynalite's requires of its actions and validations",
+        ],
+        [
+          "https = require('https'),",
+          "https = { createServer: (...args) => require('https').createServer(...args) },",
+          "dynalite's require of https",
+        ],
+      ],
+      'js',
+    );
+  },
+};
+
+// LevelDB's JavaScript (classic-level, abstract-level and theirs) is bundled into the store's
+// worker, all but the native binding, which node-gyp-build finds beside classic-level's own
+// package.json in node_modules (package.json declares classic-level, the version dynalite's
+// `level` installs, which keeps it at the top of node_modules). Required from node_modules, as
+// ~40 CommonJS files, it took ~16 ms of the worker's start.
+const classicLevelBinding = {
+  name: 'classic-level-binding',
+  setup(pluginBuild) {
+    rewrite(
+      pluginBuild,
+      /node_modules[\\/]classic-level[\\/]binding\.js$/,
+      "require('node-gyp-build')(__dirname)",
+      "require('node-gyp-build')(require('node:path').dirname(require.resolve('classic-level/package.json')))",
+      "classic-level's binding.js",
       'js',
     );
   },
@@ -146,16 +187,14 @@ const [commands, server, worker] = await Promise.all([
   }),
   // The store's worker, one file with dynalite and its JavaScript dependencies inside: loading
   // dynalite as 89 CommonJS files from node_modules took ~50 ms of the worker's start, which
-  // `poll` waited for. LevelDB's native binding (classic-level) finds its build by its own path,
-  // so it stays in node_modules, required from dist/: package.json declares it (the version
-  // dynalite's `level` installs), which keeps it at the top of node_modules.
-  // knip.json lets it be a dependency only this build uses.
+  // `poll` waited for. Only LevelDB's native binding is loaded from node_modules
+  // (classicLevelBinding above). knip.json lets classic-level be a dependency only this build uses.
   build({
     ...common,
     splitting: false,
     entryPoints: { 'store-worker': 'functions/local/store-worker.ts' },
-    external: common.external.filter((name) => name !== 'dynalite').concat('classic-level'),
-    plugins: [dynaliteActions],
+    external: common.external.filter((name) => name !== 'dynalite'),
+    plugins: [dynaliteActions, classicLevelBinding],
   }),
   // Its files at the same depth as chunks/, so paths relative to a module (demo.ts's root, the
   // store worker's URL) resolve alike in both.
