@@ -8,11 +8,10 @@
  * nothing new on the next poll, it only records what is already queued.
  */
 import type { SourceState } from '../domain/types.ts';
-import { buildMime } from '../mail/mime.ts';
-import { envelopeTo } from '../mail/notices.ts';
-import { renderSourceHealth } from '../mail/render-escalation.ts';
-import { enqueueMail } from './mail-queue.ts';
 import type { ServiceDeps } from './service-deps.ts';
+
+/** The rendering and queueing, loaded only when an email is due (source-health-mail.ts). */
+const healthMail = () => import('./source-health-mail.ts');
 
 /** Checks the sources just polled; never throws (a failure is logged and retried next poll). */
 export async function escalateSourceHealth(deps: ServiceDeps, polled: readonly string[]): Promise<void> {
@@ -44,34 +43,35 @@ async function check(
   const failing = state.lastStatus === 'failed';
   if (failing && state.consecutiveFailures >= settings.failuresBeforeEscalation && !state.escalatedAt) {
     const since = state.failingSince ?? state.lastPolledAt ?? now.toISOString();
-    const email = renderSourceHealth({
-      ...base,
-      event: { kind: 'failing', failures: state.consecutiveFailures, since, lastError: state.lastError },
-    });
-    await queue(deps, `escalation-${source.id}-${since}`, settings.staffEmail, email, now);
+    const { queueSourceHealthMail } = await healthMail();
+    await queueSourceHealthMail(
+      deps,
+      `escalation-${source.id}-${since}`,
+      settings.staffEmail,
+      {
+        ...base,
+        event: { kind: 'failing', failures: state.consecutiveFailures, since, lastError: state.lastError },
+      },
+      now,
+    );
     await deps.store.sources.setEscalatedAt(source.id, now.toISOString());
     deps.logger.log('warn', 'source escalated to staff', {
       source: source.id,
       failures: state.consecutiveFailures,
     });
   } else if (!failing && state.lastStatus !== null && state.escalatedAt) {
-    const email = renderSourceHealth({
-      ...base,
-      event: { kind: 'recovered', at: state.lastPolledAt ?? now.toISOString(), failedSince: null },
-    });
-    await queue(deps, `recovery-${source.id}-${state.escalatedAt}`, settings.staffEmail, email, now);
+    const { queueSourceHealthMail } = await healthMail();
+    await queueSourceHealthMail(
+      deps,
+      `recovery-${source.id}-${state.escalatedAt}`,
+      settings.staffEmail,
+      {
+        ...base,
+        event: { kind: 'recovered', at: state.lastPolledAt ?? now.toISOString(), failedSince: null },
+      },
+      now,
+    );
     await deps.store.sources.setEscalatedAt(source.id, null);
     deps.logger.log('info', 'source recovery reported to staff', { source: source.id });
   }
-}
-
-async function queue(
-  deps: ServiceDeps,
-  id: string,
-  to: string,
-  email: ReturnType<typeof renderSourceHealth>,
-  now: Date,
-): Promise<void> {
-  const raw = await buildMime({ ...envelopeTo(deps, to), ...email, date: now });
-  await enqueueMail(deps, { id, kind: id.split('-')[0] ?? 'source-health', to, raw });
 }
