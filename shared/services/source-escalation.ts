@@ -10,8 +10,13 @@
 import type { SourceState } from '../domain/types.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
-/** The rendering and queueing, loaded only when an email is due (source-health-mail.ts). */
-const healthMail = () => import('./source-health-mail.ts');
+/** Renders and queues the email; its module (source-health-mail.ts) loads only when one is due. */
+async function queueHealthMail(
+  ...args: Parameters<typeof import('./source-health-mail.ts').queueSourceHealthMail>
+): Promise<void> {
+  const { queueSourceHealthMail } = await import('./source-health-mail.ts');
+  await queueSourceHealthMail(...args);
+}
 
 /** Checks the sources just polled; never throws (a failure is logged and retried next poll). */
 export async function escalateSourceHealth(deps: ServiceDeps, polled: readonly string[]): Promise<void> {
@@ -43,8 +48,7 @@ async function check(
   const failing = state.lastStatus === 'failed';
   if (failing && state.consecutiveFailures >= settings.failuresBeforeEscalation && !state.escalatedAt) {
     const since = state.failingSince ?? state.lastPolledAt ?? now.toISOString();
-    const { queueSourceHealthMail } = await healthMail();
-    await queueSourceHealthMail(
+    await queueHealthMail(
       deps,
       `escalation-${source.id}-${since}`,
       settings.staffEmail,
@@ -60,8 +64,7 @@ async function check(
       failures: state.consecutiveFailures,
     });
   } else if (!failing && state.lastStatus !== null && state.escalatedAt) {
-    const { queueSourceHealthMail } = await healthMail();
-    await queueSourceHealthMail(
+    await queueHealthMail(
       deps,
       `recovery-${source.id}-${state.escalatedAt}`,
       settings.staffEmail,
