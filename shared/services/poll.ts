@@ -55,10 +55,10 @@ export async function runPollCycle(deps: ServiceDeps, options: PollOptions = {})
     await refreshCitations(deps);
     cited = await allSources(deps);
   }
-  // One read of every source state for the cycle instead of one per source.
-  const states = await deps.store.sources.list();
+  // One read of every source state for the cycle instead of one per source, made while the
+  // listings are checked (neither reads what the other writes; prepareListings never throws).
+  const [states] = await Promise.all([deps.store.sources.list(), prepareListings(deps)]);
   const sources = selectSources(cited, options, states, deps.clock.now());
-  await prepareListings(deps);
   const writer = stateWriter(deps);
   const context: PollContext = {
     ...newContext(deps, await citedContext(deps, cited)),
