@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,13 +8,11 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDocumentClient, ensureTable } from '#shared/store/index.ts';
+import { ensureTable } from '#shared/store/index.ts';
 import { GSI1 } from '#shared/store/keys.ts';
-import { fixDynalite, takeCreatedDb } from '../../functions/local/dynalite-iterators.ts';
 import { fixLevelIo, type LevelIoDb } from '../../functions/local/dynalite-level-io.ts';
-import { inProcessTransport } from '../../functions/local/embedded-transport.ts';
+import { type FixedDynalite, startFixedDynalite } from '../support/dynalite.ts';
 
 // A dynalite on disk (classic-level, as the embedded store runs it), so the test can count the
 // LevelDB calls dynalite's requests become: abstract-level calls the `_get`, `_getSync`, `_put`,
@@ -24,17 +20,16 @@ import { inProcessTransport } from '../../functions/local/embedded-transport.ts'
 type Counts = Record<'get' | 'getSync' | 'put' | 'del' | 'batch', number>;
 
 let dir: string;
-let server: Server;
-let client: ReturnType<typeof createDocumentClient>;
+let store: FixedDynalite;
+let client: FixedDynalite['client'];
 const counts: Counts = { get: 0, getSync: 0, put: 0, del: 0, batch: 0 };
 const TABLE = 'level-io';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pw-level-io-'));
-  fixDynalite();
-  server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const level = takeCreatedDb() as unknown as Record<string, (...args: unknown[]) => unknown>;
-  await (level.open as () => Promise<void>).call(level);
+  store = await startFixedDynalite({ path: dir });
+  client = store.client;
+  const level = store.level;
   for (const name of Object.keys(counts) as (keyof Counts)[]) {
     const method = `_${name}`;
     const original = level[method] as (...args: unknown[]) => unknown;
@@ -43,19 +38,11 @@ beforeAll(async () => {
       return original.apply(this, args);
     };
   }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  client = createDocumentClient({
-    endpoint,
-    region: 'eu-west-2',
-    transport: inProcessTransport(server, endpoint, () => false),
-  });
   await ensureTable(client, TABLE);
 });
 
 afterAll(async () => {
-  client.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -15,41 +13,30 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createDocumentClient, ensureTable } from '#shared/store/index.ts';
-import { fixDynalite, takeCreatedDb } from '../../functions/local/dynalite-iterators.ts';
-import { inProcessTransport } from '../../functions/local/embedded-transport.ts';
+import { ensureTable } from '#shared/store/index.ts';
+import { type FixedDynalite, startFixedDynalite } from '../support/dynalite.ts';
 
 // A dynalite of this file's own, so the test can count its LevelDB reads of table definitions
 // (keys `table~<name>`) while real requests go through dynalite's actions.
 type Get = (key: string, callback?: (error: Error | null, value?: unknown) => void) => unknown;
 
-let server: Server;
-let client: ReturnType<typeof createDocumentClient>;
+let store: FixedDynalite;
+let client: FixedDynalite['client'];
 let tableReads = 0;
 
 beforeAll(async () => {
-  fixDynalite();
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const level = takeCreatedDb() as unknown as { get: Get };
-  const get = level.get;
-  level.get = (key, callback) => {
+  store = await startFixedDynalite();
+  client = store.client;
+  const get = store.level.get as Get;
+  store.level.get = ((key, callback) => {
     if (String(key).startsWith('table~')) tableReads += 1;
     return get(key, callback);
-  };
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  client = createDocumentClient({
-    endpoint,
-    region: 'eu-west-2',
-    transport: inProcessTransport(server, endpoint, () => false),
-  });
+  }) satisfies Get;
 });
 
 afterAll(async () => {
-  client.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await store.close();
 });
 
 beforeEach(() => {

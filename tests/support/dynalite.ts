@@ -3,10 +3,14 @@
  * dynalite per test file; a table per test keeps tests independent without restarting it.
  */
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
 import type { ListingGeneration, Store } from '#shared/domain/ports.ts';
 import { createDocumentClient, createDynamoStore, ensureTable } from '#shared/store/index.ts';
+import { fixDynalite, takeCreatedDb } from '../../functions/local/dynalite-iterators.ts';
 import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
+import { inProcessTransport } from '../../functions/local/embedded-transport.ts';
 import { hostStoreHere } from '../../functions/local/store-host.ts';
 
 export interface TestDynalite {
@@ -72,6 +76,46 @@ export async function createTestStore(dynalite?: DynaliteEndpoint): Promise<Test
     endpoint: db.endpoint,
     close: async () => {
       await started?.close();
+    },
+  };
+}
+
+export interface FixedDynalite {
+  /** The LevelDB dynalite created, opened, before any request: tests wrap its methods. */
+  level: Record<string, unknown>;
+  /** A client over the in-process transport. */
+  client: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+/**
+ * A dynalite in the test's own thread with the embedded store's runtime fixes
+ * (dynalite-iterators.ts), tables created and deleted at once, on disk at `path` or in memory:
+ * for tests that watch what dynalite's requests do to its LevelDB.
+ */
+export async function startFixedDynalite(options: { path?: string } = {}): Promise<FixedDynalite> {
+  fixDynalite();
+  const server = dynalite({
+    ...(options.path ? { path: options.path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const level = takeCreatedDb() as unknown as Record<string, unknown> & { open(): Promise<void> };
+  await level.open();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = createDocumentClient({
+    endpoint,
+    region: 'eu-west-2',
+    transport: inProcessTransport(server, endpoint, () => false),
+  });
+  return {
+    level,
+    client,
+    async close() {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }
