@@ -101,8 +101,9 @@ function fixStreams(store: DynaliteStore): void {
 
 /**
  * Makes every dynalite started after this call close its iterators, cache its table definitions
- * and reach LevelDB with fewer hand-offs (reads in place, a turn's writes in one batch). Idempotent; throws when dynalite's internals no longer look like the version these
- * fixes were written for.
+ * and reach LevelDB with fewer hand-offs (reads in place, a turn's writes in one batch).
+ * Idempotent; throws when dynalite's internals no longer look like the version these fixes were
+ * written for.
  */
 export function fixDynalite(): void {
   // The same module instance dynalite's own index.js requires (by path: also inside a bundle that
