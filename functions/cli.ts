@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { isFrequency } from '../shared/domain/vocabulary.ts';
 import type { CommandContext } from './cli/commands.ts';
 import { COMMANDS, type CommandName, FREQUENCY_CHOICES, HELP } from './cli/help.ts';
+import { tuneOneShotMemory } from './cli/memory-tuning.ts';
 import { CliError, type Output, processOutput } from './cli/output.ts';
 
 const OPTIONS = {
@@ -25,7 +26,18 @@ type Parsed = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; args: string[] }>
 >;
 
-export async function main(argv: readonly string[], out: Output): Promise<number> {
+/** The commands that run to an end; the others (start, serve, demo) run until stopped. */
+const ONE_SHOT: ReadonlySet<CommandName> = new Set(['poll', 'digest', 'check', 'evaluate']);
+
+export interface MainOptions {
+  /**
+   * Called once a one-shot command has started (its code loaded, the embedded store open) and
+   * before its main work: the process entry tunes V8's memory there (cli/memory-tuning.ts).
+   */
+  onStarted?: () => void;
+}
+
+export async function main(argv: readonly string[], out: Output, options: MainOptions = {}): Promise<number> {
   let parsed: Parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -63,7 +75,14 @@ export async function main(argv: readonly string[], out: Output): Promise<number
     command === 'poll' || command === 'digest'
       ? (await import('./local/store-lease.ts')).leaseLocalStore(process.env)
       : null;
-  const common = { configArg: values.config, json: values.json, env: process.env, out, store };
+  const common = {
+    configArg: values.config,
+    json: values.json,
+    env: process.env,
+    out,
+    store,
+    ...(options.onStarted && ONE_SHOT.has(command) ? { started: options.onStarted } : {}),
+  };
   try {
     return await runCommand(command, values, common);
   } catch (error) {
@@ -204,5 +223,5 @@ async function packageVersion(): Promise<string> {
 
 /** Runs the command line of this process (the `bin` entry calls it). */
 export async function run(): Promise<void> {
-  process.exitCode = await main(process.argv.slice(2), processOutput);
+  process.exitCode = await main(process.argv.slice(2), processOutput, { onStarted: tuneOneShotMemory });
 }

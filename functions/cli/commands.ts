@@ -21,11 +21,14 @@ export interface CommandContext {
   out: Output;
   /** The embedded store, already opening (poll, digest: local/store-lease.ts). */
   store?: StoreLease | null;
+  /** Called once when the command has started, before its main work (cli.ts `MainOptions`). */
+  started?: () => void;
 }
 
 export async function runCheck(context: CommandContext): Promise<number> {
   const path = resolveConfigPath(context.configArg, context.env);
   const result = await loadConfigFile(path);
+  context.started?.();
   const errors = result.ok ? [] : result.errors;
   // Warnings are given for a config that validates (an invalid one has errors to fix first).
   const warnings = result.ok ? configWarnings(result.config) : [];
@@ -78,6 +81,7 @@ export async function runPollCommand(context: CommandContext & { sources: string
     mailOnDemand: true,
     store: context.store ?? null,
   });
+  context.started?.();
   try {
     const progress = context.json
       ? null
@@ -110,6 +114,7 @@ export async function runDigestCommand(
     quiet: context.json || !context.out.isTTY,
     store: context.store ?? null,
   });
+  context.started?.();
   try {
     // Loaded here, not at the top: `poll` and `check` never pay for the digest and mail modules.
     const { runDigest } = await import('../../shared/services/digest.ts');

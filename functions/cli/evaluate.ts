@@ -120,6 +120,7 @@ export async function runEvaluateCommand(
 ): Promise<number> {
   const { config } = await requireConfig(context);
   const examples = await loadExamples(context.source, config, context.env);
+  context.started?.();
   const report = evaluateExamples(config, examples);
   context.out.stdout(context.json ? `${JSON.stringify(report)}\n` : evaluationText(report, examples.length));
   return 0;
