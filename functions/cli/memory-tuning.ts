@@ -21,8 +21,9 @@
  * first thing, the flags made the store's worker run its first line 65-85 ms after it was started
  * instead of ~40, and `poll`'s own loading of built-ins ~13 ms slower.
  *
- * V8's flags are the process's, so they also govern the store's worker thread. They are applied
- * again after every collection (cheap): starting a worker thread has been seen to set them back.
+ * V8's flags are the process's, so they also govern the store's worker thread. After every
+ * collection the young generation's size is checked and the flags are set again (cheap), so one
+ * reset meanwhile (starting a worker thread was seen to do that) does not undo them.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
