@@ -10,7 +10,7 @@
  * - the young generation stops growing at 8 MB (two 4 MB semi-spaces) instead of 32 MB: once a
  *   collection shows it that large, `--semi-space-growth-factor=1`. Freezing it at its initial 1 MB
  *   cost ~20% more CPU time in the changed rounds; 16 MB took the all-new round to 152-157 MB.
- * All new 264 -> ~145 MB, unchanged 145 -> ~110 MB, 10% changed 155 -> ~120 MB. None is a limit:
+ * All new 264 -> ~140 MB, unchanged 145 -> ~100 MB, 10% changed 155 -> ~117 MB. None is a limit:
  * a large document still gets the memory it needs. Long-running commands keep V8's defaults, as
  * does anyone who sets one of these flags in NODE_OPTIONS or on node's command line.
  *
