@@ -90,11 +90,11 @@ v8.setFlagsFromString = (flag) => {
 };
 process.on('exit', () => process.stderr.write('FLAGS ' + JSON.stringify({ flags, storeOpenAtFirst }) + '\\n'));
 `;
+const hook = join(dir, 'record-flags.mjs');
+writeFileSync(hook, RECORD_FLAGS);
 
 describe('the policy-watch process', () => {
   it('sets its memory flags only once poll has opened its store', async () => {
-    const hook = join(dir, 'record-flags.mjs');
-    writeFileSync(hook, RECORD_FLAGS);
     const result = await runNode(['--import', hook, BIN, 'poll', '--json', '--config', config], {
       cwd: ROOT,
       env: localEnv(join(dir, 'process'), { NODE_OPTIONS: '' }),
@@ -110,8 +110,6 @@ describe('the policy-watch process', () => {
   });
 
   it('sets none for --help', async () => {
-    const hook = join(dir, 'record-flags.mjs');
-    writeFileSync(hook, RECORD_FLAGS);
     const result = await runNode(['--import', hook, BIN, 'poll', '--help'], {
       cwd: ROOT,
       env: localEnv(join(dir, 'help'), { NODE_OPTIONS: '' }),
